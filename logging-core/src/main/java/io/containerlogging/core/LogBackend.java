@@ -1,0 +1,95 @@
+package io.containerlogging.core;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Stores log messages and answers queries over them; the SPI every storage backend implements.
+ *
+ * <p>Lifecycle: construct, {@link #initialize()} once, use from any number of threads,
+ * {@link #close()}. Every implementation must pass the contract suite in
+ * {@code logging-backend-tck}.
+ *
+ * <p>Thread-safety: all methods may be called concurrently. {@link #log(LogMessage)} is the hot
+ * path: it never blocks on I/O or on subscribers and never throws for a valid message.
+ */
+public interface LogBackend extends AutoCloseable {
+
+    /**
+     * Prepares the backend: creates directories, reloads persisted messages, starts background
+     * work. Called once, before anything else.
+     *
+     * @throws IOException if the backend cannot work at all (e.g. its directory is not writable);
+     *     bad <em>content</em> (a corrupt file) must never make this fail
+     * @throws IllegalStateException if called twice or after {@link #close()}
+     */
+    void initialize() throws IOException;
+
+    /**
+     * Stores {@code message}, assigning it the next id ({@code log-N}, N strictly increasing in
+     * the order messages are stored), and hands it to every matching subscriber.
+     * Any id already on {@code message} is ignored.
+     *
+     * <p>Never blocks on I/O or subscribers. If the backend is closed, the message is dropped and
+     * returned unchanged (without id).
+     *
+     * @return the stored message, with its id
+     * @throws NullPointerException if {@code message} is null
+     */
+    LogMessage log(LogMessage message);
+
+    /**
+     * The stored messages matching {@code query}, oldest first; with a limit, the newest
+     * {@code limit} of them (still oldest first).
+     */
+    List<LogMessage> getLogs(LogQuery query);
+
+    /** The number of stored messages. */
+    long count();
+
+    /** The number of stored messages matching {@code query}; its limit is ignored. */
+    long count(LogQuery query);
+
+    /**
+     * Removes every message older than {@code maxAge} (by the backend's clock), in memory and on
+     * disk.
+     *
+     * @return how many messages were removed
+     */
+    long cleanup(Duration maxAge);
+
+    /**
+     * Delivers every message stored from now on that matches {@code filter} (its limit is
+     * ignored) to {@code subscriber}, in id order, on a thread owned by the backend, with the
+     * default buffer of {@link LogSubscriber#DEFAULT_BUFFER_SIZE} messages.
+     *
+     * @see #subscribe(LogQuery, int, LogSubscriber)
+     */
+    default LogSubscription subscribe(LogQuery filter, LogSubscriber subscriber) {
+        return subscribe(filter, LogSubscriber.DEFAULT_BUFFER_SIZE, subscriber);
+    }
+
+    /**
+     * Delivers every message stored from now on that matches {@code filter} (its limit is
+     * ignored) to {@code subscriber}, in id order, on a thread owned by the backend.
+     *
+     * <p>A slow subscriber never slows {@link #log(LogMessage)}: up to {@code bufferSize}
+     * messages wait for it; beyond that, messages are dropped for this subscriber alone, counted,
+     * and reported through {@link LogSubscriber#onDropped(long)} before the next delivered one.
+     *
+     * @throws IllegalArgumentException if {@code bufferSize < 1}
+     * @throws IllegalStateException if the backend is closed
+     */
+    LogSubscription subscribe(LogQuery filter, int bufferSize, LogSubscriber subscriber);
+
+    /** The number of open subscriptions. */
+    int subscriberCount();
+
+    /**
+     * Stops background work, flushes what is buffered, and releases files and threads; open
+     * subscriptions are closed. Waits a bounded time. Safe to call more than once.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,239 @@
+package io.containerlogging.core;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which stored messages to return. Every set criterion must hold (AND); within {@link #levels()}
+ * and {@link #sourceTypes()} any member matches (OR). An empty query matches everything.
+ *
+ * <p>Results are always returned oldest first (in id order). With a {@link #limit()}, they are the
+ * <em>newest</em> {@code limit} matching messages, still oldest first, as {@code docker logs --tail}
+ * does.
+ *
+ * @param serviceId only messages of this service id, or null for any
+ * @param serviceName only messages of this service name (exact), or null for any
+ * @param containerId only messages whose container id starts with this (a full id or a prefix, as
+ *     Docker accepts), or null for any
+ * @param levels only messages with one of these levels; empty for any
+ * @param sourceTypes only messages with one of these source types; empty for any
+ * @param since only messages with {@code timestamp >= since} (inclusive), or null
+ * @param until only messages with {@code timestamp < until} (exclusive), or null
+ * @param limit at most this many (the newest), or null for all
+ * @param afterId only messages stored after the message with this id, or null; lets a poller
+ *     page without gaps or repeats even when many messages share a millisecond
+ */
+public record LogQuery(
+        Integer serviceId,
+        String serviceName,
+        String containerId,
+        Set<LogLevel> levels,
+        Set<SourceType> sourceTypes,
+        Instant since,
+        Instant until,
+        Integer limit,
+        String afterId) {
+
+    private static final LogQuery ALL = builder().build();
+
+    public LogQuery {
+        levels = immutableEnumSet(levels, LogLevel.class);
+        sourceTypes = immutableEnumSet(sourceTypes, SourceType.class);
+        if (containerId != null && containerId.isEmpty()) {
+            throw new IllegalArgumentException("containerId must not be empty");
+        }
+        if (since != null && until != null && since.isAfter(until)) {
+            throw new IllegalArgumentException(
+                    "since (" + since + ") must not be after until (" + until + ")");
+        }
+        if (limit != null && limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        if (afterId != null) {
+            LogId.sequence(afterId); // validates
+        }
+    }
+
+    /** The query that matches every message. */
+    public static LogQuery all() {
+        return ALL;
+    }
+
+    /** A builder with nothing set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder initialised from this query. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.serviceId = serviceId;
+        b.serviceName = serviceName;
+        b.containerId = containerId;
+        b.levels.addAll(levels);
+        b.sourceTypes.addAll(sourceTypes);
+        b.since = since;
+        b.until = until;
+        b.limit = limit;
+        b.afterId = afterId;
+        return b;
+    }
+
+    /** This query without its limit: the criteria alone, as {@code count} and subscriptions use them. */
+    public LogQuery withoutLimit() {
+        return limit == null ? this : toBuilder().limit(null).build();
+    }
+
+    /** The sequence number of {@link #afterId()}, or 0 if none is set. */
+    public long afterSequence() {
+        return afterId == null ? 0 : LogId.sequence(afterId);
+    }
+
+    /**
+     * Whether {@code message} meets every criterion but the limit. A message without an id passes
+     * the {@code afterId} criterion only when no {@code afterId} is set.
+     */
+    public boolean matches(LogMessage message) {
+        if (serviceId != null && !serviceId.equals(message.serviceId())) {
+            return false;
+        }
+        if (serviceName != null && !serviceName.equals(message.serviceName())) {
+            return false;
+        }
+        if (containerId != null
+                && (message.containerId() == null || !message.containerId().startsWith(containerId))) {
+            return false;
+        }
+        if (!levels.isEmpty() && !levels.contains(message.level())) {
+            return false;
+        }
+        if (!sourceTypes.isEmpty() && !sourceTypes.contains(message.source().type())) {
+            return false;
+        }
+        if (since != null && message.timestamp().isBefore(since)) {
+            return false;
+        }
+        if (until != null && !message.timestamp().isBefore(until)) {
+            return false;
+        }
+        if (afterId != null && LogId.trySequence(message.id()) <= afterSequence()) {
+            return false;
+        }
+        return true;
+    }
+
+    private static <E extends Enum<E>> Set<E> immutableEnumSet(Collection<E> values, Class<E> type) {
+        if (values == null || values.isEmpty()) {
+            return Collections.unmodifiableSet(EnumSet.noneOf(type));
+        }
+        for (E value : values) {
+            Objects.requireNonNull(value, "a " + type.getSimpleName() + " must not be null");
+        }
+        return Collections.unmodifiableSet(EnumSet.copyOf(values));
+    }
+
+    /** Builds a {@link LogQuery}. Not thread-safe. */
+    public static final class Builder {
+        private Integer serviceId;
+        private String serviceName;
+        private String containerId;
+        private final Set<LogLevel> levels = EnumSet.noneOf(LogLevel.class);
+        private final Set<SourceType> sourceTypes = EnumSet.noneOf(SourceType.class);
+        private Instant since;
+        private Instant until;
+        private Integer limit;
+        private String afterId;
+
+        private Builder() {
+        }
+
+        public Builder serviceId(Integer serviceId) {
+            this.serviceId = serviceId;
+            return this;
+        }
+
+        public Builder serviceName(String serviceName) {
+            this.serviceName = serviceName;
+            return this;
+        }
+
+        /** A full container id or a prefix of one. */
+        public Builder containerId(String containerId) {
+            this.containerId = containerId;
+            return this;
+        }
+
+        /** Adds one accepted level (any of the added levels matches). */
+        public Builder level(LogLevel level) {
+            levels.add(Objects.requireNonNull(level, "level"));
+            return this;
+        }
+
+        /** Replaces the accepted levels; empty accepts any. */
+        public Builder levels(Collection<LogLevel> levels) {
+            this.levels.clear();
+            levels.forEach(this::level);
+            return this;
+        }
+
+        /** Adds one accepted source type (any of the added types matches). */
+        public Builder sourceType(SourceType sourceType) {
+            sourceTypes.add(Objects.requireNonNull(sourceType, "sourceType"));
+            return this;
+        }
+
+        /** Replaces the accepted source types; empty accepts any. */
+        public Builder sourceTypes(Collection<SourceType> sourceTypes) {
+            this.sourceTypes.clear();
+            sourceTypes.forEach(this::sourceType);
+            return this;
+        }
+
+        /** Inclusive lower bound on the timestamp. */
+        public Builder since(Instant since) {
+            this.since = since;
+            return this;
+        }
+
+        /** Inclusive lower bound in epoch milliseconds, as the REST API takes it. */
+        public Builder sinceMillis(long sinceMillis) {
+            return since(Instant.ofEpochMilli(sinceMillis));
+        }
+
+        /** Exclusive upper bound on the timestamp. */
+        public Builder until(Instant until) {
+            this.until = until;
+            return this;
+        }
+
+        /** Exclusive upper bound in epoch milliseconds, as the REST API takes it. */
+        public Builder untilMillis(long untilMillis) {
+            return until(Instant.ofEpochMilli(untilMillis));
+        }
+
+        /** Return at most the newest {@code limit} matching messages; null for all. */
+        public Builder limit(Integer limit) {
+            this.limit = limit;
+            return this;
+        }
+
+        /** Only messages stored after the message with this {@code log-N} id. */
+        public Builder afterId(String afterId) {
+            this.afterId = afterId;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if since is after until, limit is negative, containerId
+         *     is empty, or afterId is not a {@code log-N} id
+         */
+        public LogQuery build() {
+            return new LogQuery(serviceId, serviceName, containerId, levels, sourceTypes, since,
+                    until, limit, afterId);
+        }
+    }
+}
