@@ -1,0 +1,203 @@
+package io.containerlogging.examples;
+
+import com.github.dockerjava.api.DockerClient;
+import io.containerlogging.core.LogBackend;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.docker.ContainerLogMonitor;
+import io.containerlogging.docker.DockerClients;
+import io.containerlogging.http.LogHttpServer;
+import io.containerlogging.local.LocalLogBackend;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The bundled example server: a {@link LocalLogBackend} with file persistence, a
+ * {@link ContainerLogMonitor} that follows every container when Docker is reachable, and the REST
+ * API on {@link LogHttpServer}. Configured by environment variables (see
+ * {@link ExampleServerConfig}).
+ *
+ * <p>Run it with {@code java -jar examples/target/container-logging-example.jar}. SIGTERM or
+ * Ctrl-C stops it cleanly: the HTTP server stops accepting, the monitor closes, the log files are
+ * flushed.
+ */
+public final class ExampleServer implements AutoCloseable {
+
+    private final ExampleServerConfig config;
+    private final LocalLogBackend backend;
+    private final DockerClient docker;
+    private final ContainerLogMonitor monitor;
+    private final LogHttpServer http;
+    private boolean closed;
+
+    private ExampleServer(ExampleServerConfig config, LocalLogBackend backend, DockerClient docker,
+            ContainerLogMonitor monitor, LogHttpServer http) {
+        this.config = config;
+        this.backend = backend;
+        this.docker = docker;
+        this.monitor = monitor;
+        this.http = http;
+    }
+
+    /**
+     * Starts the server: backend (reloading earlier logs from the log directory), Docker if
+     * configured and reachable, then HTTP. Progress and the address go to {@code console}.
+     *
+     * @throws IOException if the log directory is unusable or the port cannot be bound
+     * @throws IllegalStateException if Docker is required but cannot be reached
+     */
+    public static ExampleServer start(ExampleServerConfig config, PrintStream console) throws IOException {
+        LocalLogBackend backend = LocalLogBackend.builder()
+                .maxLogs(config.maxLogs())
+                .maxAge(config.maxAge())
+                .enableFilePersistence(true)
+                .logDir(config.logDir())
+                .build();
+        DockerClient docker = null;
+        ContainerLogMonitor monitor = null;
+        LogHttpServer http = null;
+        try {
+            backend.initialize();
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("host", config.host());
+            settings.put("port", config.port());
+            settings.put("logDir", config.logDir().toString());
+            settings.put("maxLogs", config.maxLogs());
+            settings.put("maxAge", config.maxAge().toString());
+            settings.put("docker", config.docker().name().toLowerCase(java.util.Locale.ROOT));
+            settings.put("auth", config.apiToken() != null);
+            system(backend, "Example server starting " + settings, LogLevel.INFO);
+
+            if (config.docker() != ExampleServerConfig.DockerMode.DISABLED) {
+                String dockerHost = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+                try {
+                    docker = DockerClients.fromEnvironment();
+                    docker.pingCmd().exec();
+                    monitor = new ContainerLogMonitor(docker, backend);
+                    monitor.start();
+                    console.println("Docker: connected to " + dockerHost + "; following "
+                            + monitor.attachedContainers().size() + " running container(s) and every one started later");
+                    system(backend, "Docker connected at " + dockerHost + ", attached to "
+                            + monitor.attachedContainers().size() + " running container(s)", LogLevel.INFO);
+                } catch (RuntimeException e) {
+                    closeQuietly(monitor);
+                    closeQuietly(docker);
+                    monitor = null;
+                    docker = null;
+                    if (config.docker() == ExampleServerConfig.DockerMode.REQUIRED) {
+                        throw new IllegalStateException("USE_REAL_DOCKER=true but Docker at " + dockerHost
+                                + " cannot be reached: " + e.getMessage(), e);
+                    }
+                    console.println("Docker: not reachable at " + dockerHost + " (" + e.getMessage()
+                            + "); running without container logs. Set USE_REAL_DOCKER=true to require it.");
+                    system(backend, "Docker not reachable at " + dockerHost + "; running without container logs",
+                            LogLevel.WARN);
+                }
+            } else {
+                console.println("Docker: disabled (USE_REAL_DOCKER=false)");
+                system(backend, "Docker disabled by USE_REAL_DOCKER=false", LogLevel.INFO);
+            }
+
+            LogHttpServer.Builder httpBuilder = LogHttpServer.builder(backend)
+                    .host(config.host())
+                    .port(config.port());
+            if (monitor != null) {
+                httpBuilder.attacher(monitor);
+            }
+            if (config.apiToken() != null) {
+                httpBuilder.bearerToken(config.apiToken());
+            }
+            http = httpBuilder.build();
+            http.start();
+
+            String base = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + http.port();
+            console.println("container-logging example server listening on " + base
+                    + " (logs in " + config.logDir() + ")");
+            console.println("Try: curl \"" + base + "/api/v1/logs?limit=20\""
+                    + (config.apiToken() != null ? " -H \"Authorization: Bearer $LOG_API_TOKEN\"" : ""));
+            system(backend, "Example server listening on " + base, LogLevel.INFO);
+            return new ExampleServer(config, backend, docker, monitor, http);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(http);
+            closeQuietly(monitor);
+            closeQuietly(docker);
+            backend.close();
+            throw e;
+        }
+    }
+
+    /** The port the REST API listens on. */
+    public int port() {
+        return http.port();
+    }
+
+    /** The backend, for embedding tests. */
+    public LogBackend backend() {
+        return backend;
+    }
+
+    /** The settings this server runs with. */
+    public ExampleServerConfig config() {
+        return config;
+    }
+
+    /** Stops accepting requests, closes the monitor and flushes the log files. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        system(backend, "Example server shutting down", LogLevel.INFO);
+        closeQuietly(http);
+        closeQuietly(monitor);
+        closeQuietly(docker);
+        backend.close();
+    }
+
+    private static void system(LogBackend backend, String message, LogLevel level) {
+        backend.log(LogMessage.system(message, level, Instant.now()));
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.getLogger(ExampleServer.class.getName())
+                        .log(System.Logger.Level.WARNING, "while closing " + closeable, e);
+            }
+        }
+    }
+
+    /** Entry point: reads the environment, starts, and runs until SIGTERM or Ctrl-C. */
+    public static void main(String[] args) throws InterruptedException {
+        ExampleServerConfig config;
+        try {
+            config = ExampleServerConfig.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("container-logging example server: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ExampleServer server;
+        try {
+            server = start(config, System.out);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("container-logging example server failed to start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Shutting down...");
+            server.close();
+            stopped.countDown();
+        }, "container-logging-example-shutdown"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,180 @@
+package io.containerlogging.examples;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The example server's settings, read from environment variables.
+ *
+ * <table>
+ * <caption>Environment variables</caption>
+ * <tr><th>variable</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>PORT</td><td>3000</td><td>TCP port; 0 picks a free one</td></tr>
+ * <tr><td>HOST</td><td>127.0.0.1</td><td>address to bind; 0.0.0.0 for all interfaces</td></tr>
+ * <tr><td>LOG_DIR</td><td>./data/logs</td><td>where log files go (file persistence is on)</td></tr>
+ * <tr><td>MAX_LOGS</td><td>10000</td><td>messages kept in memory</td></tr>
+ * <tr><td>LOG_MAX_AGE</td><td>24h</td><td>retention: {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d},
+ *     milliseconds, or ISO-8601 ({@code PT24H})</td></tr>
+ * <tr><td>USE_REAL_DOCKER</td><td>unset</td><td>{@code true}: Docker must be reachable or the server exits;
+ *     {@code false}: no Docker; unset: Docker when reachable</td></tr>
+ * <tr><td>DOCKER_HOST</td><td>unix:///var/run/docker.sock</td><td>as Docker defines it</td></tr>
+ * <tr><td>LOG_API_TOKEN</td><td>unset</td><td>if set, every request needs {@code Authorization: Bearer <token>}</td></tr>
+ * </table>
+ *
+ * @param port the port to listen on
+ * @param host the address to bind
+ * @param logDir the directory of the log files
+ * @param maxLogs messages kept in memory
+ * @param maxAge how long messages are kept
+ * @param docker whether to use Docker
+ * @param apiToken the bearer token, or null for none
+ */
+public record ExampleServerConfig(
+        int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker, String apiToken) {
+
+    /** Whether the server uses Docker. */
+    public enum DockerMode {
+        /** {@code USE_REAL_DOCKER=true}: connect or exit. */
+        REQUIRED,
+        /** {@code USE_REAL_DOCKER=false}: run without Docker. */
+        DISABLED,
+        /** Unset: use Docker when it answers, otherwise run without it and say so. */
+        IF_REACHABLE
+    }
+
+    public static final int DEFAULT_PORT = 3000;
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final Path DEFAULT_LOG_DIR = Path.of("./data/logs");
+    public static final int DEFAULT_MAX_LOGS = 10_000;
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+
+    public ExampleServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(logDir, "logDir");
+        Objects.requireNonNull(maxAge, "maxAge");
+        Objects.requireNonNull(docker, "docker");
+    }
+
+    /**
+     * Reads the settings from {@code env} (normally {@code System.getenv()}).
+     *
+     * @throws IllegalArgumentException naming the variable and quoting its value if one is invalid
+     */
+    public static ExampleServerConfig fromEnvironment(Map<String, String> env) {
+        int port = integer(env, "PORT", DEFAULT_PORT, 0, 65_535);
+        String host = text(env, "HOST", DEFAULT_HOST);
+        String logDirText = text(env, "LOG_DIR", DEFAULT_LOG_DIR.toString());
+        Path logDir;
+        try {
+            logDir = Path.of(logDirText);
+        } catch (RuntimeException e) {
+            throw invalid("LOG_DIR", logDirText, "not a path");
+        }
+        int maxLogs = integer(env, "MAX_LOGS", DEFAULT_MAX_LOGS, 1, Integer.MAX_VALUE);
+        Duration maxAge = duration(env, "LOG_MAX_AGE", DEFAULT_MAX_AGE);
+        DockerMode docker = dockerMode(env.get("USE_REAL_DOCKER"));
+        String token = env.get("LOG_API_TOKEN");
+        if (token != null && token.isBlank()) {
+            throw invalid("LOG_API_TOKEN", token, "must not be blank when set");
+        }
+        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, token);
+    }
+
+    /** This configuration on another port (tests use port 0). */
+    public ExampleServerConfig withPort(int port) {
+        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, apiToken);
+    }
+
+    private static String text(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        if (value.isBlank()) {
+            throw invalid(name, value, "must not be blank");
+        }
+        return value.trim();
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
+        String value = env.get(name);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < min || parsed > max) {
+                throw invalid(name, value, "must be between " + min + " and " + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw invalid(name, value, "not a whole number");
+        }
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+        String value = env.get(name);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        String trimmed = value.trim().toLowerCase(Locale.ROOT);
+        Duration parsed;
+        Matcher m = SIMPLE_DURATION.matcher(trimmed);
+        try {
+            if (m.matches()) {
+                long amount = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "ms" : m.group(2);
+                switch (unit) {
+                    case "ms":
+                        parsed = Duration.ofMillis(amount);
+                        break;
+                    case "s":
+                        parsed = Duration.ofSeconds(amount);
+                        break;
+                    case "m":
+                        parsed = Duration.ofMinutes(amount);
+                        break;
+                    case "h":
+                        parsed = Duration.ofHours(amount);
+                        break;
+                    default:
+                        parsed = Duration.ofDays(amount);
+                }
+            } else {
+                parsed = Duration.parse(value.trim());
+            }
+        } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
+            throw invalid(name, value, "not a duration (e.g. 90s, 30m, 24h, 7d, 86400000, PT24H)");
+        }
+        if (parsed.isZero() || parsed.isNegative()) {
+            throw invalid(name, value, "must be positive");
+        }
+        return parsed;
+    }
+
+    private static DockerMode dockerMode(String value) {
+        if (value == null || value.isEmpty()) {
+            return DockerMode.IF_REACHABLE;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+                return DockerMode.REQUIRED;
+            case "false":
+                return DockerMode.DISABLED;
+            default:
+                throw invalid("USE_REAL_DOCKER", value, "must be true or false (or unset)");
+        }
+    }
+
+    private static IllegalArgumentException invalid(String name, String value, String why) {
+        return new IllegalArgumentException("invalid " + name + "='" + value + "': " + why);
+    }
+}
