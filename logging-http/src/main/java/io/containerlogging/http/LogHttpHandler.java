@@ -185,11 +185,15 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         holder[0] = stream;
         streams.add(stream);
         try {
-            stream.open(backend, response.stream(), streamBufferSize, () -> {
+            boolean started = stream.open(backend, response.stream(), streamBufferSize, () -> {
                 copyHeaders(exchange, response.headers());
                 committed[0] = true;
                 exchange.sendResponseHeaders(200, 0); // 0: chunked, open-ended
             });
+            if (!started) { // this handler was closed meanwhile
+                send(exchange, LogApi.error(503, "the log API is shutting down", null)
+                        .header("Cache-Control", "no-store"));
+            }
         } catch (IllegalStateException e) {
             // The backend is closed; nothing has been sent yet.
             stream.close();

@@ -156,13 +156,21 @@ public final class LogHttpServer implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private int threads = DEFAULT_THREADS;
         private ThreadFactory threadFactory;
+        private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder(LogBackend backend) {
             this.handler = LogHttpHandler.builder(backend);
         }
 
+        private void once(String setting) {
+            if (!set.add(setting)) {
+                throw new IllegalStateException(setting + " was already set");
+            }
+        }
+
         /** The address to bind, a host name or IP literal. Default {@link #DEFAULT_HOST}. */
         public Builder host(String host) {
+            once("host");
             Objects.requireNonNull(host, "host");
             if (host.isBlank()) {
                 throw new IllegalArgumentException("host must not be blank");
@@ -173,6 +181,7 @@ public final class LogHttpServer implements AutoCloseable {
 
         /** The port to bind; 0 picks a free one (read it with {@link #port()}). Default {@link #DEFAULT_PORT}. */
         public Builder port(int port) {
+            once("port");
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + port);
             }
@@ -182,6 +191,7 @@ public final class LogHttpServer implements AutoCloseable {
 
         /** Request threads. Default {@link #DEFAULT_THREADS}. */
         public Builder threads(int threads) {
+            once("threads");
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, was " + threads);
             }
@@ -191,6 +201,7 @@ public final class LogHttpServer implements AutoCloseable {
 
         /** Makes the request threads. Default: daemon threads named {@code container-logging-http-N}. */
         public Builder threadFactory(ThreadFactory threadFactory) {
+            once("threadFactory");
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
             return this;
         }

@@ -60,12 +60,21 @@ final class SseStream implements LogSubscriber {
      * sent) are skipped.
      *
      * @param sendHeaders commits the response status and headers; runs after subscribing
+     * @return false if the stream was closed before it could start (nothing has been sent then)
      * @throws IllegalStateException if the backend is closed (nothing has been sent then)
      */
-    void open(LogBackend backend, StreamPlan plan, int bufferSize, IoAction sendHeaders) {
+    boolean open(LogBackend backend, StreamPlan plan, int bufferSize, IoAction sendHeaders) {
         lock.lock();
         try {
+            if (closed.get()) {
+                return false;
+            }
             subscription = backend.subscribe(plan.filter(), bufferSize, this);
+            if (closed.get()) {
+                // close() ran between the check above and the assignment and saw no subscription
+                subscription.close();
+                return false;
+            }
             try {
                 sendHeaders.run();
                 // The "retry" line tells EventSource how soon to reconnect (and resume with
@@ -79,6 +88,7 @@ final class SseStream implements LogSubscriber {
             } catch (IOException e) {
                 close();
             }
+            return true;
         } finally {
             release();
         }

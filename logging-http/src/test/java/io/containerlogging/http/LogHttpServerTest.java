@@ -568,6 +568,66 @@ class LogHttpServerTest {
     }
 
     @Nested
+    @DisplayName("server faults")
+    class ServerFaults {
+
+        @Test
+        @DisplayName("a failing backend is a 500 with a generic message, no stack trace, and the server keeps serving")
+        void failingBackend() {
+            LogBackend failing = new LogBackend() {
+                @Override
+                public void initialize() {
+                }
+
+                @Override
+                public LogMessage log(LogMessage message) {
+                    return backend.log(message);
+                }
+
+                @Override
+                public List<LogMessage> getLogs(io.containerlogging.core.LogQuery query) {
+                    throw new IllegalStateException("disk on fire at /secret/path");
+                }
+
+                @Override
+                public long count() {
+                    return backend.count();
+                }
+
+                @Override
+                public long count(io.containerlogging.core.LogQuery query) {
+                    return backend.count(query);
+                }
+
+                @Override
+                public long cleanup(Duration maxAge) {
+                    return 0;
+                }
+
+                @Override
+                public io.containerlogging.core.LogSubscription subscribe(io.containerlogging.core.LogQuery filter,
+                        int bufferSize, io.containerlogging.core.LogSubscriber subscriber) {
+                    return backend.subscribe(filter, bufferSize, subscriber);
+                }
+
+                @Override
+                public int subscriberCount() {
+                    return backend.subscriberCount();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Http failingHttp = new Http(extraServer(LogHttpServer.builder(failing)).port());
+            HttpResponse<String> response = failingHttp.get("/api/v1/logs");
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.body()).isEqualTo("{\"error\":\"internal error\"}");
+            assertThat(failingHttp.get("/api/v1/logs/count").body()).isEqualTo("{\"count\":6}");
+        }
+    }
+
+    @Nested
     @DisplayName("lifecycle and configuration")
     class Lifecycle {
 
