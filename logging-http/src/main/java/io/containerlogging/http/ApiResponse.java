@@ -1,0 +1,33 @@
+package io.containerlogging.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@link LogApi} answers: either a complete response (status, headers, body bytes), or, for
+ * {@code /api/v1/logs/stream}, a {@link StreamPlan} the transport carries out with an
+ * {@link SseStream}.
+ *
+ * @param status the HTTP status
+ * @param headers response headers (mutable until sent)
+ * @param body the body, already encoded (and compressed if {@code Content-Encoding} says so);
+ *     empty for none
+ * @param stream non-null for an event stream, whose headers are in {@code headers}
+ */
+record ApiResponse(int status, Map<String, String> headers, byte[] body, StreamPlan stream) {
+
+    static final byte[] NO_BODY = new byte[0];
+
+    static ApiResponse of(int status, byte[] body) {
+        return new ApiResponse(status, new LinkedHashMap<>(), body, null);
+    }
+
+    static ApiResponse stream(StreamPlan plan) {
+        return new ApiResponse(200, new LinkedHashMap<>(), NO_BODY, plan);
+    }
+
+    ApiResponse header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+}

@@ -1,0 +1,443 @@
+package io.containerlogging.http;
+
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import io.containerlogging.core.AttachOptions;
+import io.containerlogging.core.AttachedContainer;
+import io.containerlogging.core.ContainerAttacher;
+import io.containerlogging.core.ContainerNotFoundException;
+import io.containerlogging.core.LogBackend;
+import io.containerlogging.core.LogId;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogQuery;
+import io.containerlogging.core.SourceType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The REST API, independent of any HTTP server: routing, authentication, parameter parsing,
+ * JSON encoding and compression. {@link LogHttpHandler} adapts it to the JDK's HttpServer.
+ *
+ * <p>Thread-safe and stateless apart from its immutable configuration.
+ */
+final class LogApi {
+
+    private static final System.Logger LOG = System.getLogger(LogApi.class.getName());
+
+    static final String JSON = "application/json; charset=utf-8";
+    static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
+
+    private static final String ATTACH_SUFFIX = "/attach";
+    private static final String LOGS = "/api/v1/logs";
+    private static final String COUNT = LOGS + "/count";
+    private static final String STREAM = LOGS + "/stream";
+
+    private static final List<String> FILTER_PARAMETERS = List.of("serviceId", "serviceName",
+            "containerId", "level", "sourceType", "since", "until", "afterId");
+    private static final List<String> LOGS_PARAMETERS = concat(FILTER_PARAMETERS, "limit");
+    private static final List<String> COUNT_PARAMETERS = FILTER_PARAMETERS;
+    private static final List<String> STREAM_PARAMETERS = concat(FILTER_PARAMETERS, "tail");
+
+    private final LogBackend backend;
+    private final ContainerAttacher attacher;
+    private final int maxLimit;
+    private final int maxBodyBytes;
+    private final int gzipMinBytes;
+    private final byte[] tokenDigest;
+    private final String corsOrigin;
+
+    LogApi(LogBackend backend, ContainerAttacher attacher, int maxLimit, int maxBodyBytes,
+            int gzipMinBytes, String bearerToken, String corsOrigin) {
+        this.backend = backend;
+        this.attacher = attacher;
+        this.maxLimit = maxLimit;
+        this.maxBodyBytes = maxBodyBytes;
+        this.gzipMinBytes = gzipMinBytes;
+        this.tokenDigest = bearerToken == null ? null : sha256(bearerToken);
+        this.corsOrigin = corsOrigin;
+    }
+
+    /** Answers {@code request}; never throws. */
+    ApiResponse handle(ApiRequest request) {
+        ApiResponse response;
+        try {
+            response = route(request);
+        } catch (ApiException e) {
+            response = error(e.status(), e.getMessage(), e.parameter());
+            if (e.allow() != null) {
+                response.header("Allow", e.allow());
+            }
+            if (e.status() == 401) {
+                response.header("WWW-Authenticate", "Bearer realm=\"container-logging\"");
+            }
+        } catch (RuntimeException e) {
+            // Not the client's fault: log it here, and tell the client nothing about internals.
+            LOG.log(System.Logger.Level.WARNING, "request " + request.method() + " " + request.path()
+                    + " failed", e);
+            response = error(500, "internal error", null);
+        }
+        response.headers().put("Cache-Control", "no-store");
+        if (corsOrigin != null) {
+            response.headers().put("Access-Control-Allow-Origin", corsOrigin);
+            response.headers().put("Vary", "Origin");
+        }
+        if (response.stream() == null) {
+            response = compressIfAccepted(response, request.header().apply("Accept-Encoding"));
+        }
+        return response;
+    }
+
+    private ApiResponse route(ApiRequest request) {
+        String method = request.method();
+        String path = request.path();
+        if (corsOrigin != null && method.equals("OPTIONS")) {
+            // A CORS preflight carries no credentials, so it is answered before authentication.
+            return ApiResponse.of(204, ApiResponse.NO_BODY)
+                    .header("Access-Control-Allow-Methods", "GET, POST, DELETE")
+                    .header("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID")
+                    .header("Access-Control-Max-Age", "600");
+        }
+        authenticate(request);
+        if (path.equals(LOGS)) {
+            requireMethod(method, "GET");
+            return logs(QueryParameters.parse(request.rawQuery()));
+        }
+        if (path.equals(COUNT)) {
+            requireMethod(method, "GET");
+            return count(QueryParameters.parse(request.rawQuery()));
+        }
+        if (path.equals(STREAM)) {
+            requireMethod(method, "GET");
+            return stream(QueryParameters.parse(request.rawQuery()), request.header().apply("Last-Event-ID"));
+        }
+        if (path.startsWith(LOGS + "/") && path.endsWith(ATTACH_SUFFIX)
+                && path.length() > LOGS.length() + 1 + ATTACH_SUFFIX.length()) {
+            String containerId = path.substring(LOGS.length() + 1, path.length() - ATTACH_SUFFIX.length());
+            if (containerId.indexOf('/') < 0) {
+                return attachEndpoint(request, containerId);
+            }
+        }
+        throw new ApiException(404, "no such endpoint: " + path, null);
+    }
+
+    private void authenticate(ApiRequest request) {
+        if (tokenDigest == null) {
+            return;
+        }
+        String authorization = request.header().apply("Authorization");
+        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim()
+                : null;
+        // Compare fixed-length digests with MessageDigest.isEqual (constant time), so neither
+        // the token's content nor its length leaks through response timing.
+        if (presented == null || !MessageDigest.isEqual(tokenDigest, sha256(presented))) {
+            throw new ApiException(401, "missing or wrong bearer token", null);
+        }
+    }
+
+    private static void requireMethod(String method, String allowed) {
+        if (!method.equals(allowed)) {
+            throw ApiException.methodNotAllowed(method, allowed);
+        }
+    }
+
+    // ---- GET /api/v1/logs, /count ------------------------------------------------------------
+
+    private ApiResponse logs(QueryParameters parameters) {
+        parameters.requireOnly(LOGS_PARAMETERS);
+        Integer limit = parameters.nonNegativeInt("limit");
+        // Absent or above the cap, the limit is the cap: a response is never unbounded.
+        int effectiveLimit = limit == null ? maxLimit : Math.min(limit, maxLimit);
+        LogQuery query = filter(parameters).limit(effectiveLimit).build();
+        var logs = backend.getLogs(query);
+        return json(200, out -> LogJson.writeLogsResponse(out, logs));
+    }
+
+    private ApiResponse count(QueryParameters parameters) {
+        parameters.requireOnly(COUNT_PARAMETERS);
+        LogQuery query = filter(parameters).build();
+        long count = query.equals(LogQuery.all()) ? backend.count() : backend.count(query);
+        return json(200, out -> LogJson.writeCountResponse(out, count));
+    }
+
+    /** The criteria shared by every read endpoint; validates them all. */
+    private static LogQuery.Builder filter(QueryParameters parameters) {
+        LogQuery.Builder builder = LogQuery.builder()
+                .serviceId(parameters.nonNegativeInt("serviceId"))
+                .serviceName(parameters.single("serviceName"))
+                .containerId(parameters.containerId("containerId"));
+        for (String level : parameters.all("level")) {
+            try {
+                builder.level(LogLevel.fromWireName(level));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage(), "level");
+            }
+        }
+        for (String sourceType : parameters.all("sourceType")) {
+            try {
+                builder.sourceType(SourceType.fromWireName(sourceType));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage(), "sourceType");
+            }
+        }
+        Long since = parameters.nonNegativeLong("since");
+        Long until = parameters.nonNegativeLong("until");
+        if (since != null && until != null && since > until) {
+            throw ApiException.badRequest("since (" + since + ") must not be after until (" + until + ")",
+                    "since");
+        }
+        if (since != null) {
+            builder.sinceMillis(since);
+        }
+        if (until != null) {
+            builder.untilMillis(until);
+        }
+        builder.afterId(logId(parameters.single("afterId"), "afterId"));
+        return builder;
+    }
+
+    private static String logId(String value, String parameter) {
+        if (value != null && LogId.trySequence(value) < 1) {
+            throw ApiException.badRequest("'" + value + "' is not a log id (expected log-N, N >= 1)",
+                    parameter);
+        }
+        return value;
+    }
+
+    // ---- GET /api/v1/logs/stream -------------------------------------------------------------
+
+    private ApiResponse stream(QueryParameters parameters, String lastEventId) {
+        parameters.requireOnly(STREAM_PARAMETERS);
+        LogQuery.Builder filter = filter(parameters);
+        Integer tail = parameters.nonNegativeInt("tail");
+        String afterId = parameters.single("afterId");
+        // Last-Event-ID (an EventSource reconnecting) wins over afterId: it is the newer position.
+        String resumeAfter = lastEventId != null && !lastEventId.isBlank()
+                ? logId(lastEventId.trim(), "Last-Event-ID")
+                : afterId;
+        StreamPlan plan = new StreamPlan(filter.afterId(null).limit(null).build(),
+                tail == null ? 0 : Math.min(tail, maxLimit), resumeAfter);
+        return ApiResponse.stream(plan)
+                .header("Content-Type", EVENT_STREAM)
+                .header("X-Accel-Buffering", "no");
+    }
+
+    // ---- POST / DELETE /api/v1/logs/{containerId}/attach -------------------------------------
+
+    private ApiResponse attachEndpoint(ApiRequest request, String containerId) {
+        String method = request.method();
+        if (!method.equals("POST") && !method.equals("DELETE")) {
+            throw ApiException.methodNotAllowed(method, "POST, DELETE");
+        }
+        QueryParameters.parse(request.rawQuery()).requireOnly(List.of());
+        QueryParameters.requireContainerId(containerId, "containerId");
+        if (attacher == null) {
+            throw new ApiException(503, "container log collection is not available: no container"
+                    + " monitor is configured (Docker disabled)", null);
+        }
+        if (method.equals("DELETE")) {
+            if (!attacher.detach(containerId)) {
+                throw new ApiException(404, "container '" + containerId + "' is not attached", "containerId");
+            }
+            return json(200, out -> out.beginObject()
+                    .name("message").value("Successfully detached from container logs")
+                    .name("containerId").value(containerId)
+                    .endObject());
+        }
+        AttachBody body = AttachBody.parse(readBody(request));
+        AttachedContainer attached;
+        try {
+            attached = attacher.attach(AttachOptions.builder(containerId)
+                    .serviceId(body.serviceId())
+                    .serviceName(body.serviceName())
+                    .build());
+        } catch (ContainerNotFoundException e) {
+            throw new ApiException(404, "no such container: '" + containerId + "'", "containerId");
+        } catch (IllegalStateException e) {
+            throw new ApiException(503, "cannot attach: " + e.getMessage(), null);
+        }
+        return json(200, out -> out.beginObject()
+                .name("message").value("Successfully attached to container logs")
+                .name("containerId").value(attached.containerId())
+                .name("serviceName").value(attached.serviceName())
+                .endObject());
+    }
+
+    private byte[] readBody(ApiRequest request) {
+        if (request.declaredLength() > maxBodyBytes) {
+            throw tooLarge();
+        }
+        try {
+            byte[] body = request.body().readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw ApiException.badRequest("could not read the request body: " + e.getMessage(), null);
+        }
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "request body is larger than " + maxBodyBytes + " bytes", null);
+    }
+
+    /** The optional body of an attach request: {@code {"serviceId": 1, "serviceName": "web"}}. */
+    record AttachBody(Integer serviceId, String serviceName) {
+
+        static AttachBody parse(byte[] body) {
+            if (new String(body, StandardCharsets.UTF_8).isBlank()) {
+                return new AttachBody(null, null);
+            }
+            JsonReader in = new JsonReader(new InputStreamReader(new ByteArrayInputStream(body),
+                    StandardCharsets.UTF_8));
+            in.setStrictness(Strictness.STRICT);
+            Integer serviceId = null;
+            String serviceName = null;
+            try {
+                if (in.peek() != JsonToken.BEGIN_OBJECT) {
+                    throw ApiException.badRequest("the request body must be a JSON object", null);
+                }
+                in.beginObject();
+                while (in.hasNext()) {
+                    String name = in.nextName();
+                    JsonToken token = in.peek();
+                    switch (name) {
+                        case "serviceId":
+                            if (token == JsonToken.NULL) {
+                                in.nextNull();
+                            } else if (token == JsonToken.NUMBER) {
+                                serviceId = (int) QueryParameters.parseNonNegative(in.nextString(),
+                                        "serviceId", Integer.MAX_VALUE);
+                            } else {
+                                throw ApiException.badRequest("serviceId must be a whole number", "serviceId");
+                            }
+                            break;
+                        case "serviceName":
+                            if (token == JsonToken.NULL) {
+                                in.nextNull();
+                            } else if (token == JsonToken.STRING) {
+                                serviceName = in.nextString();
+                                if (serviceName.isBlank()) {
+                                    throw ApiException.badRequest("serviceName must not be blank", "serviceName");
+                                }
+                            } else {
+                                throw ApiException.badRequest("serviceName must be a string", "serviceName");
+                            }
+                            break;
+                        default:
+                            throw ApiException.badRequest("unknown field '" + name
+                                    + "' (allowed: serviceId, serviceName)", name);
+                    }
+                }
+                in.endObject();
+                if (in.peek() != JsonToken.END_DOCUMENT) {
+                    throw ApiException.badRequest("malformed JSON: content after the object", null);
+                }
+            } catch (IOException | IllegalStateException e) {
+                // MalformedJsonException, EOFException (truncated), or gson's wrong-token errors
+                throw ApiException.badRequest("malformed JSON: " + e.getMessage(), null);
+            }
+            return new AttachBody(serviceId, serviceName);
+        }
+    }
+
+    // ---- JSON, errors, compression -----------------------------------------------------------
+
+    @FunctionalInterface
+    private interface JsonBody {
+        void write(JsonWriter out) throws IOException;
+    }
+
+    private static ApiResponse json(int status, JsonBody body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (Writer writer = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
+            JsonWriter out = new JsonWriter(writer);
+            body.write(out);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory: does not happen
+        }
+        return ApiResponse.of(status, bytes.toByteArray()).header("Content-Type", JSON);
+    }
+
+    static ApiResponse error(int status, String message, String parameter) {
+        return json(status, out -> {
+            out.beginObject().name("error").value(message);
+            if (parameter != null) {
+                out.name("parameter").value(parameter);
+            }
+            out.endObject();
+        });
+    }
+
+    /** The response gzipped if the client accepts it and the body is worth compressing. */
+    private ApiResponse compressIfAccepted(ApiResponse response, String acceptEncoding) {
+        if (response.body().length < Math.max(1, gzipMinBytes)) {
+            return response;
+        }
+        // Caches must know the body depends on Accept-Encoding, whichever one this client sent.
+        response.headers().merge("Vary", "Accept-Encoding", (a, b) -> a + ", " + b);
+        if (!acceptsGzip(acceptEncoding)) {
+            return response;
+        }
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream(response.body().length / 4 + 64);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed, 8192)) {
+            gzip.write(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory: does not happen
+        }
+        ApiResponse gzipped = new ApiResponse(response.status(), response.headers(),
+                compressed.toByteArray(), null);
+        return gzipped.header("Content-Encoding", "gzip");
+    }
+
+    /** Whether an {@code Accept-Encoding} value accepts gzip (and not with {@code q=0}). */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String part : acceptEncoding.split(",")) {
+            String[] pieces = part.split(";");
+            if (!pieces[0].trim().equalsIgnoreCase("gzip")) {
+                continue;
+            }
+            for (int i = 1; i < pieces.length; i++) {
+                String parameter = pieces[i].trim().toLowerCase(Locale.ROOT).replace(" ", "");
+                if (parameter.matches("q=0(\\.0*)?")) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    private static List<String> concat(List<String> list, String extra) {
+        var all = new java.util.ArrayList<>(list);
+        all.add(extra);
+        return List.copyOf(all);
+    }
+}

@@ -1,0 +1,77 @@
+package io.containerlogging.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.containerlogging.core.LogBackend;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The transport-neutral layer on its own: no server, no sockets. */
+@DisplayName("LogApi without any HTTP server")
+class LogApiTest {
+
+    final LogBackend backend = TestBackend.create();
+    final LogApi api = new LogApi(backend, null, 100, 64, 1024, "tok", null);
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    ApiResponse call(String method, String path, String query, Map<String, String> headers, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return api.handle(new ApiRequest(method, path, query, headers::get, new ByteArrayInputStream(bytes),
+                bytes.length));
+    }
+
+    @Test
+    @DisplayName("answers a query with the seed's JSON")
+    void query() {
+        backend.log(LogMessage.system("hello", LogLevel.INFO, Instant.ofEpochMilli(5)));
+        ApiResponse response = call("GET", "/api/v1/logs/count", "level=info",
+                Map.of("Authorization", "Bearer tok"), "");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"count\":1}");
+        assertThat(response.headers()).containsEntry("Cache-Control", "no-store")
+                .containsEntry("Content-Type", "application/json; charset=utf-8");
+    }
+
+    @Test
+    @DisplayName("plans a stream instead of answering it")
+    void streamPlan() {
+        ApiResponse response = call("GET", "/api/v1/logs/stream", "tail=500&level=error",
+                Map.of("Authorization", "Bearer tok", "Last-Event-ID", " log-7 "), "");
+        assertThat(response.stream()).isNotNull();
+        assertThat(response.stream().resumeAfterId()).isEqualTo("log-7");
+        assertThat(response.stream().tail()).isEqualTo(100); // capped at maxLimit
+        assertThat(response.stream().filter().levels()).containsExactly(LogLevel.ERROR);
+        assertThat(response.headers()).containsEntry("Content-Type", "text/event-stream; charset=utf-8");
+    }
+
+    @Test
+    @DisplayName("checks the token before anything else, and the body size before the attacher")
+    void order() {
+        assertThat(call("GET", "/nowhere", null, Map.of(), "").status()).isEqualTo(401);
+        assertThat(call("POST", "/api/v1/logs/abc/attach", null, Map.of("Authorization", "Bearer tok"),
+                "x".repeat(65)).status()).isEqualTo(503); // no attacher: the body is not even read
+    }
+
+    @Test
+    @DisplayName("reads Accept-Encoding as RFC 9110 says")
+    void acceptEncoding() {
+        assertThat(LogApi.acceptsGzip("gzip")).isTrue();
+        assertThat(LogApi.acceptsGzip("deflate, GZIP;q=0.5")).isTrue();
+        assertThat(LogApi.acceptsGzip("gzip;q=0")).isFalse();
+        assertThat(LogApi.acceptsGzip("gzip; q=0.000")).isFalse();
+        assertThat(LogApi.acceptsGzip("br")).isFalse();
+        assertThat(LogApi.acceptsGzip("x-gzip2")).isFalse();
+        assertThat(LogApi.acceptsGzip(null)).isFalse();
+    }
+}
