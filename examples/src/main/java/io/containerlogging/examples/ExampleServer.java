@@ -111,8 +111,12 @@ public final class ExampleServer implements AutoCloseable {
             if (config.apiToken() != null) {
                 httpBuilder.bearerToken(config.apiToken());
             }
-            http = httpBuilder.build();
-            http.start();
+            try {
+                http = httpBuilder.build(); // binds and starts serving
+            } catch (java.io.UncheckedIOException e) {
+                throw new IOException("cannot listen on " + config.host() + ":" + config.port()
+                        + " (PORT/HOST): " + e.getCause().getMessage(), e.getCause());
+            }
 
             String base = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + http.port();
             console.println("container-logging example server listening on " + base
