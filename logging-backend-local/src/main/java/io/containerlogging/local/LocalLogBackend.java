@@ -620,6 +620,16 @@ public final class LocalLogBackend implements LogBackend {
         return overrunDropped + (fileWriter == null ? 0 : fileWriter.failedMessages());
     }
 
+    /** How many service names and container ids are indexed; for tests of index cleanup. */
+    int indexedKeys() {
+        lock.readLock().lock();
+        try {
+            return byServiceName.size() + byContainerId.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** The configured ring capacity. */
     public int maxLogs() {
         return capacity;
