@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -131,14 +132,14 @@ public final class LocalLogBackend implements LogBackend {
 
     // Persistence hand-off. writeCursor: the position the writer reads next; written by the writer
     // under the read lock, read by log() under the write lock.
-    private LogFileWriter writer;
+    private volatile LogFileWriter writer;
     private volatile long writeCursor;
     private volatile long overrunDropped; // written under the write lock
     private long reportedDrops; // writer thread only
     private long lastDropReportNanos; // writer thread only
     private volatile long corruptLines;
 
-    private ScheduledExecutorService scheduler;
+    private volatile ScheduledExecutorService scheduler;
 
     private LocalLogBackend(Builder builder) {
         this.capacity = builder.maxLogs;
@@ -176,11 +177,14 @@ public final class LocalLogBackend implements LogBackend {
      */
     @Override
     public void initialize() throws IOException {
-        synchronized (this) {
+        lock.writeLock().lock();
+        try {
             if (state != NEW) {
                 throw new IllegalStateException(state == CLOSED ? "closed" : "already initialized");
             }
             state = STARTING;
+        } finally {
+            lock.writeLock().unlock();
         }
         long corrupt = 0;
         try {
@@ -195,14 +199,38 @@ public final class LocalLogBackend implements LogBackend {
             scheduler.scheduleWithFixedDelay(this::scheduledCleanup,
                     cleanupInterval.toNanos(), cleanupInterval.toNanos(), TimeUnit.NANOSECONDS);
         } catch (IOException | RuntimeException e) {
-            if (writer != null) {
-                writer.close();
-                writer = null;
+            stopBackgroundWork();
+            writer = null;
+            scheduler = null;
+            lock.writeLock().lock();
+            try {
+                if (state == STARTING) {
+                    // Forget anything reloaded, so that a later initialize() starts clean.
+                    Arrays.fill(ring, null);
+                    head = 0;
+                    tail = 0;
+                    live = 0;
+                    lastSequence = 0;
+                    writeCursor = 0;
+                    byServiceName.clear();
+                    byContainerId.clear();
+                    state = NEW;
+                }
+            } finally {
+                lock.writeLock().unlock();
             }
-            state = NEW;
             throw e;
         }
-        state = RUNNING;
+        lock.writeLock().lock();
+        try {
+            if (state != STARTING) { // close() ran while we were starting
+                stopBackgroundWork();
+                throw new IllegalStateException("closed while initializing");
+            }
+            state = RUNNING;
+        } finally {
+            lock.writeLock().unlock();
+        }
         if (corrupt > 0) {
             log(new LogMessage(null, "Skipped " + corrupt + " corrupt line" + (corrupt == 1 ? "" : "s")
                     + " while reloading logs from " + logDir.toAbsolutePath(), clock.instant(), LogLevel.WARN,
@@ -259,18 +287,25 @@ public final class LocalLogBackend implements LogBackend {
         } finally {
             lock.writeLock().unlock();
         }
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+        stopBackgroundWork();
+        fanout.close();
+    }
+
+    /** Stops the cleanup, then lets the writer finish what is pending; both idempotent. */
+    private void stopBackgroundWork() {
+        ScheduledExecutorService cleanupScheduler = scheduler;
+        if (cleanupScheduler != null) {
+            cleanupScheduler.shutdownNow();
             try {
-                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+                cleanupScheduler.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        if (writer != null) {
-            writer.close();
+        LogFileWriter fileWriter = writer;
+        if (fileWriter != null) {
+            fileWriter.close();
         }
-        fanout.close();
     }
 
     // ---- writing ------------------------------------------------------------------------------

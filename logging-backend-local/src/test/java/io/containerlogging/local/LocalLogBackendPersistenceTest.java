@@ -120,7 +120,7 @@ class LocalLogBackendPersistenceTest {
 
             LogMessage stored = backend.log(line("soon on disk", NOW));
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> allLines().size() == 1);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> allLines().size() == 1);
             assertThat(LogJson.fromJson(allLines().get(0))).isEqualTo(stored);
         }
 
@@ -202,7 +202,7 @@ class LocalLogBackendPersistenceTest {
             assertThat(backend.persistenceDropped()).isEqualTo(90);
             release.countDown();
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> backend.getLogs(
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> backend.getLogs(
                     LogQuery.builder().sourceType(SourceType.SYSTEM).build()).size() == 1);
             LogMessage report = backend.getLogs(LogQuery.builder().sourceType(SourceType.SYSTEM).build()).get(0);
             assertThat(report.level()).isEqualTo(LogLevel.WARN);
@@ -341,13 +341,13 @@ class LocalLogBackendPersistenceTest {
             for (int i = 0; i < 20; i++) {
                 backend.log(line("early" + i, NOW));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> logFiles().size() > 3);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> logFiles().size() > 3);
             List<Path> early = logFiles();
 
             clock.advance(Duration.ofHours(2));
             backend.log(line("late", clock.instant()));
             // Let the writer reach "late": it goes to the newest early file or starts one at NOW + 2h.
-            await().atMost(Duration.ofSeconds(10)).until(() -> allLines().size() == 21);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> allLines().size() == 21);
             clock.advance(Duration.ofMinutes(30));
 
             long removed = backend.cleanup(Duration.ofHours(1));

@@ -166,11 +166,11 @@ class LocalLogBackendTest {
 
             clock.advance(Duration.ofMinutes(61));
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> backend.count() == 1);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> backend.count() == 1);
             assertThat(texts(backend.getLogs(LogQuery.all()))).containsExactly("new");
 
             backend.close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !threadAlive("container-logging-local-cleanup"));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> !threadAlive("container-logging-local-cleanup"));
         }
     }
 

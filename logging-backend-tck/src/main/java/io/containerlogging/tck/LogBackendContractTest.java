@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -98,6 +99,11 @@ public abstract class LogBackendContractTest {
         if (backend != null) {
             backend.close();
         }
+    }
+
+    /** Awaitility polling briskly (the suite should stay fast), for at most 10 seconds. */
+    protected static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
     }
 
     // ---- message fixtures ---------------------------------------------------------------------
@@ -660,7 +666,7 @@ public abstract class LogBackendContractTest {
                     }
                 }
 
-                await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= expected.size());
+                eventually().until(() -> received.size() >= expected.size());
                 assertThat(received).containsExactlyElementsOf(expected);
             }
         }
@@ -673,7 +679,7 @@ public abstract class LogBackendContractTest {
             try (LogSubscription ignored = backend.subscribe(LogQuery.all(), received::add)) {
                 backend.log(webLine("after", START));
 
-                await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+                eventually().until(() -> !received.isEmpty());
                 assertThat(texts(received)).containsExactly("after");
             }
         }
@@ -699,7 +705,7 @@ public abstract class LogBackendContractTest {
             assertThat(backend.subscriberCount()).isEqualTo(2);
 
             backend.log(webLine("both", START));
-            await().atMost(Duration.ofSeconds(10)).until(() -> first.size() == 1 && second.size() == 1);
+            eventually().until(() -> first.size() == 1 && second.size() == 1);
 
             one.close();
             one.close();
@@ -708,7 +714,7 @@ public abstract class LogBackendContractTest {
             assertThat(backend.subscriberCount()).isEqualTo(1);
 
             backend.log(webLine("only two", START));
-            await().atMost(Duration.ofSeconds(10)).until(() -> second.size() == 2);
+            eventually().until(() -> second.size() == 2);
             assertThat(texts(first)).containsExactly("both");
 
             two.close();
@@ -753,7 +759,7 @@ public abstract class LogBackendContractTest {
                 assertThat(backend.count()).isEqualTo(total);
 
                 release.countDown();
-                await().atMost(Duration.ofSeconds(10))
+                eventually()
                         .until(() -> received.size() + reportedDrops.get() == total);
                 assertThat(reportedDrops.get()).isEqualTo(total - received.size()).isPositive();
                 assertThat(subscription.dropped()).isEqualTo(reportedDrops.get());
@@ -784,12 +790,12 @@ public abstract class LogBackendContractTest {
             try (LogSubscription ignored = backend.subscribe(LogQuery.all(), healthy::add)) {
                 assertThatCode(() -> backend.log(webLine("boom", START))).doesNotThrowAnyException();
 
-                await().atMost(Duration.ofSeconds(10)).until(failing::isClosed);
+                eventually().until(failing::isClosed);
                 assertThat(closed).isTrue();
                 assertThat(backend.subscriberCount()).isEqualTo(1);
 
                 backend.log(webLine("still fine", START));
-                await().atMost(Duration.ofSeconds(10)).until(() -> healthy.size() == 2);
+                eventually().until(() -> healthy.size() == 2);
             }
             assertThat(backend.subscriberCount()).isZero();
         }
@@ -812,7 +818,7 @@ public abstract class LogBackendContractTest {
             subscribed.countDown();
 
             backend.log(webLine("one", START));
-            await().atMost(Duration.ofSeconds(10)).until(holder[0]::isClosed);
+            eventually().until(holder[0]::isClosed);
             backend.log(webLine("two", START));
 
             assertThat(backend.subscriberCount()).isZero();
@@ -927,7 +933,7 @@ public abstract class LogBackendContractTest {
                                     .mapToObj(i -> service + "-" + i).collect(Collectors.toList()));
                 }
 
-                await().atMost(Duration.ofSeconds(20)).until(() -> live.size() >= total);
+                eventually().atMost(Duration.ofSeconds(20)).until(() -> live.size() >= total);
                 synchronized (live) {
                     assertThat(live).containsExactlyElementsOf(stored);
                 }
