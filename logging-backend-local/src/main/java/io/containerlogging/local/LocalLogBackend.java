@@ -699,7 +699,7 @@ public final class LocalLogBackend implements LogBackend {
         }
 
         @Override
-        public void caughtUp() {
+        public void afterBatch() {
             long dropped = persistenceDropped();
             long now = System.nanoTime();
             if (dropped > reportedDrops

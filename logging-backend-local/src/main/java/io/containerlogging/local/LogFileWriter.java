@@ -50,8 +50,11 @@ final class LogFileWriter implements AutoCloseable {
          */
         int drainTo(List<LogMessage> batch, int max);
 
-        /** Called on the writer thread each time it has caught up (e.g. to report drops). */
-        void caughtUp();
+        /**
+         * Called on the writer thread after every batch, also when it is not catching up (e.g.
+         * to report drops); must be cheap.
+         */
+        void afterBatch();
     }
 
     private final Path dir;
@@ -163,16 +166,18 @@ final class LogFileWriter implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "log file writer failed; continuing", e);
                 drained = 0;
             }
+            if (!stop) {
+                try {
+                    source.afterBatch();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "log file writer callback failed", e);
+                }
+            }
             if (drained == BATCH_SIZE) {
                 continue;
             }
             if (stop) {
                 break;
-            }
-            try {
-                source.caughtUp();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "log file writer callback failed", e);
             }
             waiting = true;
             long sleep = dirty ? Math.max(1, flushIntervalNanos - (System.nanoTime() - lastFlush)) : flushIntervalNanos;
