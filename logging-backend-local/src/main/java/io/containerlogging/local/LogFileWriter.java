@@ -278,7 +278,11 @@ final class LogFileWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.log(System.Logger.Level.WARNING, "log file writer did not finish within " + timeout);
+            // A hung disk: give up on what is pending rather than leave the thread running.
+            // Interrupting closes its (interruptible) file channel.
+            LOG.log(System.Logger.Level.WARNING, "log file writer did not finish within " + timeout
+                    + "; interrupting it, pending lines are lost");
+            thread.interrupt();
         }
     }
 

@@ -127,7 +127,8 @@ class LocalLogBackendPersistenceTest {
         @Test
         @DisplayName("flushes what is pending on close, even with a long flush interval")
         void flushesOnClose() throws IOException {
-            LocalLogBackend backend = start(persistent().flushInterval(Duration.ofHours(1)));
+            RecordingThreadFactory threads = new RecordingThreadFactory();
+            LocalLogBackend backend = start(persistent().flushInterval(Duration.ofHours(1)).threadFactory(threads));
             for (int i = 0; i < 3000; i++) {
                 backend.log(line("m" + i, NOW));
             }
@@ -135,7 +136,8 @@ class LocalLogBackendPersistenceTest {
             backend.close();
 
             assertThat(allLines()).hasSize(3000);
-            assertThat(threadAliveNamed("container-logging-local-writer")).isFalse();
+            assertThat(threads.names()).contains("container-logging-local-writer", "container-logging-local-cleanup");
+            assertThat(threads.anyAlive()).as("threads alive after close").isFalse();
         }
 
         @Test
@@ -187,20 +189,27 @@ class LocalLogBackendPersistenceTest {
         @DisplayName("counts and reports messages the writer could not keep up with, without blocking log()")
         void countsOverrun() throws IOException {
             CountDownLatch release = new CountDownLatch(1);
-            LocalLogBackend backend = start(persistent().maxLogs(10).threadFactory(runnable -> new Thread(() -> {
-                try {
-                    release.await(); // the writer is stuck, as on a hung disk
-                } catch (InterruptedException e) {
-                    return;
-                }
-                runnable.run();
-            })));
+            LocalLogBackend backend = start(persistent().maxLogs(10).threadFactory(runnable -> {
+                Thread thread = new Thread(() -> {
+                    try {
+                        release.await(); // the writer is stuck, as on a hung disk
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    runnable.run();
+                });
+                thread.setDaemon(true);
+                return thread;
+            }));
 
-            for (int i = 0; i < 100; i++) {
-                assertThat(backend.log(line("m" + i, NOW)).id()).isEqualTo("log-" + (i + 1));
+            try {
+                for (int i = 0; i < 100; i++) {
+                    assertThat(backend.log(line("m" + i, NOW)).id()).isEqualTo("log-" + (i + 1));
+                }
+                assertThat(backend.persistenceDropped()).isEqualTo(90);
+            } finally {
+                release.countDown();
             }
-            assertThat(backend.persistenceDropped()).isEqualTo(90);
-            release.countDown();
 
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> backend.getLogs(
                     LogQuery.builder().sourceType(SourceType.SYSTEM).build()).size() == 1);
@@ -420,9 +429,5 @@ class LocalLogBackendPersistenceTest {
             assertThatThrownBy(backend::initialize).isInstanceOf(IOException.class)
                     .hasMessageContaining(logDir().toString());
         }
-    }
-
-    static boolean threadAliveNamed(String name) {
-        return LocalLogBackendTest.threadAlive(name);
     }
 }

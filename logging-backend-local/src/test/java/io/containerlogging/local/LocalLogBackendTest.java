@@ -158,11 +158,13 @@ class LocalLogBackendTest {
         @Test
         @DisplayName("runs on its own with the configured maxAge and the injected clock, and stops on close")
         void runsAndStops() throws Exception {
-            start(LocalLogBackend.builder().maxAge(Duration.ofHours(1)).cleanupInterval(Duration.ofMillis(20)));
+            RecordingThreadFactory threads = new RecordingThreadFactory();
+            start(LocalLogBackend.builder().maxAge(Duration.ofHours(1)).cleanupInterval(Duration.ofMillis(20))
+                    .threadFactory(threads));
             backend.log(line("old", "web", "c1"));
             backend.log(new LogMessage(null, "new", NOW.plusSeconds(7200), LogLevel.INFO, LogSource.SYSTEM,
                     null, null, null, false, true));
-            assertThat(threadAlive("container-logging-local-cleanup")).isTrue();
+            assertThat(threads.names()).containsOnly("container-logging-local-cleanup");
 
             clock.advance(Duration.ofMinutes(61));
 
@@ -170,12 +172,7 @@ class LocalLogBackendTest {
             assertThat(texts(backend.getLogs(LogQuery.all()))).containsExactly("new");
 
             backend.close();
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> !threadAlive("container-logging-local-cleanup"));
+            assertThat(threads.anyAlive()).isFalse();
         }
-    }
-
-    static boolean threadAlive(String name) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(thread -> thread.getName().equals(name) && thread.isAlive());
     }
 }
