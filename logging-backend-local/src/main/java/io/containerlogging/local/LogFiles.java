@@ -4,6 +4,7 @@ import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
 import java.io.BufferedReader;
+import java.io.Reader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
@@ -133,12 +134,16 @@ final class LogFiles {
         long corrupt = 0;
         for (int i = files.size() - 1; i >= 0 && found.size() < maxMessages; i--) {
             Path path = files.get(i).path();
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(path),
+            try (LineReader reader = new LineReader(new InputStreamReader(Files.newInputStream(path),
                     StandardCharsets.UTF_8.newDecoder()
                             .onMalformedInput(CodingErrorAction.REPLACE)
-                            .onUnmappableCharacter(CodingErrorAction.REPLACE)), 64 * 1024)) {
+                            .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
                 String line;
-                while ((line = reader.readLine()) != null) {
+                while ((line = reader.next()) != null) {
+                    if (line == LineReader.TOO_LONG) {
+                        corrupt++;
+                        continue;
+                    }
                     if (line.isBlank()) {
                         continue;
                     }
@@ -178,6 +183,93 @@ final class LogFiles {
                 ? new ArrayList<>(newest.subList(newest.size() - maxMessages, newest.size()))
                 : newest;
         return new Reloaded(kept, highest, corrupt);
+    }
+
+    /**
+     * Splits a reader into lines like {@link BufferedReader#readLine()} ({@code \n} or
+     * {@code \r\n}), but never holds more than {@link #MAX_LINE_CHARS} of one line, so a huge file
+     * without newlines cannot exhaust the heap at start-up. Not thread-safe.
+     */
+    static final class LineReader implements AutoCloseable {
+        /** The longest line kept: 16 Mi chars, far beyond any real log line. */
+        static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+        /** Returned (by identity) instead of a line that was longer than the limit. */
+        static final String TOO_LONG = new String("<line too long>");
+
+        private final Reader in;
+        private final int maxLineChars;
+        private final char[] buffer = new char[64 * 1024];
+        private final StringBuilder line = new StringBuilder(512);
+        private int position;
+        private int limit;
+        private boolean tooLong;
+
+        LineReader(Reader in) {
+            this(in, MAX_LINE_CHARS);
+        }
+
+        LineReader(Reader in, int maxLineChars) {
+            this.in = in;
+            this.maxLineChars = maxLineChars;
+        }
+
+        /** The next line without its terminator, {@link #TOO_LONG}, or null at the end. */
+        String next() throws IOException {
+            while (true) {
+                if (position == limit) {
+                    limit = in.read(buffer);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        if (line.length() == 0 && !tooLong) {
+                            return null;
+                        }
+                        return take(); // a last line without newline, e.g. a torn one
+                    }
+                }
+                int start = position;
+                while (position < limit && buffer[position] != '\n') {
+                    position++;
+                }
+                append(start, position);
+                if (position < limit) {
+                    position++; // the newline
+                    return take();
+                }
+            }
+        }
+
+        private void append(int from, int to) {
+            if (tooLong) {
+                return;
+            }
+            if (line.length() + (to - from) > maxLineChars) {
+                tooLong = true;
+                line.setLength(0);
+                line.trimToSize();
+            } else {
+                line.append(buffer, from, to - from);
+            }
+        }
+
+        private String take() {
+            if (tooLong) {
+                tooLong = false;
+                return TOO_LONG;
+            }
+            int length = line.length();
+            if (length > 0 && line.charAt(length - 1) == '\r') {
+                length--;
+            }
+            String result = line.substring(0, length);
+            line.setLength(0);
+            return result;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     static boolean isPosix(Path path) {

@@ -2,6 +2,7 @@ package io.containerlogging.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.awaitility.Awaitility.await;
 
 import io.containerlogging.core.LogJson;
@@ -416,6 +417,24 @@ class LocalLogBackendPersistenceTest {
             Files.delete(blocker);
             backend.initialize();
             assertThat(backend.log(line("works now", NOW)).id()).isEqualTo("log-1");
+        }
+
+        @Test
+        @DisplayName("an existing read-only log directory is a clear IOException")
+        void readOnlyDirectory() throws IOException {
+            Files.createDirectories(logDir());
+            Files.setPosixFilePermissions(logDir(), PosixFilePermissions.fromString("r-x------"));
+            try {
+                assumeFalse(Files.isWritable(logDir()),
+                        "skipped: this user (root?) may write to a read-only directory anyway");
+                LocalLogBackend backend = persistent().build();
+                opened.add(backend);
+
+                assertThatThrownBy(backend::initialize).isInstanceOf(IOException.class)
+                        .hasMessageContaining("not writable").hasMessageContaining(logDir().toString());
+            } finally {
+                Files.setPosixFilePermissions(logDir(), LogFiles.DIR_PERMISSIONS);
+            }
         }
 
         @Test
