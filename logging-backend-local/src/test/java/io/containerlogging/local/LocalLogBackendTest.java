@@ -172,7 +172,8 @@ class LocalLogBackendTest {
             assertThat(texts(backend.getLogs(LogQuery.all()))).containsExactly("new");
 
             backend.close();
-            assertThat(threads.anyAlive()).isFalse();
+            // the executor reports termination just before its worker thread has exited
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> !threads.anyAlive());
         }
     }
 }
