@@ -46,8 +46,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * also written as one JSON line ({@link io.containerlogging.core.LogJson}) to
  * {@code container-manager-<epoch-ms>.log} in {@link Builder#logDir(Path) logDir} (created 0700,
  * files 0600). A new file is started when the next line would take the current one past
- * {@link Builder#maxFileSize(long) maxFileSize}; a file is deleted once everything in it is older
- * than {@code maxAge} (the file that is being written is kept). Encoding and writing happen on
+ * {@link Builder#maxFileSize(long) maxFileSize}. A file is deleted by cleanup once the file after
+ * it was started more than {@code maxAge} ago, i.e. once every line in it was written before the
+ * cutoff (judged by file names and the clock, never by reading the file); the file being written
+ * is never deleted, and the last file of an earlier run counts as followed by the first file of
+ * this run. Encoding and writing happen on
  * one background thread ({@code container-logging-local-writer}) that copies batches out of the
  * ring, so {@code log()} never waits for the disk. The ring is the hand-off buffer: a message
  * evicted before the writer reached it is not written; such losses are counted
