@@ -652,7 +652,7 @@ public abstract class LogBackendContractTest {
         @DisplayName("delivers every new matching message in id order, and nothing else")
         void deliversMatchingInOrder() {
             List<LogMessage> received = new CopyOnWriteArrayList<>();
-            try (LogSubscription ignored = backend.subscribe(
+            try (LogSubscription subscription = backend.subscribe(
                     LogQuery.builder().serviceName("web").limit(1).build(), received::add)) {
                 List<LogMessage> expected = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
@@ -666,6 +666,7 @@ public abstract class LogBackendContractTest {
 
                 eventually().until(() -> received.size() >= expected.size());
                 assertThat(received).containsExactlyElementsOf(expected);
+                assertThat(subscription.dropped()).isZero();
             }
         }
 
@@ -674,11 +675,12 @@ public abstract class LogBackendContractTest {
         void onlyNewMessages() {
             backend.log(webLine("before", START));
             List<LogMessage> received = new CopyOnWriteArrayList<>();
-            try (LogSubscription ignored = backend.subscribe(LogQuery.all(), received::add)) {
+            try (LogSubscription subscription = backend.subscribe(LogQuery.all(), received::add)) {
                 backend.log(webLine("after", START));
 
                 eventually().until(() -> !received.isEmpty());
                 assertThat(texts(received)).containsExactly("after");
+                assertThat(subscription.isClosed()).isFalse();
             }
         }
 
@@ -785,7 +787,7 @@ public abstract class LogBackendContractTest {
                 }
             });
             List<LogMessage> healthy = new CopyOnWriteArrayList<>();
-            try (LogSubscription ignored = backend.subscribe(LogQuery.all(), healthy::add)) {
+            try (LogSubscription healthySubscription = backend.subscribe(LogQuery.all(), healthy::add)) {
                 assertThatCode(() -> backend.log(webLine("boom", START))).doesNotThrowAnyException();
 
                 eventually().until(failing::isClosed);
@@ -794,6 +796,7 @@ public abstract class LogBackendContractTest {
 
                 backend.log(webLine("still fine", START));
                 eventually().until(() -> healthy.size() == 2);
+                assertThat(healthySubscription.isClosed()).isFalse();
             }
             assertThat(backend.subscriberCount()).isZero();
         }
