@@ -1,0 +1,351 @@
+package io.containerlogging.local;
+
+import com.google.gson.stream.JsonWriter;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogMessage;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Writes stored messages to NDJSON files on one background thread, so that {@code log()} never
+ * waits for encoding or the disk. The backend's ring is the hand-off buffer: the writer copies
+ * batches of not yet written messages out of it ({@link Source#drainTo}), encodes them with
+ * {@link LogJson} and writes them through a 64 KiB buffer. The stream is flushed when at least
+ * the flush interval has passed since the last flush and on {@link #close()}; never per message,
+ * and never fsync'ed.
+ *
+ * <p>A new file is started when the next line would take the current one past the maximum size.
+ * The thread is started by {@link #start()} and stopped by {@link #close()}, which writes what is
+ * still pending first.
+ */
+final class LogFileWriter implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(LogFileWriter.class.getName());
+
+    /** Messages encoded per copy out of the ring. */
+    static final int BATCH_SIZE = 1024;
+
+    /** Where the writer gets its messages; implemented by the backend. */
+    interface Source {
+        /**
+         * Copies up to {@code max} messages that were stored but not yet handed to the writer, in
+         * id order, into {@code batch}; marks them handed over.
+         *
+         * @return how many were copied
+         */
+        int drainTo(List<LogMessage> batch, int max);
+
+        /**
+         * Called on the writer thread after every batch, also when it is not catching up (e.g.
+         * to report drops); must be cheap.
+         */
+        void afterBatch();
+    }
+
+    private final Path dir;
+    private final long maxFileSize;
+    private final long flushIntervalNanos;
+    private final Clock clock;
+    private final Source source;
+    private final Thread thread;
+    private final int wakeThreshold;
+
+    private final AtomicLong failedMessages = new AtomicLong();
+    private volatile boolean stopping;
+    private volatile boolean waiting;
+    private volatile Path currentPath;
+
+    // Confined to the writer thread once started (before that, to the thread calling open()).
+    private Writer out;
+    private long currentSize;
+    private long lastStartMillis;
+    private boolean dirty;
+    private final StringBuilder line = new StringBuilder(512);
+    private final Writer lineWriter = new StringBuilderWriter(line);
+    private char[] chars = new char[512];
+
+    LogFileWriter(Path dir, long maxFileSize, Duration flushInterval, Clock clock, ThreadFactory threadFactory,
+            Source source, int ringCapacity) {
+        this.dir = dir;
+        this.maxFileSize = maxFileSize;
+        this.flushIntervalNanos = flushInterval.toNanos();
+        this.clock = clock;
+        this.source = source;
+        // Wake the writer early once a quarter of the ring (at most a batch) is waiting, so a
+        // burst does not overrun the ring while the writer sleeps out its flush interval.
+        this.wakeThreshold = Math.max(1, Math.min(BATCH_SIZE, ringCapacity / 4));
+        this.thread = threadFactory.newThread(this::run);
+    }
+
+    /**
+     * Starts a new file after every existing one, proving the directory writable.
+     *
+     * @param newestExistingMillis the highest start time among existing files, or 0
+     */
+    void open(long newestExistingMillis) throws IOException {
+        lastStartMillis = newestExistingMillis;
+        startFile();
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** The file being written, or null between a failure and the next attempt. */
+    Path currentFile() {
+        return currentPath;
+    }
+
+    /** Messages lost because writing them failed. */
+    long failedMessages() {
+        return failedMessages.get();
+    }
+
+    /** Called by {@code log()} with the number of messages waiting; wakes the writer for a burst. */
+    void nudge(long waitingMessages) {
+        if (waiting && waitingMessages >= wakeThreshold) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Deletes every log file but the current one whose successor was started at or before
+     * {@code cutoff}: its last line was written before then. The current file is never deleted.
+     *
+     * @return how many files were deleted
+     */
+    int deleteFilesOlderThan(Instant cutoff) {
+        int deleted = 0;
+        try {
+            List<LogFiles.LogFile> files = LogFiles.list(dir);
+            Path current = currentPath;
+            for (int i = 0; i < files.size() - 1; i++) {
+                LogFiles.LogFile file = files.get(i);
+                if (!file.path().equals(current) && files.get(i + 1).startMillis() <= cutoff.toEpochMilli()) {
+                    if (Files.deleteIfExists(file.path())) {
+                        deleted++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete expired log files in " + dir + ": " + e);
+        }
+        return deleted;
+    }
+
+    private void run() {
+        List<LogMessage> batch = new ArrayList<>(BATCH_SIZE);
+        long lastFlush = System.nanoTime() - flushIntervalNanos;
+        while (true) {
+            boolean stop = stopping; // read before draining: after close() sets it, nothing new arrives
+            int drained;
+            try {
+                batch.clear();
+                drained = source.drainTo(batch, BATCH_SIZE);
+                write(batch);
+                if (dirty && System.nanoTime() - lastFlush >= flushIntervalNanos) {
+                    flush();
+                    lastFlush = System.nanoTime();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "log file writer failed; continuing", e);
+                drained = 0;
+            }
+            if (!stop) {
+                try {
+                    source.afterBatch();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "log file writer callback failed", e);
+                }
+            }
+            if (drained == BATCH_SIZE) {
+                continue;
+            }
+            if (stop) {
+                break;
+            }
+            waiting = true;
+            long sleep = dirty ? Math.max(1, flushIntervalNanos - (System.nanoTime() - lastFlush)) : flushIntervalNanos;
+            if (!stopping) {
+                LockSupport.parkNanos(this, sleep);
+            }
+            waiting = false;
+        }
+        closeFile();
+    }
+
+    private void write(List<LogMessage> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            LogMessage message = batch.get(i);
+            try {
+                encode(message);
+                long bytes = utf8Length(line);
+                if (out == null) {
+                    startFile();
+                } else if (currentSize > 0 && currentSize + bytes > maxFileSize) {
+                    closeFile();
+                    startFile();
+                }
+                int length = line.length();
+                if (chars.length < length) {
+                    chars = new char[Math.max(length, chars.length * 2)];
+                }
+                line.getChars(0, length, chars, 0);
+                out.write(chars, 0, length);
+                currentSize += bytes;
+                dirty = true;
+            } catch (IOException e) {
+                int lost = batch.size() - i;
+                failedMessages.addAndGet(lost);
+                LOG.log(System.Logger.Level.WARNING, "cannot write log file in " + dir + "; " + lost
+                        + " messages lost: " + e);
+                closeFile();
+                return;
+            }
+        }
+    }
+
+    private void encode(LogMessage message) throws IOException {
+        line.setLength(0);
+        LogJson.write(new JsonWriter(lineWriter), message);
+        line.append('\n');
+    }
+
+    private void startFile() throws IOException {
+        LogFiles.LogFile file = LogFiles.createFile(dir, Math.max(clock.millis(), lastStartMillis + 1));
+        lastStartMillis = file.startMillis();
+        out = new OutputStreamWriter(new BufferedOutputStream(
+                Files.newOutputStream(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND), 64 * 1024),
+                StandardCharsets.UTF_8);
+        currentSize = 0;
+        currentPath = file.path();
+    }
+
+    private void flush() {
+        if (out != null) {
+            try {
+                out.flush();
+                dirty = false;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot flush log file " + currentPath + ": " + e);
+                closeFile();
+            }
+        }
+    }
+
+    private void closeFile() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot close log file " + currentPath + ": " + e);
+            }
+            out = null;
+            dirty = false;
+            currentPath = null;
+        }
+    }
+
+    /**
+     * Stops the thread after it has written everything pending, flushed and closed the file;
+     * waits up to {@code timeout}. Before {@link #start()} only closes the file.
+     */
+    void close(Duration timeout) {
+        stopping = true;
+        if (thread.getState() == Thread.State.NEW) {
+            closeFile();
+            return;
+        }
+        LockSupport.unpark(thread);
+        try {
+            thread.join(TimeUnit.NANOSECONDS.toMillis(timeout.toNanos()) + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            // A hung disk: give up on what is pending rather than leave the thread running.
+            // Interrupting closes its (interruptible) file channel.
+            LOG.log(System.Logger.Level.WARNING, "log file writer did not finish within " + timeout
+                    + "; interrupting it, pending lines are lost");
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /** The number of bytes {@code text} takes in UTF-8. */
+    static long utf8Length(CharSequence text) {
+        long bytes = 0;
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3; // a lone surrogate becomes a 1-byte '?': overcounting only rotates early
+            }
+        }
+        return bytes;
+    }
+
+    /** A Writer into a StringBuilder, without StringWriter's synchronized StringBuffer. */
+    private static final class StringBuilderWriter extends Writer {
+        private final StringBuilder target;
+
+        StringBuilderWriter(StringBuilder target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(char[] buffer, int offset, int length) {
+            target.append(buffer, offset, length);
+        }
+
+        @Override
+        public void write(int c) {
+            target.append((char) c);
+        }
+
+        @Override
+        public void write(String text, int offset, int length) {
+            target.append(text, offset, offset + length);
+        }
+
+        @Override
+        public Writer append(CharSequence text) {
+            target.append(text);
+            return this;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

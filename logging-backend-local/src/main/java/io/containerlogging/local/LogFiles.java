@@ -1,0 +1,278 @@
+package io.containerlogging.local;
+
+import io.containerlogging.core.LogId;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogMessage;
+import java.io.BufferedReader;
+import java.io.Reader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The on-disk layout of {@link LocalLogBackend}: a directory (0700) of NDJSON files (0600) named
+ * {@code container-manager-<epoch-ms>.log}, where the number is the backend clock's time when the
+ * file was started. Also reads the files back at start-up.
+ *
+ * <p>Stateless; every method may be called from any thread.
+ */
+final class LogFiles {
+
+    private static final System.Logger LOG = System.getLogger(LogFiles.class.getName());
+    private static final Pattern NAME = Pattern.compile("container-manager-(\\d{1,18})\\.log");
+
+    static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
+
+    /** One log file and the time in its name. */
+    record LogFile(Path path, long startMillis) {
+    }
+
+    /** What {@link #reload} found. */
+    record Reloaded(List<LogMessage> messages, long highestSequence, long corruptLines) {
+    }
+
+    private LogFiles() {
+    }
+
+    static String fileName(long startMillis) {
+        return "container-manager-" + startMillis + ".log";
+    }
+
+    /**
+     * Creates {@code dir} (and missing parents) with permissions 0700 where the file system has
+     * POSIX permissions; an existing directory keeps its permissions.
+     *
+     * @throws IOException if it cannot be created or is not a writable directory
+     */
+    static void createDirectory(Path dir) throws IOException {
+        try {
+            if (!Files.isDirectory(dir)) {
+                if (isPosix(dir)) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_PERMISSIONS));
+                    Files.setPosixFilePermissions(dir, DIR_PERMISSIONS); // the umask may have narrowed it
+                } else {
+                    Files.createDirectories(dir);
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IOException("cannot create log directory " + dir.toAbsolutePath() + ": " + e, e);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("log directory " + dir.toAbsolutePath() + " is not a directory");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException("log directory " + dir.toAbsolutePath() + " is not writable");
+        }
+    }
+
+    /**
+     * Creates a new, empty log file in {@code dir} with permissions 0600, named after the first
+     * free millisecond at or after {@code notBeforeMillis}.
+     */
+    static LogFile createFile(Path dir, long notBeforeMillis) throws IOException {
+        long millis = notBeforeMillis;
+        while (true) {
+            Path path = dir.resolve(fileName(millis));
+            try {
+                if (isPosix(dir)) {
+                    FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS);
+                    Files.createFile(path, mode);
+                    Files.setPosixFilePermissions(path, FILE_PERMISSIONS);
+                } else {
+                    Files.createFile(path);
+                }
+                return new LogFile(path, millis);
+            } catch (FileAlreadyExistsException e) {
+                millis++;
+            }
+        }
+    }
+
+    /** The log files in {@code dir}, oldest first; other files are ignored. */
+    static List<LogFile> list(Path dir) throws IOException {
+        List<LogFile> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                Matcher matcher = NAME.matcher(entry.getFileName().toString());
+                if (matcher.matches() && Files.isRegularFile(entry)) {
+                    files.add(new LogFile(entry, Long.parseLong(matcher.group(1))));
+                }
+            }
+        }
+        files.sort(Comparator.comparingLong(LogFile::startMillis));
+        return files;
+    }
+
+    /**
+     * Reads the newest messages back: files newest first until {@code maxMessages} messages at or
+     * after {@code notBefore} are found. Never fails because of content: a line that is not a
+     * message with a {@code log-N} id (a torn last line, garbage) is skipped and counted, a file
+     * that cannot be read is skipped and logged.
+     *
+     * @return at most {@code maxMessages} messages in id order (the newest), the highest id seen
+     *     in any line read (even an expired one), and the number of lines skipped
+     */
+    static Reloaded reload(List<LogFile> files, int maxMessages, Instant notBefore) {
+        List<LogMessage> found = new ArrayList<>();
+        long highest = 0;
+        long corrupt = 0;
+        for (int i = files.size() - 1; i >= 0 && found.size() < maxMessages; i--) {
+            Path path = files.get(i).path();
+            try (LineReader reader = new LineReader(new InputStreamReader(Files.newInputStream(path),
+                    StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPLACE)
+                            .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
+                String line;
+                while ((line = reader.next()) != null) {
+                    if (line == LineReader.TOO_LONG) {
+                        corrupt++;
+                        continue;
+                    }
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    LogMessage message;
+                    long sequence;
+                    try {
+                        message = LogJson.fromJson(line);
+                        sequence = LogId.trySequence(message.id());
+                    } catch (RuntimeException e) { // malformed JSON or not a message
+                        corrupt++;
+                        continue;
+                    }
+                    if (sequence < 1) {
+                        corrupt++;
+                        continue;
+                    }
+                    highest = Math.max(highest, sequence);
+                    if (!message.timestamp().isBefore(notBefore)) {
+                        found.add(message);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "skipping unreadable log file " + path + ": " + e);
+            }
+        }
+        found.sort(Comparator.comparingLong(m -> LogId.sequence(m.id())));
+        List<LogMessage> newest = new ArrayList<>(Math.min(found.size(), maxMessages));
+        long previous = 0;
+        for (LogMessage message : found) {
+            long sequence = LogId.sequence(message.id());
+            if (sequence != previous) { // a duplicate id can only come from hand-edited files
+                newest.add(message);
+                previous = sequence;
+            }
+        }
+        List<LogMessage> kept = newest.size() > maxMessages
+                ? new ArrayList<>(newest.subList(newest.size() - maxMessages, newest.size()))
+                : newest;
+        return new Reloaded(kept, highest, corrupt);
+    }
+
+    /**
+     * Splits a reader into lines like {@link BufferedReader#readLine()} ({@code \n} or
+     * {@code \r\n}), but never holds more than {@link #MAX_LINE_CHARS} of one line, so a huge file
+     * without newlines cannot exhaust the heap at start-up. Not thread-safe.
+     */
+    static final class LineReader implements AutoCloseable {
+        /** The longest line kept: 16 Mi chars, far beyond any real log line. */
+        static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+        /** Returned (by identity) instead of a line that was longer than the limit. */
+        static final String TOO_LONG = new String("<line too long>");
+
+        private final Reader in;
+        private final int maxLineChars;
+        private final char[] buffer = new char[64 * 1024];
+        private final StringBuilder line = new StringBuilder(512);
+        private int position;
+        private int limit;
+        private boolean tooLong;
+
+        LineReader(Reader in) {
+            this(in, MAX_LINE_CHARS);
+        }
+
+        LineReader(Reader in, int maxLineChars) {
+            this.in = in;
+            this.maxLineChars = maxLineChars;
+        }
+
+        /** The next line without its terminator, {@link #TOO_LONG}, or null at the end. */
+        String next() throws IOException {
+            while (true) {
+                if (position == limit) {
+                    limit = in.read(buffer);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        if (line.length() == 0 && !tooLong) {
+                            return null;
+                        }
+                        return take(); // a last line without newline, e.g. a torn one
+                    }
+                }
+                int start = position;
+                while (position < limit && buffer[position] != '\n') {
+                    position++;
+                }
+                append(start, position);
+                if (position < limit) {
+                    position++; // the newline
+                    return take();
+                }
+            }
+        }
+
+        private void append(int from, int to) {
+            if (tooLong) {
+                return;
+            }
+            if (line.length() + (to - from) > maxLineChars) {
+                tooLong = true;
+                line.setLength(0);
+                line.trimToSize();
+            } else {
+                line.append(buffer, from, to - from);
+            }
+        }
+
+        private String take() {
+            if (tooLong) {
+                tooLong = false;
+                return TOO_LONG;
+            }
+            int length = line.length();
+            if (length > 0 && line.charAt(length - 1) == '\r') {
+                length--;
+            }
+            String result = line.substring(0, length);
+            line.setLength(0);
+            return result;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    static boolean isPosix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}
