@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -420,18 +421,28 @@ public final class LocalLogBackend implements LogBackend {
             return List.of();
         }
         int max = limit == null ? Integer.MAX_VALUE : limit;
-        List<LogMessage> newestFirst = new ArrayList<>(Math.min(max, 256));
+        boolean forward = limit != null && query.afterId() != null;
+        // Newest first; for forward paging only the last `max` visited (the oldest after the
+        // cursor) are kept: the walk stops at the cursor, so it costs what the poller is behind.
+        ArrayDeque<LogMessage> newestFirst = new ArrayDeque<>(Math.min(max, 256));
         lock.readLock().lock();
         try {
             walk(query, (message) -> {
-                newestFirst.add(message);
+                newestFirst.addLast(message);
+                if (forward) {
+                    if (newestFirst.size() > max) {
+                        newestFirst.removeFirst();
+                    }
+                    return true;
+                }
                 return newestFirst.size() < max;
             });
         } finally {
             lock.readLock().unlock();
         }
-        Collections.reverse(newestFirst);
-        return newestFirst;
+        List<LogMessage> oldestFirst = new ArrayList<>(newestFirst.size());
+        newestFirst.descendingIterator().forEachRemaining(oldestFirst::add);
+        return oldestFirst;
     }
 
     @Override

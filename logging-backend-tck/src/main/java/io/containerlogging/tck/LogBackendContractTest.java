@@ -487,11 +487,43 @@ public abstract class LogBackendContractTest {
         }
 
         @Test
-        @DisplayName("with a limit returns the newest N after the id, oldest first")
+        @DisplayName("with a limit returns the first N after the id (forward paging), oldest first")
         void afterIdWithLimit() {
             List<LogMessage> stored = logVariedMessages();
 
-            assertThat(query(LogQuery.builder().afterId(stored.get(1).id()).limit(2))).containsExactly("w3", "a2");
+            assertThat(query(LogQuery.builder().afterId(stored.get(1).id()).limit(2))).containsExactly("w2", "s1");
+            assertThat(query(LogQuery.builder().afterId(stored.get(1).id()).limit(2).serviceName("web")))
+                    .containsExactly("w2", "w3");
+            assertThat(query(LogQuery.builder().afterId(stored.get(5).id()).limit(2))).containsExactly("a2");
+        }
+
+        @Test
+        @DisplayName("a poller with a limit smaller than its backlog pages through all of it without a gap")
+        void limitedPollerCatchesUp() {
+            List<String> written = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                backend.log(webLine("line " + i, START.plusNanos(i % 3)));
+                written.add("line " + i);
+            }
+            List<String> seen = new ArrayList<>();
+            // The poller starts from the oldest stored message, then pages forward by cursor.
+            List<LogMessage> page = backend.getLogs(LogQuery.builder().limit(1000).build());
+            assertThat(page).hasSize(1000);
+            String cursor = page.get(0).id();
+            seen.add(page.get(0).message());
+            int pages = 0;
+            while (true) {
+                page = backend.getLogs(LogQuery.builder().afterId(cursor).limit(64).build());
+                if (page.isEmpty()) {
+                    break;
+                }
+                assertThat(page.size()).isLessThanOrEqualTo(64);
+                seen.addAll(texts(page));
+                cursor = page.get(page.size() - 1).id();
+                pages++;
+            }
+            assertThat(pages).isEqualTo(16); // 999 after the first, 64 a page
+            assertThat(seen).containsExactlyElementsOf(written);
         }
 
         @Test

@@ -13,7 +13,9 @@ import java.util.Set;
  *
  * <p>Results are always returned oldest first (in id order). With a {@link #limit()}, they are the
  * <em>newest</em> {@code limit} matching messages, still oldest first, as {@code docker logs --tail}
- * does.
+ * does; but with an {@link #afterId()} cursor too, they are the <em>oldest</em> {@code limit}
+ * matching messages after the cursor, so that a poller which passes the last id it received as the
+ * next cursor pages forward through everything, however far behind it is, without a gap.
  *
  * @param serviceId only messages of this service id, or null for any
  * @param serviceName only messages of this service name (exact), or null for any
@@ -23,7 +25,8 @@ import java.util.Set;
  * @param sourceTypes only messages with one of these source types; empty for any
  * @param since only messages with {@code timestamp >= since} (inclusive), or null
  * @param until only messages with {@code timestamp < until} (exclusive), or null
- * @param limit at most this many (the newest), or null for all
+ * @param limit at most this many (the newest; with {@code afterId}, the first after the cursor), or
+ *     null for all
  * @param afterId only messages stored after the message with this id, or null; lets a poller
  *     page without gaps or repeats even when many messages share a millisecond
  */
@@ -215,7 +218,10 @@ public record LogQuery(
             return until(Instant.ofEpochMilli(untilMillis));
         }
 
-        /** Return at most the newest {@code limit} matching messages; null for all. */
+        /**
+         * Return at most {@code limit} matching messages: the newest, or with {@link #afterId}
+         * the first after the cursor; null for all.
+         */
         public Builder limit(Integer limit) {
             this.limit = limit;
             return this;

@@ -143,7 +143,7 @@ class LogHttpServerTest {
             "since=2000&until=4000                 | log-2 log-3",
             "since=3000&until=3000                 | ''",
             "afterId=log-4                         | log-5 log-6",
-            "afterId=log-4&limit=1                 | log-6",
+            "afterId=log-4&limit=1                 | log-5",
             "serviceName=web&level=error&level=debug&since=1 | log-5 log-6",
             "serviceName=nobody                    | ''",
         })
