@@ -109,6 +109,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     // guarded by lock
     private Closeable events;
     private boolean eventsWanted;
+    private boolean reconnectHeld; // test hook, see breakEventsStream
     private int reconnectAttempts;
 
     /**
@@ -327,6 +328,34 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         writer.close();
     }
 
+    /**
+     * Test hook: breaks the events stream as a dockerd restart would. The usual reconnection with
+     * backoff and reconciliation follows, unless {@code holdReconnect}, in which case it waits for
+     * {@link #releaseEventsStream()} (so a test can change things while nobody listens).
+     */
+    void breakEventsStream(boolean holdReconnect) {
+        Closeable current;
+        synchronized (lock) {
+            reconnectHeld = holdReconnect;
+            current = events;
+        }
+        if (current != null) {
+            try {
+                current.close(); // the callback's onError/onComplete then sees itself still current
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the events stream failed", e);
+            }
+        }
+    }
+
+    /** Test hook: lets a reconnection held by {@link #breakEventsStream(boolean)} happen now. */
+    void releaseEventsStream() {
+        synchronized (lock) {
+            reconnectHeld = false;
+        }
+        schedule(this::connectEvents, Duration.ZERO);
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("this ContainerLogMonitor is closed");
@@ -510,7 +539,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
 
     private void connectEvents() {
         synchronized (lock) {
-            if (closed || !eventsWanted) {
+            if (closed || !eventsWanted || reconnectHeld) {
                 return;
             }
             closeEvents();
