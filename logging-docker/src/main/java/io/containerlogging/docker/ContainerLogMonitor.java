@@ -195,7 +195,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
                 return existing.describe();
             }
             FollowedContainer.ResumePoint from = options.since() != null
-                    ? new FollowedContainer.ResumePoint(options.since(), 0, 0)
+                    ? FollowedContainer.ResumePoint.from(options.since())
                     : detachedAt.remove(id);
             if (from == null) {
                 from = storedResumePoint(id);
@@ -391,33 +391,40 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
                 + (root != e ? " (" + root + ")" : ""), e);
     }
 
+    /**
+     * Where the backend's copy of a container's lines ends, per stream (stdout lines are stored
+     * at level info, stderr at error; TTY output is all stdout).
+     */
     private FollowedContainer.ResumePoint storedResumePoint(String containerId) {
         LogQuery mine = LogQuery.builder().containerId(containerId).sourceType(SourceType.CONTAINER).build();
-        List<LogMessage> newest = backend.getLogs(mine.toBuilder().limit(1).build());
+        FollowedContainer.StreamPosition stdout = storedPosition(mine, containerId, false);
+        FollowedContainer.StreamPosition stderr = storedPosition(mine, containerId, true);
+        return stdout == null && stderr == null ? null : new FollowedContainer.ResumePoint(stdout, stderr);
+    }
+
+    private FollowedContainer.StreamPosition storedPosition(LogQuery mine, String containerId, boolean stdErr) {
+        LogQuery stream = mine.toBuilder().level(stdErr ? LogLevel.ERROR : LogLevel.INFO).build();
+        List<LogMessage> newest = backend.getLogs(stream.toBuilder().limit(1).build());
         if (newest.isEmpty()) {
             return null;
         }
-        // The newest stored message is the newest by arrival; the two streams may interleave
-        // slightly out of timestamp order, so look at everything from its timestamp on.
+        // The newest stored is the newest by arrival, normally also by time; look at everything
+        // from its timestamp on to be sure and to count the lines sharing the newest timestamp.
         Instant last = newest.get(0).timestamp();
-        List<LogMessage> tail = backend.getLogs(mine.toBuilder().since(last).build());
+        List<LogMessage> tail = backend.getLogs(stream.toBuilder().since(last).build());
         for (LogMessage message : tail) {
             if (message.timestamp().isAfter(last)) {
                 last = message.timestamp();
             }
         }
-        int stdout = 0;
-        int stderr = 0;
+        int count = 0;
         for (LogMessage message : tail) {
-            if (message.timestamp().equals(last) && message.containerId().equals(containerId)) {
-                if (message.isStdErr()) {
-                    stderr++;
-                } else {
-                    stdout++;
-                }
+            if (message.timestamp().equals(last) && message.isStdErr() == stdErr
+                    && containerId.equals(message.containerId())) {
+                count++;
             }
         }
-        return new FollowedContainer.ResumePoint(last, stdout, stderr);
+        return new FollowedContainer.StreamPosition(last, count);
     }
 
     private String serviceName(Map<String, String> labels, String name, String id) {
@@ -466,7 +473,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
 
     // ---- stream ends, events, reconciliation: all on the control thread ----
 
-    private void streamEnded(FollowedContainer container, boolean completed, int status) {
+    private void streamEnded(FollowedContainer container, boolean completed, int status, boolean catchUp) {
         if (!container.follow()) {
             synchronized (lock) {
                 detach(container, false);
@@ -481,12 +488,14 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
             return; // e.g. a logging driver without read support; a later start event retries
         }
         // A completed stream means the container stopped: it is reopened by its next start event,
-        // or right away if it already started again (the start event may have come first). A
-        // broken stream is retried after a pause.
-        schedule(() -> reopenIfRunning(container), completed ? Duration.ZERO : BROKEN_STREAM_RETRY);
+        // or right away if it already started again (the start event may have come first); if it
+        // did not, one catch-up read collects entries the follow stream ended too early to send.
+        // A broken stream is retried after a pause.
+        schedule(() -> reopenIfRunning(container, completed && !catchUp),
+                completed ? Duration.ZERO : BROKEN_STREAM_RETRY);
     }
 
-    private void reopenIfRunning(FollowedContainer container) {
+    private void reopenIfRunning(FollowedContainer container, boolean catchUpIfStopped) {
         if (closed || attached.get(container.containerId()) != container) {
             return;
         }
@@ -494,6 +503,8 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
             InspectContainerResponse info = docker.inspectContainerCmd(container.containerId()).exec();
             if (info.getState() != null && Boolean.TRUE.equals(info.getState().getRunning())) {
                 container.open();
+            } else if (catchUpIfStopped) {
+                container.open(true);
             }
         } catch (NotFoundException e) {
             forget(container.containerId());

@@ -17,12 +17,14 @@ import java.util.concurrent.ThreadFactory;
  * thread, and remembers how far it got so that a reopened stream (after a stop/start, a restart,
  * a broken connection, a detach and re-attach) neither repeats nor skips a line.
  *
- * <p>Resume rule: the stream is requested with a <em>fractional</em> {@code since} equal to the
- * newest kept timestamp T (the engine treats it as inclusive), and of the lines stamped exactly T
- * the first {@code n} per stream are skipped, n being how many with that stamp were already kept.
- * Docker assigns timestamps with nanosecond precision and several lines sharing one is rare (a 16
- * KiB line's pieces share one, but they become a single line here), yet counting instead of
- * dropping everything at T means that even then nothing is lost or repeated.
+ * <p>Resume rule, per stream (stdout, stderr): remember the newest kept timestamp T and how many
+ * kept lines carry exactly T. On reopening, request a <em>fractional</em> {@code since} (the
+ * engine treats it as inclusive) no later than either stream's T; then drop a stream's lines
+ * stamped before its T, and of those stamped exactly T skip as many as were kept. Per stream,
+ * timestamps increase in log order, so this is exact; across streams they need not (two copiers
+ * stamp them), which is why the positions are kept per stream. Docker stamps with nanoseconds and
+ * lines sharing a stamp are rare (a 16 KiB line's pieces share one, but they become one line
+ * here), yet counting instead of dropping everything at T keeps even those exactly once.
  *
  * <p>Thread-safety: the resume point, the open response and the flags are guarded by
  * {@code this}; the reader thread takes the lock once per line so a detach never races a line
@@ -32,9 +34,28 @@ final class FollowedContainer {
 
     private static final System.Logger LOG = System.getLogger(FollowedContainer.class.getName());
 
-    /** Where a stream should resume: the newest kept timestamp and how many lines per stream had it. */
-    record ResumePoint(Instant timestamp, int stdoutAtTimestamp, int stderrAtTimestamp) {
+    /**
+     * How far one stream (stdout or stderr) got: the newest kept timestamp and how many kept lines
+     * of that stream carry exactly it.
+     */
+    record StreamPosition(Instant timestamp, int linesAtTimestamp) {
     }
+
+    /** Where to resume: a position per stream, each null if nothing of that stream was kept. */
+    record ResumePoint(StreamPosition stdout, StreamPosition stderr) {
+        /** Both streams from {@code since} on, inclusive. */
+        static ResumePoint from(Instant since) {
+            StreamPosition position = new StreamPosition(since, 0);
+            return new ResumePoint(position, position);
+        }
+    }
+
+    /**
+     * How far below the other stream's position a stream with nothing kept yet is read from. The
+     * two streams are stamped by separate copiers in dockerd, so in the log file an entry of one
+     * can sit after a slightly newer entry of the other; microseconds apart in practice.
+     */
+    static final java.time.Duration UNKNOWN_STREAM_SLACK = java.time.Duration.ofSeconds(1);
 
     /** Called by the reader thread when a stream ended. */
     interface EndListener {
@@ -42,8 +63,9 @@ final class FollowedContainer {
          * @param container the container whose stream ended
          * @param completed true if the engine ended the stream (container stopped), false if it broke
          * @param status the HTTP status of the logs request (0 if none was received)
+         * @param catchUp whether it was a one-shot catch-up read (see {@link #open(boolean)})
          */
-        void streamEnded(FollowedContainer container, boolean completed, int status);
+        void streamEnded(FollowedContainer container, boolean completed, int status, boolean catchUp);
     }
 
     private final String containerId;
@@ -66,13 +88,8 @@ final class FollowedContainer {
     private boolean streaming;
     private boolean detached;
     private DockerHttpClient.Response response;
-    private Instant lastTimestamp;
-    private int stdoutAtLast;
-    private int stderrAtLast;
-    // guarded by this; the lines of the current stream still to skip (already kept before)
-    private Instant skipBefore;
-    private int skipStdout;
-    private int skipStderr;
+    private final Mark stdoutMark = new Mark();
+    private final Mark stderrMark = new Mark();
 
     FollowedContainer(String containerId, boolean tty, boolean follow, boolean stdout, boolean stderr,
             Integer serviceId, String serviceName, ResumePoint resumeFrom, DockerHttpClient http,
@@ -91,9 +108,8 @@ final class FollowedContainer {
         this.endListener = endListener;
         service(serviceId, serviceName);
         if (resumeFrom != null) {
-            lastTimestamp = resumeFrom.timestamp();
-            stdoutAtLast = resumeFrom.stdoutAtTimestamp();
-            stderrAtLast = resumeFrom.stderrAtTimestamp();
+            stdoutMark.set(resumeFrom.stdout());
+            stderrMark.set(resumeFrom.stderr());
         }
     }
 
@@ -120,7 +136,10 @@ final class FollowedContainer {
     }
 
     synchronized ResumePoint resumePoint() {
-        return lastTimestamp == null ? null : new ResumePoint(lastTimestamp, stdoutAtLast, stderrAtLast);
+        if (stdoutMark.last == null && stderrMark.last == null) {
+            return null;
+        }
+        return new ResumePoint(stdoutMark.position(), stderrMark.position());
     }
 
     /**
@@ -129,20 +148,29 @@ final class FollowedContainer {
      *
      * @return true if a stream was opened
      */
-    synchronized boolean open() {
+    boolean open() {
+        return open(false);
+    }
+
+    /**
+     * Like {@link #open()}; with {@code catchUp}, reads what is stored from the resume point to
+     * the end without following. dockerd may end a follow stream at container exit before it has
+     * sent the very last entries it wrote, so a stopped container gets one such read.
+     */
+    synchronized boolean open(boolean catchUp) {
         if (detached || streaming) {
             return false;
         }
         streaming = true;
-        skipBefore = lastTimestamp;
-        skipStdout = stdoutAtLast;
-        skipStderr = stderrAtLast;
+        stdoutMark.startStream();
+        stderrMark.startStream();
+        Instant since = since();
         String path = "/containers/" + containerId + "/logs?timestamps=1"
-                + "&follow=" + (follow ? 1 : 0)
+                + "&follow=" + (follow && !catchUp ? 1 : 0)
                 + "&stdout=" + (stdout ? 1 : 0)
                 + "&stderr=" + (stderr ? 1 : 0)
-                + (lastTimestamp == null ? "" : "&since=" + engineTime(lastTimestamp));
-        Thread reader = threadFactory.newThread(() -> read(path));
+                + (since == null ? "" : "&since=" + engineTime(since));
+        Thread reader = threadFactory.newThread(() -> read(path, catchUp));
         reader.start();
         return true;
     }
@@ -163,13 +191,30 @@ final class FollowedContainer {
         return point;
     }
 
+    /**
+     * Where the engine should start: early enough for both streams. Each stream's own position
+     * then filters exactly (per stream, timestamps increase in file order).
+     */
+    private Instant since() {
+        Instant out = stdoutMark.last;
+        Instant err = stderrMark.last;
+        if (out == null && err == null) {
+            return null;
+        }
+        if (out == null || err == null) {
+            Instant known = out != null ? out : err;
+            return stdout && stderr ? known.minus(UNKNOWN_STREAM_SLACK) : known;
+        }
+        return out.isBefore(err) ? out : err;
+    }
+
     /** The Engine API's {@code since}: seconds and nanoseconds, which it compares inclusively. */
     static String engineTime(Instant instant) {
         String nanos = Integer.toString(instant.getNano());
         return instant.getEpochSecond() + "." + "000000000".substring(nanos.length()) + nanos;
     }
 
-    private void read(String path) {
+    private void read(String path, boolean catchUp) {
         boolean completed = false;
         int status = 0;
         DockerHttpClient.Response opened = null;
@@ -204,7 +249,7 @@ final class FollowedContainer {
                 closeQuietly(opened);
             }
             if (!isDetached()) {
-                endListener.streamEnded(this, completed, status);
+                endListener.streamEnded(this, completed, status, catchUp);
             }
         }
     }
@@ -219,36 +264,57 @@ final class FollowedContainer {
             if (detached) {
                 return; // detach() already took the resume point: this line belongs to the next attach
             }
-            if (skipBefore != null) {
-                int order = timestamp.compareTo(skipBefore);
-                if (order < 0) {
-                    return;
-                }
-                if (order == 0) {
-                    if (stdErr && skipStderr > 0) {
-                        skipStderr--;
-                        return;
-                    }
-                    if (!stdErr && skipStdout > 0) {
-                        skipStdout--;
-                        return;
-                    }
-                }
-            }
-            if (lastTimestamp == null || timestamp.isAfter(lastTimestamp)) {
-                lastTimestamp = timestamp;
-                stdoutAtLast = 0;
-                stderrAtLast = 0;
-            }
-            if (timestamp.equals(lastTimestamp)) {
-                if (stdErr) {
-                    stderrAtLast++;
-                } else {
-                    stdoutAtLast++;
-                }
+            if (!(stdErr ? stderrMark : stdoutMark).keep(timestamp)) {
+                return;
             }
             writer.offer(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
                     source, serviceId, serviceName, containerId, stdErr, false));
+        }
+    }
+
+    /** One stream's position; guarded by the enclosing instance. */
+    private static final class Mark {
+        Instant last;
+        int atLast;
+        // the current stream's lines up to here were kept by an earlier stream
+        Instant skipFrom;
+        int skip;
+
+        void set(StreamPosition position) {
+            if (position != null) {
+                last = position.timestamp();
+                atLast = position.linesAtTimestamp();
+            }
+        }
+
+        StreamPosition position() {
+            return last == null ? null : new StreamPosition(last, atLast);
+        }
+
+        void startStream() {
+            skipFrom = last;
+            skip = atLast;
+        }
+
+        /** Whether a line stamped {@code timestamp} is new; if so, records it. */
+        boolean keep(Instant timestamp) {
+            if (skipFrom != null) {
+                int order = timestamp.compareTo(skipFrom);
+                if (order < 0) {
+                    return false;
+                }
+                if (order == 0 && skip > 0) {
+                    skip--;
+                    return false;
+                }
+            }
+            if (last == null || timestamp.isAfter(last)) {
+                last = timestamp;
+                atLast = 1;
+            } else if (timestamp.equals(last)) {
+                atLast++;
+            }
+            return true;
         }
     }
 

@@ -151,6 +151,24 @@ class ResumeDockerTest {
     }
 
     @Test
+    @DisplayName("regression: the last line a followed container writes as it exits is not lost "
+            + "(dockerd often ends the follow stream before sending it)")
+    void lastLineAtExit() {
+        ContainerLogMonitor monitor = newMonitor();
+        List<String> ids = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            ids.add(containers.run("sleep 0.5; echo first; printf 'last words'"));
+        }
+        for (String id : ids) {
+            monitor.attach(AttachOptions.builder(id).build()); // attached while it sleeps: followed
+        }
+        for (String id : ids) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(logsOf(id)).extracting(LogMessage::message).containsExactly("first", "last words"));
+        }
+    }
+
+    @Test
     @DisplayName("attaching after the container exited collects all it wrote")
     void attachAfterExit() {
         ContainerLogMonitor monitor = newMonitor();
