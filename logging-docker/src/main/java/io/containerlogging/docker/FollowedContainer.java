@@ -272,8 +272,11 @@ final class FollowedContainer {
         }
     }
 
-    /** One stream's position; guarded by the enclosing instance. */
-    private static final class Mark {
+    /**
+     * One stream's position and the resume filter of its current read. Not thread-safe: guarded by
+     * the enclosing instance.
+     */
+    static final class Mark {
         Instant last;
         int atLast;
         // the current stream's lines up to here were kept by an earlier stream
