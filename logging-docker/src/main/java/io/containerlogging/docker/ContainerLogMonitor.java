@@ -216,7 +216,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      * Stops collecting a container's logs; lines it writes meanwhile are collected by a later
      * {@link #attach} of this monitor.
      *
-     * @param containerId a full id or a unique prefix of an attached container
+     * @param containerId a full id or a unique prefix of an attached container, or its name
      * @return true if it was attached
      */
     @Override
@@ -227,12 +227,27 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
             if (container == null) {
                 List<FollowedContainer> matches = attached.values().stream()
                         .filter(c -> c.containerId().startsWith(containerId)).toList();
-                if (matches.size() != 1) {
-                    return false;
+                if (matches.size() == 1) {
+                    container = matches.get(0);
                 }
-                container = matches.get(0);
             }
-            return detach(container, false);
+            if (container != null) {
+                return detach(container, false);
+            }
+        }
+        if (closed || attached.isEmpty()) {
+            return false;
+        }
+        // perhaps a container name: ask Docker for the id (outside the lock, it is a remote call)
+        String id;
+        try {
+            id = docker.inspectContainerCmd(containerId).exec().getId();
+        } catch (RuntimeException e) {
+            return false; // unknown, or the engine is unreachable: nothing we can detach by that name
+        }
+        synchronized (lock) {
+            FollowedContainer container = attached.get(id);
+            return container != null && detach(container, false);
         }
     }
 

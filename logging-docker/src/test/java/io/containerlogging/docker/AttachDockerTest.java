@@ -148,6 +148,17 @@ class AttachDockerTest {
     }
 
     @Test
+    @DisplayName("attach and detach also take the container's name")
+    void byName() {
+        String id = containers.run("echo named; sleep 30");
+        String name = containers.name(id);
+        assertThat(monitor.attach(AttachOptions.builder(name).build()).containerId()).isEqualTo(id);
+        awaitLines(id, 1);
+        assertThat(monitor.detach(name)).isTrue();
+        assertThat(monitor.attachedContainers()).isEmpty();
+    }
+
+    @Test
     @DisplayName("attaching an unknown container is a not-found error")
     void unknownContainer() {
         assertThatThrownBy(() -> monitor.attach(AttachOptions.builder("no-such-container-" + System.nanoTime()).build()))
@@ -163,7 +174,29 @@ class AttachDockerTest {
         awaitLines(id, 1);
         assertThat(monitor.detach(id.substring(0, 10))).isTrue();
         assertThat(monitor.detach(id)).isFalse();
+        assertThat(monitor.detach("no-such-container")).isFalse();
         assertThat(monitor.attachedContainers()).isEmpty();
         await().during(Duration.ofMillis(1500)).until(() -> logsOf(id).size() == 1);
+    }
+
+    @Test
+    @DisplayName("options: since (inclusive, nanosecond precision), follow=false, stdout/stderr selection")
+    void options() {
+        String id = containers.run("i=1; while [ $i -le 100 ]; do echo \"out $i\"; echo \"err $i\" >&2; i=$((i+1)); done; sleep 30");
+        monitor.attach(AttachOptions.builder(id).build());
+        List<LogMessage> all = awaitLines(id, 200);
+        LogMessage fiftyFirst = all.stream().filter(m -> m.message().equals("out 51")).findFirst().orElseThrow();
+
+        LogBackend other = DockerTests.newBackend();
+        try (ContainerLogMonitor second = new ContainerLogMonitor(DockerTests.client(), other)) {
+            second.attach(AttachOptions.builder(id).since(fiftyFirst.timestamp()).follow(false).stderr(false).build());
+            await().untilAsserted(() -> assertThat(other.getLogs(LogQuery.all())).hasSize(50));
+            assertThat(other.getLogs(LogQuery.all())).extracting(LogMessage::message).containsExactlyElementsOf(
+                    java.util.stream.IntStream.rangeClosed(51, 100).mapToObj(i -> "out " + i).toList());
+            // without follow the container is detached once its log is read
+            await().until(() -> second.attachedContainers().isEmpty());
+        } finally {
+            other.close();
+        }
     }
 }
