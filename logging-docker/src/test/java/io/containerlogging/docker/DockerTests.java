@@ -19,9 +19,15 @@ final class DockerTests implements ExecutionCondition {
     private static volatile DockerClient client;
     private static volatile String unavailable;
 
-    /** The backend under the monitor in these tests. Swap for LocalLogBackend at merge. */
+    /** A fresh, initialized backend for the monitor under test. Swap for LocalLogBackend at merge. */
     static LogBackend newBackend() {
-        return new TestBackend();
+        LogBackend backend = new TestBackend();
+        try {
+            backend.initialize();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return backend;
     }
 
     /** The shared client (one connection pool for the whole test run; never closed early). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.DockerClient;
 import io.containerlogging.core.AttachOptions;
+import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
@@ -28,7 +29,7 @@ class MonitorWithoutEngineTest {
     static final Instant NOW = Instant.parse("2026-11-24T10:00:00.123456789Z");
 
     final DockerClient nowhere = DockerClients.forHost("unix:///nonexistent/docker.sock");
-    final TestBackend backend = new TestBackend();
+    final LogBackend backend = DockerTests.newBackend();
     final ContainerLogMonitor monitor = ContainerLogMonitor.builder(nowhere, backend)
             .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
 
