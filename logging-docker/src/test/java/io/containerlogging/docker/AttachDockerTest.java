@@ -88,12 +88,14 @@ class AttachDockerTest {
     @Test
     @DisplayName("a TTY container's output is stored as stdout without \\r")
     void tty() {
-        String id = containers.create("echo tty-out; echo tty-err >&2; printf 'no newline at exit'", true, Map.of());
+        String id = containers.create("echo tty-out; echo tty-err >&2; printf '%020000d\\n' 5; "
+                + "printf 'no newline at exit'", true, Map.of());
         containers.start(id);
         await().until(() -> !containers.running(id));
         monitor.attach(AttachOptions.builder(id).build());
-        List<LogMessage> logs = awaitLines(id, 3);
-        assertThat(logs).extracting(LogMessage::message).containsExactly("tty-out", "tty-err", "no newline at exit");
+        List<LogMessage> logs = awaitLines(id, 4);
+        assertThat(logs).extracting(LogMessage::message)
+                .containsExactly("tty-out", "tty-err", "0".repeat(19_999) + "5", "no newline at exit");
         assertThat(logs).allMatch(m -> !m.isStdErr() && m.level() == LogLevel.INFO);
     }
 
@@ -121,6 +123,15 @@ class AttachDockerTest {
         assertThat(logs.get(0).message()).hasSize(40_000).matches("0+7");
         assertThat(logs.subList(1, 4)).extracting(LogMessage::message)
                 .containsExactly("part-ial", "after", "unterminated last line");
+    }
+
+    @Test
+    @DisplayName("invalid UTF-8 from a container is replaced, and the lines around it survive")
+    void invalidUtf8() {
+        String id = containers.run("echo before; printf 'bad \\377\\376 bytes\\n'; echo after");
+        monitor.attach(AttachOptions.builder(id).build());
+        List<LogMessage> logs = awaitLines(id, 3);
+        assertThat(logs).extracting(LogMessage::message).containsExactly("before", "bad \uFFFD\uFFFD bytes", "after");
     }
 
     @Test
