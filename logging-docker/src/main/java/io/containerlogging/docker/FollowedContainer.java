@@ -131,10 +131,6 @@ final class FollowedContainer {
         return new AttachedContainer(containerId, serviceId, serviceName);
     }
 
-    synchronized boolean isStreaming() {
-        return streaming;
-    }
-
     synchronized ResumePoint resumePoint() {
         if (stdoutMark.last == null && stderrMark.last == null) {
             return null;
@@ -203,7 +199,8 @@ final class FollowedContainer {
         }
         if (out == null || err == null) {
             Instant known = out != null ? out : err;
-            return stdout && stderr ? known.minus(UNKNOWN_STREAM_SLACK) : known;
+            // with a TTY or one stream selected, the other stream has nothing to lose
+            return stdout && stderr && !tty ? known.minus(UNKNOWN_STREAM_SLACK) : known;
         }
         return out.isBefore(err) ? out : err;
     }
