@@ -1,0 +1,337 @@
+package io.containerlogging.docker;
+
+import com.github.dockerjava.transport.DockerHttpClient;
+import io.containerlogging.core.AttachedContainer;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * One attached container: opens its log stream through the raw Engine API, reads it on its own
+ * thread, and remembers how far it got so that a reopened stream (after a stop/start, a restart,
+ * a broken connection, a detach and re-attach) neither repeats nor skips a line.
+ *
+ * <p>Resume rule, per stream (stdout, stderr): remember the newest kept timestamp T and how many
+ * kept lines carry exactly T. On reopening, request a <em>fractional</em> {@code since} (the
+ * engine treats it as inclusive) no later than either stream's T; then drop a stream's lines
+ * stamped before its T, and of those stamped exactly T skip as many as were kept. Per stream,
+ * timestamps increase in log order, so this is exact; across streams they need not (two copiers
+ * stamp them), which is why the positions are kept per stream. Docker stamps with nanoseconds and
+ * lines sharing a stamp are rare (a 16 KiB line's pieces share one, but they become one line
+ * here), yet counting instead of dropping everything at T keeps even those exactly once.
+ *
+ * <p>Thread-safety: the resume point, the open response and the flags are guarded by
+ * {@code this}; the reader thread takes the lock once per line so a detach never races a line
+ * being kept.
+ */
+final class FollowedContainer {
+
+    private static final System.Logger LOG = System.getLogger(FollowedContainer.class.getName());
+
+    /**
+     * How far one stream (stdout or stderr) got: the newest kept timestamp and how many kept lines
+     * of that stream carry exactly it.
+     */
+    record StreamPosition(Instant timestamp, int linesAtTimestamp) {
+    }
+
+    /** Where to resume: a position per stream, each null if nothing of that stream was kept. */
+    record ResumePoint(StreamPosition stdout, StreamPosition stderr) {
+        /** Both streams from {@code since} on, inclusive. */
+        static ResumePoint from(Instant since) {
+            StreamPosition position = new StreamPosition(since, 0);
+            return new ResumePoint(position, position);
+        }
+    }
+
+    /**
+     * How far below the other stream's position a stream with nothing kept yet is read from. The
+     * two streams are stamped by separate copiers in dockerd, so in the log file an entry of one
+     * can sit after a slightly newer entry of the other; microseconds apart in practice.
+     */
+    static final java.time.Duration UNKNOWN_STREAM_SLACK = java.time.Duration.ofSeconds(1);
+
+    /** Called by the reader thread when a stream ended. */
+    interface EndListener {
+        /**
+         * @param container the container whose stream ended
+         * @param completed true if the engine ended the stream (container stopped), false if it broke
+         * @param status the HTTP status of the logs request (0 if none was received)
+         * @param catchUp whether it was a one-shot catch-up read (see {@link #open(boolean)})
+         */
+        void streamEnded(FollowedContainer container, boolean completed, int status, boolean catchUp);
+    }
+
+    private final String containerId;
+    private final boolean tty;
+    private final boolean follow;
+    private final boolean stdout;
+    private final boolean stderr;
+    private final DockerHttpClient http;
+    private final BackendWriter writer;
+    private final int maxLineLength;
+    private final Clock clock;
+    private final ThreadFactory threadFactory;
+    private final EndListener endListener;
+
+    private volatile Integer serviceId;
+    private volatile String serviceName;
+    private volatile LogSource source;
+
+    // guarded by this
+    private boolean streaming;
+    private boolean detached;
+    private DockerHttpClient.Response response;
+    private final Mark stdoutMark = new Mark();
+    private final Mark stderrMark = new Mark();
+
+    FollowedContainer(String containerId, boolean tty, boolean follow, boolean stdout, boolean stderr,
+            Integer serviceId, String serviceName, ResumePoint resumeFrom, DockerHttpClient http,
+            BackendWriter writer, int maxLineLength, Clock clock, ThreadFactory threadFactory,
+            EndListener endListener) {
+        this.containerId = containerId;
+        this.tty = tty;
+        this.follow = follow;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.http = http;
+        this.writer = writer;
+        this.maxLineLength = maxLineLength;
+        this.clock = clock;
+        this.threadFactory = threadFactory;
+        this.endListener = endListener;
+        service(serviceId, serviceName);
+        if (resumeFrom != null) {
+            stdoutMark.set(resumeFrom.stdout());
+            stderrMark.set(resumeFrom.stderr());
+        }
+    }
+
+    String containerId() {
+        return containerId;
+    }
+
+    boolean follow() {
+        return follow;
+    }
+
+    void service(Integer serviceId, String serviceName) {
+        this.serviceId = serviceId;
+        this.serviceName = serviceName;
+        this.source = LogSource.container(serviceName);
+    }
+
+    AttachedContainer describe() {
+        return new AttachedContainer(containerId, serviceId, serviceName);
+    }
+
+    synchronized ResumePoint resumePoint() {
+        if (stdoutMark.last == null && stderrMark.last == null) {
+            return null;
+        }
+        return new ResumePoint(stdoutMark.position(), stderrMark.position());
+    }
+
+    /**
+     * Opens the log stream from the resume point on a new reader thread, unless one is open or
+     * the container was detached.
+     *
+     * @return true if a stream was opened
+     */
+    boolean open() {
+        return open(false);
+    }
+
+    /**
+     * Like {@link #open()}; with {@code catchUp}, reads what is stored from the resume point to
+     * the end without following. dockerd may end a follow stream at container exit before it has
+     * sent the very last entries it wrote, so a stopped container gets one such read.
+     */
+    synchronized boolean open(boolean catchUp) {
+        if (detached || streaming) {
+            return false;
+        }
+        streaming = true;
+        stdoutMark.startStream();
+        stderrMark.startStream();
+        Instant since = since();
+        String path = "/containers/" + containerId + "/logs?timestamps=1"
+                + "&follow=" + (follow && !catchUp ? 1 : 0)
+                + "&stdout=" + (stdout ? 1 : 0)
+                + "&stderr=" + (stderr ? 1 : 0)
+                + (since == null ? "" : "&since=" + engineTime(since));
+        Thread reader = threadFactory.newThread(() -> read(path, catchUp));
+        reader.start();
+        return true;
+    }
+
+    /** Stops the stream for good; returns where a later attach should resume. Idempotent. */
+    ResumePoint detach() {
+        DockerHttpClient.Response open;
+        ResumePoint point;
+        synchronized (this) {
+            detached = true;
+            open = response;
+            response = null;
+            point = resumePoint();
+        }
+        if (open != null) {
+            closeQuietly(open); // unblocks the reader: its read fails and it ends
+        }
+        return point;
+    }
+
+    /**
+     * Where the engine should start: early enough for both streams. Each stream's own position
+     * then filters exactly (per stream, timestamps increase in file order).
+     */
+    private Instant since() {
+        Instant out = stdoutMark.last;
+        Instant err = stderrMark.last;
+        if (out == null && err == null) {
+            return null;
+        }
+        if (out == null || err == null) {
+            Instant known = out != null ? out : err;
+            // with a TTY or one stream selected, the other stream has nothing to lose
+            return stdout && stderr && !tty ? known.minus(UNKNOWN_STREAM_SLACK) : known;
+        }
+        return out.isBefore(err) ? out : err;
+    }
+
+    /** The Engine API's {@code since}: seconds and nanoseconds, which it compares inclusively. */
+    static String engineTime(Instant instant) {
+        String nanos = Integer.toString(instant.getNano());
+        return instant.getEpochSecond() + "." + "000000000".substring(nanos.length()) + nanos;
+    }
+
+    private void read(String path, boolean catchUp) {
+        boolean completed = false;
+        int status = 0;
+        DockerHttpClient.Response opened = null;
+        try {
+            opened = http.execute(DockerHttpClient.Request.builder()
+                    .method(DockerHttpClient.Request.Method.GET).path(path).build());
+            synchronized (this) {
+                if (detached) {
+                    return;
+                }
+                response = opened;
+            }
+            status = opened.getStatusCode();
+            if (status != 200) {
+                LOG.log(System.Logger.Level.WARNING, "logs of container {0} unavailable: HTTP {1} {2}",
+                        containerId, status, errorText(opened.getBody()));
+                return;
+            }
+            LineAssembler assembler = new LineAssembler(maxLineLength, clock, this::keep);
+            new LogStreamDecoder(tty, assembler).readAll(opened.getBody());
+            completed = true;
+        } catch (IOException | RuntimeException e) {
+            if (!isDetached()) {
+                LOG.log(System.Logger.Level.DEBUG, "log stream of container " + containerId + " broke", e);
+            }
+        } finally {
+            synchronized (this) {
+                streaming = false;
+                response = null;
+            }
+            if (opened != null) {
+                closeQuietly(opened);
+            }
+            if (!isDetached()) {
+                endListener.streamEnded(this, completed, status, catchUp);
+            }
+        }
+    }
+
+    private synchronized boolean isDetached() {
+        return detached;
+    }
+
+    /** Keeps one assembled line unless it was already kept by an earlier stream. */
+    private void keep(Instant timestamp, boolean stdErr, String text) {
+        synchronized (this) {
+            if (detached) {
+                return; // detach() already took the resume point: this line belongs to the next attach
+            }
+            if (!(stdErr ? stderrMark : stdoutMark).keep(timestamp)) {
+                return;
+            }
+            writer.offer(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
+                    source, serviceId, serviceName, containerId, stdErr, false));
+        }
+    }
+
+    /**
+     * One stream's position and the resume filter of its current read. Not thread-safe: guarded by
+     * the enclosing instance.
+     */
+    static final class Mark {
+        Instant last;
+        int atLast;
+        // the current stream's lines up to here were kept by an earlier stream
+        Instant skipFrom;
+        int skip;
+
+        void set(StreamPosition position) {
+            if (position != null) {
+                last = position.timestamp();
+                atLast = position.linesAtTimestamp();
+            }
+        }
+
+        StreamPosition position() {
+            return last == null ? null : new StreamPosition(last, atLast);
+        }
+
+        void startStream() {
+            skipFrom = last;
+            skip = atLast;
+        }
+
+        /** Whether a line stamped {@code timestamp} is new; if so, records it. */
+        boolean keep(Instant timestamp) {
+            if (skipFrom != null) {
+                int order = timestamp.compareTo(skipFrom);
+                if (order < 0) {
+                    return false;
+                }
+                if (order == 0 && skip > 0) {
+                    skip--;
+                    return false;
+                }
+            }
+            if (last == null || timestamp.isAfter(last)) {
+                last = timestamp;
+                atLast = 1;
+            } else if (timestamp.equals(last)) {
+                atLast++;
+            }
+            return true;
+        }
+    }
+
+    private static String errorText(InputStream body) {
+        try {
+            byte[] bytes = body.readNBytes(512);
+            return new String(bytes, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void closeQuietly(DockerHttpClient.Response response) {
+        try {
+            response.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a log stream failed", e);
+        }
+    }
+}

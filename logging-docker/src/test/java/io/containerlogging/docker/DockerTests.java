@@ -1,0 +1,74 @@
+package io.containerlogging.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import io.containerlogging.core.LogBackend;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Runs a test class only when a Docker engine with the test image is reachable; otherwise skips
+ * it with a one-line reason, or fails it when {@code -Ddocker.required=true} (as {@code .ci/run}
+ * sets). Also the one place that chooses the backend the Docker tests store into.
+ */
+final class DockerTests implements ExecutionCondition {
+
+    /** Built by {@code scripts/docker-engine.sh}. */
+    static final String IMAGE = "container-logging-test:busybox";
+
+    private static volatile DockerClient client;
+    private static volatile String unavailable;
+
+    /** A fresh, initialized backend for the monitor under test. Swap for LocalLogBackend at merge. */
+    static LogBackend newBackend() {
+        LogBackend backend = new TestBackend();
+        try {
+            backend.initialize();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return backend;
+    }
+
+    /** The shared client (one connection pool for the whole test run; never closed early). */
+    static DockerClient client() {
+        return client;
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        String reason = probe();
+        if (reason == null) {
+            return ConditionEvaluationResult.enabled("Docker engine reachable");
+        }
+        if (Boolean.getBoolean("docker.required")) {
+            throw new IllegalStateException("docker.required=true but " + reason);
+        }
+        return ConditionEvaluationResult.disabled("Docker tests skipped: " + reason
+                + " (run scripts/docker-engine.sh to set one up)");
+    }
+
+    private static synchronized String probe() {
+        if (client != null) {
+            return null;
+        }
+        if (unavailable != null) {
+            return unavailable;
+        }
+        DockerClient candidate = DockerClients.fromEnvironment();
+        try {
+            candidate.pingCmd().exec();
+        } catch (RuntimeException e) {
+            unavailable = "no Docker engine reachable (" + e.getMessage() + ")";
+            return unavailable;
+        }
+        try {
+            candidate.inspectImageCmd(IMAGE).exec();
+        } catch (RuntimeException e) {
+            unavailable = "the engine has no image " + IMAGE;
+            return unavailable;
+        }
+        client = candidate;
+        return null;
+    }
+}

@@ -1,0 +1,86 @@
+package io.containerlogging.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Busybox containers for one test, all labelled with a unique run id so {@link #close()} removes
+ * every one of them (and nothing else) however the test ended.
+ */
+final class ScratchContainers implements AutoCloseable {
+
+    static final String RUN_LABEL = "io.containerlogging.test-run";
+
+    private final DockerClient docker = DockerTests.client();
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final AtomicInteger number = new AtomicInteger();
+
+    DockerClient docker() {
+        return docker;
+    }
+
+    /** Creates (does not start) a container running {@code script} with {@code sh -c}. */
+    String create(String script) {
+        return create(script, false, Map.of());
+    }
+
+    String create(String script, boolean tty, Map<String, String> labels) {
+        Map<String, String> allLabels = new HashMap<>(labels);
+        allLabels.put(RUN_LABEL, run);
+        CreateContainerCmd command = docker.createContainerCmd(DockerTests.IMAGE)
+                .withName("cl-test-" + run + "-" + number.incrementAndGet())
+                .withCmd("sh", "-c", script)
+                .withTty(tty)
+                .withLabels(allLabels);
+        return command.exec().getId();
+    }
+
+    /** Creates and starts a container running {@code script}. */
+    String run(String script) {
+        String id = create(script);
+        docker.startContainerCmd(id).exec();
+        return id;
+    }
+
+    void start(String... ids) {
+        for (String id : ids) {
+            docker.startContainerCmd(id).exec();
+        }
+    }
+
+    void stop(String id) {
+        docker.stopContainerCmd(id).withTimeout(0).exec();
+    }
+
+    void restart(String id) {
+        docker.restartContainerCmd(id).withTimeout(0).exec();
+    }
+
+    boolean running(String id) {
+        return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
+    }
+
+    String name(String id) {
+        return docker.inspectContainerCmd(id).exec().getName().substring(1);
+    }
+
+    @Override
+    public void close() {
+        List<Container> mine = docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(RUN_LABEL, run)).exec();
+        for (Container container : mine) {
+            try {
+                docker.removeContainerCmd(container.getId()).withForce(true).exec();
+            } catch (NotFoundException e) {
+                // already gone
+            }
+        }
+    }
+}
