@@ -77,7 +77,7 @@ public final class ExampleServer implements AutoCloseable {
                 try {
                     docker = DockerClients.fromEnvironment();
                     docker.pingCmd().exec();
-                    monitor = new ContainerLogMonitor(docker, backend);
+                    monitor = ContainerLogMonitor.builder(docker, backend).lifecycleEvents(true).build();
                     monitor.start();
                     console.println("Docker: connected to " + dockerHost + "; following "
                             + monitor.attachedContainers().size() + " running container(s) and every one started later");

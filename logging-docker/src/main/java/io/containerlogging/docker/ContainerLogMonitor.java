@@ -94,6 +94,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     private final List<String> serviceNameLabels;
     private final List<String> serviceIdLabels;
     private final Duration maxReconnectDelay;
+    private final boolean lifecycleEvents;
     private final Clock clock;
     private final ThreadFactory threadFactory;
     private final BackendWriter writer;
@@ -131,6 +132,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         this.serviceNameLabels = builder.serviceNameLabels;
         this.serviceIdLabels = builder.serviceIdLabels;
         this.maxReconnectDelay = builder.maxReconnectDelay;
+        this.lifecycleEvents = builder.lifecycleEvents;
         this.clock = builder.clock;
         this.threadFactory = builder.threadFactory;
         this.writer = new BackendWriter(backend, builder.bufferSize, clock, threadFactory);
@@ -206,6 +208,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
             attached.put(id, container);
             container.open();
         }
+        lifecycleEvent("container-attached", container.describe(), null);
         if (options.follow()) {
             ensureEvents();
         }
@@ -260,7 +263,25 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         if (point != null && !forget) {
             detachedAt.put(container.containerId(), point);
         }
+        lifecycleEvent("container-detached", container.describe(), forget ? "removed" : null);
         return true;
+    }
+
+    /** With {@link Builder#lifecycleEvents}, records an attach or detach as a manager event. */
+    private void lifecycleEvent(String event, AttachedContainer container, String reason) {
+        if (!lifecycleEvents) {
+            return;
+        }
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("containerId", container.containerId());
+        details.put("serviceName", container.serviceName());
+        if (container.serviceId() != null) {
+            details.put("serviceId", container.serviceId());
+        }
+        if (reason != null) {
+            details.put("reason", reason);
+        }
+        logManagerEvent(event, details, LogLevel.INFO);
     }
 
     /** The containers currently attached, in no particular order. */
@@ -734,6 +755,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         private List<String> serviceNameLabels = DEFAULT_SERVICE_NAME_LABELS;
         private List<String> serviceIdLabels = DEFAULT_SERVICE_ID_LABELS;
         private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
+        private boolean lifecycleEvents;
         private Clock clock = Clock.systemUTC();
         private ThreadFactory threadFactory = runnable -> {
             Thread thread = new Thread(runnable, "container-logging-docker-" + THREAD_NUMBER.incrementAndGet());
@@ -782,6 +804,16 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
          */
         public Builder serviceIdLabels(List<String> labels) {
             this.serviceIdLabels = labels(labels, "serviceIdLabels");
+            return this;
+        }
+
+        /**
+         * Whether to record every attach and detach as a manager event
+         * ({@code container-attached {"containerId":…,"serviceName":…}}, {@code container-detached …});
+         * default false.
+         */
+        public Builder lifecycleEvents(boolean lifecycleEvents) {
+            this.lifecycleEvents = lifecycleEvents;
             return this;
         }
 

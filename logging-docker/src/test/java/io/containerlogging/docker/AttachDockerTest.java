@@ -73,6 +73,26 @@ class AttachDockerTest {
     }
 
     @Test
+    @DisplayName("with lifecycleEvents, attach and detach are recorded as manager events; without, nothing is")
+    void lifecycleEvents() {
+        String id = containers.run("sleep 30");
+        try (ContainerLogMonitor recording = ContainerLogMonitor.builder(DockerTests.client(), backend)
+                .lifecycleEvents(true).build()) {
+            recording.attach(AttachOptions.builder(id).serviceId(3).serviceName("db").build());
+            assertThat(recording.detach(id)).isTrue();
+        }
+        monitor.attach(AttachOptions.builder(id).build()); // the default monitor: no events
+        monitor.detach(id);
+
+        List<String> events = backend.getLogs(LogQuery.builder()
+                .sourceType(io.containerlogging.core.SourceType.MANAGER).build())
+                .stream().map(LogMessage::message).toList();
+        assertThat(events).containsExactly(
+                "container-attached {\"containerId\":\"" + id + "\",\"serviceName\":\"db\",\"serviceId\":3}",
+                "container-detached {\"containerId\":\"" + id + "\",\"serviceName\":\"db\",\"serviceId\":3}");
+    }
+
+    @Test
     @DisplayName("Docker's timestamps are kept at full precision and stripped from the text")
     void timestamps() {
         String id = containers.run("seq 1 200; sleep 30");

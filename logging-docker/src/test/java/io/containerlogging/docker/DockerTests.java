@@ -2,6 +2,7 @@ package io.containerlogging.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import io.containerlogging.core.LogBackend;
+import io.containerlogging.local.LocalLogBackend;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,17 +12,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * it with a one-line reason, or fails it when {@code -Ddocker.required=true} (as {@code .ci/run}
  * sets). Also the one place that chooses the backend the Docker tests store into.
  */
-final class DockerTests implements ExecutionCondition {
+public final class DockerTests implements ExecutionCondition {
 
     /** Built by {@code scripts/docker-engine.sh}. */
-    static final String IMAGE = "container-logging-test:busybox";
+    public static final String IMAGE = "container-logging-test:busybox";
 
     private static volatile DockerClient client;
     private static volatile String unavailable;
 
-    /** A fresh, initialized backend for the monitor under test. Swap for LocalLogBackend at merge. */
-    static LogBackend newBackend() {
-        LogBackend backend = new TestBackend();
+    /**
+     * A fresh, initialized backend for the monitor under test: the real LocalLogBackend, memory
+     * only, roomy enough that no test's lines are evicted from the ring.
+     */
+    public static LogBackend newBackend() {
+        LogBackend backend = LocalLogBackend.builder().maxLogs(200_000).build();
         try {
             backend.initialize();
         } catch (java.io.IOException e) {
@@ -31,7 +35,7 @@ final class DockerTests implements ExecutionCondition {
     }
 
     /** The shared client (one connection pool for the whole test run; never closed early). */
-    static DockerClient client() {
+    public static DockerClient client() {
         return client;
     }
 

@@ -12,26 +12,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Busybox containers for one test, all labelled with a unique run id so {@link #close()} removes
- * every one of them (and nothing else) however the test ended.
+ * every one of them (and nothing else) however the test ended. Public, with {@link DockerTests},
+ * for the examples module's end-to-end tests (through this module's test-jar).
  */
-final class ScratchContainers implements AutoCloseable {
+public final class ScratchContainers implements AutoCloseable {
 
-    static final String RUN_LABEL = "io.containerlogging.test-run";
+    public static final String RUN_LABEL = "io.containerlogging.test-run";
 
     private final DockerClient docker = DockerTests.client();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicInteger number = new AtomicInteger();
 
-    DockerClient docker() {
+    public DockerClient docker() {
         return docker;
     }
 
     /** Creates (does not start) a container running {@code script} with {@code sh -c}. */
-    String create(String script) {
+    public String create(String script) {
         return create(script, false, Map.of());
     }
 
-    String create(String script, boolean tty, Map<String, String> labels) {
+    public String create(String script, boolean tty, Map<String, String> labels) {
         Map<String, String> allLabels = new HashMap<>(labels);
         allLabels.put(RUN_LABEL, run);
         CreateContainerCmd command = docker.createContainerCmd(DockerTests.IMAGE)
@@ -43,31 +44,31 @@ final class ScratchContainers implements AutoCloseable {
     }
 
     /** Creates and starts a container running {@code script}. */
-    String run(String script) {
+    public String run(String script) {
         String id = create(script);
         docker.startContainerCmd(id).exec();
         return id;
     }
 
-    void start(String... ids) {
+    public void start(String... ids) {
         for (String id : ids) {
             docker.startContainerCmd(id).exec();
         }
     }
 
-    void stop(String id) {
+    public void stop(String id) {
         docker.stopContainerCmd(id).withTimeout(0).exec();
     }
 
-    void restart(String id) {
+    public void restart(String id) {
         docker.restartContainerCmd(id).withTimeout(0).exec();
     }
 
-    boolean running(String id) {
+    public boolean running(String id) {
         return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
     }
 
-    String name(String id) {
+    public String name(String id) {
         return docker.inspectContainerCmd(id).exec().getName().substring(1);
     }
 
