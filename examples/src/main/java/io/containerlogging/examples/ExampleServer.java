@@ -196,12 +196,21 @@ public final class ExampleServer implements AutoCloseable {
             System.exit(1);
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Shutting down...");
-            server.close();
-            stopped.countDown();
-        }, "container-logging-example-shutdown"));
-        stopped.await();
+        // SIGTERM and Ctrl-C end the wait below, so the server closes on the main thread and the
+        // process exits 0 (a JVM ended by a signal alone exits 143/130). The hook still closes
+        // the server on any other way out, e.g. System.exit from elsewhere; close() is idempotent.
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+            } catch (IllegalArgumentException e) {
+                // signal not available on this platform: the shutdown hook still closes cleanly
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "container-logging-example-shutdown"));
+        stop.await();
+        System.out.println("Shutting down...");
+        server.close();
+        System.exit(0);
     }
 }

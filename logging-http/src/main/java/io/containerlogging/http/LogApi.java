@@ -272,7 +272,8 @@ final class LogApi {
         }
         return json(200, out -> out.beginObject()
                 .name("message").value("Successfully attached to container logs")
-                .name("containerId").value(attached.containerId())
+                // The seed's response echoes the id as requested (like DELETE does), not the full id.
+                .name("containerId").value(containerId)
                 .name("serviceName").value(attached.serviceName())
                 .endObject());
     }

@@ -333,6 +333,17 @@ class LogHttpServerTest {
         }
 
         @Test
+        @DisplayName("attaching by a prefix echoes the id as requested, as the seed's response does")
+        void attachByPrefixEchoesTheRequestedId() {
+            String prefix = WEB_ID.substring(0, 6);
+            HttpResponse<String> response = post(prefix, "{\"serviceName\": \"web\"}");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("{\"message\":\"Successfully attached to container logs\","
+                    + "\"containerId\":\"" + prefix + "\",\"serviceName\":\"web\"}");
+            assertThat(attacher.attachedContainers()).extracting(c -> c.containerId()).containsExactly(WEB_ID);
+        }
+
+        @Test
         @DisplayName("attaches with the body's service id and name, answering as the seed does")
         void attach() {
             HttpResponse<String> response = post(WEB_ID, "{\"serviceId\": 1, \"serviceName\": \"web\"}");
