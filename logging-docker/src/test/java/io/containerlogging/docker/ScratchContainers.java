@@ -4,6 +4,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.RestartPolicy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +35,24 @@ public final class ScratchContainers implements AutoCloseable {
     }
 
     public String create(String script, boolean tty, Map<String, String> labels) {
+        return command(script, tty, labels).exec().getId();
+    }
+
+    /** Creates (does not start) a container that Docker restarts whenever it stops, dockerd included. */
+    public String createRestartingAlways(String script) {
+        return command(script, false, Map.of())
+                .withHostConfig(HostConfig.newHostConfig().withRestartPolicy(RestartPolicy.alwaysRestart()))
+                .exec().getId();
+    }
+
+    private CreateContainerCmd command(String script, boolean tty, Map<String, String> labels) {
         Map<String, String> allLabels = new HashMap<>(labels);
         allLabels.put(RUN_LABEL, run);
-        CreateContainerCmd command = docker.createContainerCmd(DockerTests.IMAGE)
+        return docker.createContainerCmd(DockerTests.IMAGE)
                 .withName("cl-test-" + run + "-" + number.incrementAndGet())
                 .withCmd("sh", "-c", script)
                 .withTty(tty)
                 .withLabels(allLabels);
-        return command.exec().getId();
     }
 
     /** Creates and starts a container running {@code script}. */
