@@ -73,9 +73,10 @@ public final class ExampleServer implements AutoCloseable {
             system(backend, "Example server starting " + settings, LogLevel.INFO);
 
             if (config.docker() != ExampleServerConfig.DockerMode.DISABLED) {
-                String dockerHost = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+                String dockerHost = config.dockerHost() != null ? config.dockerHost() : "unix:///var/run/docker.sock";
                 try {
-                    docker = DockerClients.fromEnvironment();
+                    docker = config.dockerHost() != null ? DockerClients.forHost(config.dockerHost())
+                            : DockerClients.fromEnvironment();
                     docker.pingCmd().exec();
                     monitor = ContainerLogMonitor.builder(docker, backend).lifecycleEvents(true).build();
                     monitor.start();

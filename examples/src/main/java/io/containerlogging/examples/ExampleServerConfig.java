@@ -33,10 +33,12 @@ import java.util.regex.Pattern;
  * @param maxLogs messages kept in memory
  * @param maxAge how long messages are kept
  * @param docker whether to use Docker
+ * @param dockerHost the engine's address as {@code DOCKER_HOST} gives it, or null for Docker's default
  * @param apiToken the bearer token, or null for none
  */
 public record ExampleServerConfig(
-        int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker, String apiToken) {
+        int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
+        String dockerHost, String apiToken) {
 
     /** Whether the server uses Docker. */
     public enum DockerMode {
@@ -81,16 +83,20 @@ public record ExampleServerConfig(
         int maxLogs = integer(env, "MAX_LOGS", DEFAULT_MAX_LOGS, 1, Integer.MAX_VALUE);
         Duration maxAge = duration(env, "LOG_MAX_AGE", DEFAULT_MAX_AGE);
         DockerMode docker = dockerMode(env.get("USE_REAL_DOCKER"));
+        String dockerHost = env.get("DOCKER_HOST");
+        if (dockerHost != null && dockerHost.isBlank()) {
+            dockerHost = null; // as Docker itself treats an empty DOCKER_HOST
+        }
         String token = env.get("LOG_API_TOKEN");
         if (token != null && token.isBlank()) {
             throw invalid("LOG_API_TOKEN", token, "must not be blank when set");
         }
-        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, token);
+        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token);
     }
 
     /** This configuration on another port (tests use port 0). */
     public ExampleServerConfig withPort(int port) {
-        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, apiToken);
+        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken);
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {

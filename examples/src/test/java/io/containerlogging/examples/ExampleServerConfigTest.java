@@ -23,6 +23,7 @@ class ExampleServerConfigTest {
         assertThat(config.maxAge()).isEqualTo(Duration.ofHours(24));
         assertThat(config.docker()).isEqualTo(DockerMode.IF_REACHABLE);
         assertThat(config.apiToken()).isNull();
+        assertThat(config.dockerHost()).isNull();
     }
 
     @Test
@@ -30,9 +31,10 @@ class ExampleServerConfigTest {
     void readsAll() {
         ExampleServerConfig config = ExampleServerConfig.fromEnvironment(Map.of(
                 "PORT", "8080", "HOST", "0.0.0.0", "LOG_DIR", "/var/lib/logs", "MAX_LOGS", "5000",
-                "LOG_MAX_AGE", "30m", "USE_REAL_DOCKER", "true", "LOG_API_TOKEN", "s3cret"));
+                "LOG_MAX_AGE", "30m", "USE_REAL_DOCKER", "true", "LOG_API_TOKEN", "s3cret",
+                "DOCKER_HOST", "tcp://10.0.0.2:2375"));
         assertThat(config).isEqualTo(new ExampleServerConfig(8080, "0.0.0.0", Path.of("/var/lib/logs"), 5000,
-                Duration.ofMinutes(30), DockerMode.REQUIRED, "s3cret"));
+                Duration.ofMinutes(30), DockerMode.REQUIRED, "tcp://10.0.0.2:2375", "s3cret"));
         assertThat(ExampleServerConfig.fromEnvironment(Map.of("USE_REAL_DOCKER", "FALSE")).docker())
                 .isEqualTo(DockerMode.DISABLED);
     }

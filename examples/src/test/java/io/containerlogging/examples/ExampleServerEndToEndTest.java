@@ -49,7 +49,7 @@ class ExampleServerEndToEndTest {
 
     ExampleServer start() throws Exception {
         ExampleServerConfig config = new ExampleServerConfig(0, "127.0.0.1", logDir, 100_000,
-                Duration.ofHours(24), DockerMode.REQUIRED, null);
+                Duration.ofHours(24), DockerMode.REQUIRED, null, null);
         return ExampleServer.start(config, new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 
