@@ -16,7 +16,8 @@ import io.containerlogging.local.LocalLogBackend;
  *
  * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar
  * io.containerlogging.benchmarks.DockerIngest <containerId> <expectedLines> [timeoutSeconds]}.
- * Prints {@code ingest lines=<n> ms=<elapsed> dropped=<n>}; exits 1 on timeout.
+ * Prints {@code ingest lines=<n> ms=<elapsed> dropped=<n> end-epoch-ms=<wall clock at the end>};
+ * exits 1 on timeout.
  */
 public final class DockerIngest {
 
@@ -39,8 +40,8 @@ public final class DockerIngest {
                     Thread.sleep(1);
                 }
                 long elapsed = System.nanoTime() - start;
-                System.out.printf("ingest lines=%d ms=%d dropped=%d%n", count, elapsed / 1_000_000,
-                        monitor.droppedMessages());
+                System.out.printf("ingest lines=%d ms=%d dropped=%d end-epoch-ms=%d%n", count,
+                        elapsed / 1_000_000, monitor.droppedMessages(), System.currentTimeMillis());
                 if (count < expected) {
                     System.exit(1);
                 }

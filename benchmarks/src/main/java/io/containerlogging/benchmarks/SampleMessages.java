@@ -54,10 +54,10 @@ final class SampleMessages {
         return text.toString();
     }
 
-    /** The {@code i}-th message, without id. */
+    /** The {@code i}-th message, without id. Every service gets every level in the same proportions. */
     static LogMessage message(long i) {
         int service = (int) (i % SERVICES);
-        return new LogMessage(null, text(i), START.plusNanos(i * 1000), LEVELS[(int) (i * 7 % LEVELS.length)],
+        return new LogMessage(null, text(i), START.plusNanos(i * 1000), LEVELS[(int) ((i / SERVICES * 7 + i) % LEVELS.length)],
                 LogSource.container(serviceName(service)), service + 1, serviceName(service),
                 containerId(service), i % 10 == 0, false);
     }
