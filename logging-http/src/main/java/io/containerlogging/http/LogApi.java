@@ -164,7 +164,11 @@ final class LogApi {
         int effectiveLimit = limit == null ? maxLimit : Math.min(limit, maxLimit);
         LogQuery query = filter(parameters).limit(effectiveLimit).build();
         var logs = backend.getLogs(query);
-        return json(200, out -> LogJson.writeLogsResponse(out, logs));
+        // Straight to UTF-8 bytes: encoding dominates the cost of this request (a JsonWriter over
+        // an OutputStreamWriter was ~4x slower). Seed-shaped messages take 300-400 bytes.
+        LogJson.Utf8Buffer body = new LogJson.Utf8Buffer(64 + 400 * logs.size());
+        body.writeLogsResponse(logs);
+        return ApiResponse.of(200, body.toByteArray()).header("Content-Type", JSON);
     }
 
     private ApiResponse count(QueryParameters parameters) {
