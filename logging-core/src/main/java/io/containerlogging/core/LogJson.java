@@ -228,6 +228,10 @@ public final class LogJson {
      * @throws IllegalArgumentException if {@code json} is not exactly one valid message object
      */
     public static LogMessage fromJson(String json) {
+        LogMessage common = LogJsonFastParser.tryParse(json); // the form LogJson writes, ~5x faster
+        if (common != null) {
+            return common;
+        }
         try {
             JsonReader reader = new JsonReader(new StringReader(json));
             LogMessage message = read(reader);
