@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Target 8, for scale: one seed-shaped message encoded and decoded with {@link LogJson} (gson's
  * streaming API) vs reflection-based {@link Gson#toJson}/{@link Gson#fromJson} on an equivalent
  * plain object with the same JSON fields. Both write into and read from a String, one message per
- * call.
+ * call. {@code encodeUtf8Buffer} is {@link LogJson.Utf8Buffer}, the byte encoder used on the hot
+ * paths, into a fresh buffer; {@code decodeFromJson} is {@link LogJson#fromJson}, whose fast path
+ * reads the form LogJson writes without a JsonReader ({@code decodeLogJson} is the gson path).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar JsonBenchmark -f 3 -wi 3 -i 5}
  */
@@ -83,6 +85,12 @@ public class JsonBenchmark {
         return out.toString();
     }
 
+    /** The byte encoder the REST API and the file writer use (to UTF-8 bytes, not a String). */
+    @Benchmark
+    public LogJson.Utf8Buffer encodeUtf8Buffer() {
+        return new LogJson.Utf8Buffer(512).write(message);
+    }
+
     @Benchmark
     public String encodeGsonReflection() {
         return gson.toJson(pojo);
@@ -91,6 +99,12 @@ public class JsonBenchmark {
     @Benchmark
     public LogMessage decodeLogJson() throws IOException {
         return LogJson.read(new JsonReader(new StringReader(json)));
+    }
+
+    /** {@link LogJson#fromJson}: the fast path for the form LogJson writes, used by reload. */
+    @Benchmark
+    public LogMessage decodeFromJson() {
+        return LogJson.fromJson(json);
     }
 
     @Benchmark
