@@ -494,6 +494,32 @@ public final class LogJson {
         }
 
         private void string(String text) {
+            // Fast path: the JDK's own UTF-8 encoding (a plain array copy for ASCII text), then
+            // one pass over the bytes. Any byte below 0x20 (negative bytes included: non-ASCII),
+            // a quote or a backslash sends the text down the char-by-char path instead.
+            byte[] encoded = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int count = encoded.length;
+            boolean plain = true;
+            for (int i = 0; i < count; i++) {
+                byte b = encoded[i];
+                if (b < 0x20 || b == '"' || b == '\\') {
+                    plain = false;
+                    break;
+                }
+            }
+            if (plain) {
+                ensure(count + 2);
+                byte[] out = bytes;
+                out[size] = '"';
+                System.arraycopy(encoded, 0, out, size + 1, count);
+                out[size + 1 + count] = '"';
+                size += count + 2;
+                return;
+            }
+            escapedString(text);
+        }
+
+        private void escapedString(String text) {
             int length = text.length();
             ensure(length + 2);
             byte[] out = bytes;
