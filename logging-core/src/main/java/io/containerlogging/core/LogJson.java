@@ -439,6 +439,17 @@ public final class LogJson {
             return this;
         }
 
+        /**
+         * Appends {@code content} as is, e.g. a message encoded earlier by another buffer's
+         * {@link #write(LogMessage)}.
+         */
+        public Utf8Buffer append(byte[] content) {
+            ensure(content.length);
+            System.arraycopy(content, 0, bytes, size, content.length);
+            size += content.length;
+            return this;
+        }
+
         /** Appends one byte, e.g. the newline between NDJSON lines. */
         public Utf8Buffer append(byte b) {
             ensure(1);
