@@ -1,6 +1,8 @@
 package io.containerlogging.benchmarks;
 
 import com.sun.net.httpserver.HttpServer;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogQuery;
 import io.containerlogging.http.LogHttpServer;
 import io.containerlogging.local.LocalLogBackend;
 import java.io.OutputStream;
@@ -13,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Target 7's servers: a {@link LogHttpServer} on loopback over a backend holding realistic
  * messages, and next to it, in the same JVM, a plain JDK {@link HttpServer} whose handler returns
- * a fixed 22-byte JSON body, with the same number of threads and the same TCP_NODELAY setting.
+ * a fixed 22-byte JSON body, with the same number of threads and the same TCP_NODELAY setting;
+ * on that server {@code /static} returns a fixed copy of the API's {@code limit=100} body, to
+ * show what moving that many bytes costs by itself.
  * {@code scripts/bench/http.sh} runs wrk against both, alternating. Runs until stdin closes or a
  * line is read, or for at most the given number of seconds.
  *
@@ -47,6 +51,19 @@ public final class HttpBenchServer {
                     exchange.sendResponseHeaders(200, TRIVIAL.length);
                     try (OutputStream body = exchange.getResponseBody()) {
                         body.write(TRIVIAL);
+                    }
+                });
+                // The same bytes as the API's limit=100 answer, precomputed: the cost of moving a
+                // response of that size, with no query and no encoding.
+                LogJson.Utf8Buffer same = new LogJson.Utf8Buffer(64 * 1024);
+                same.writeLogsResponse(backend.getLogs(LogQuery.builder().limit(100).build()));
+                byte[] sameBody = same.toByteArray();
+                trivial.createContext("/static", exchange -> {
+                    exchange.getRequestBody().readAllBytes();
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, sameBody.length);
+                    try (OutputStream body = exchange.getResponseBody()) {
+                        body.write(sameBody);
                     }
                 });
                 trivial.start();
