@@ -17,8 +17,10 @@ import java.util.stream.Stream;
  * own json-file log for the same number of lines ({@code scripts/bench/docker.sh} measures that).
  *
  * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar
- * io.containerlogging.benchmarks.PersistenceThroughput [messages] [rounds]}. Prints one line per
- * round and {@code persist median=<lines/s> min=.. max=..}.
+ * io.containerlogging.benchmarks.PersistenceThroughput [messages] [rounds] [sample|seq]}: the
+ * messages are seed-shaped with 100-character texts ({@code sample}, the default) or the lines
+ * {@code seq 1 N} prints, from one container ({@code seq}, as dockerd is measured). Prints one
+ * line per round and {@code persist median=<lines/s> min=.. max=..}.
  */
 public final class PersistenceThroughput {
 
@@ -28,7 +30,15 @@ public final class PersistenceThroughput {
     public static void main(String[] args) throws IOException {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        boolean seqLines = args.length > 2 && args[2].equals("seq");
         LogMessage[] messages = SampleMessages.messages(count);
+        if (seqLines) {
+            // The lines of `seq 1 N` from one container: what dockerd's own rate is measured with.
+            for (int i = 0; i < count; i++) {
+                messages[i] = SampleMessages.message(0).toBuilder().message(Integer.toString(i + 1))
+                        .timestamp(messages[i].timestamp()).stdErr(false).build();
+            }
+        }
         long[] rates = new long[rounds];
         for (int round = 0; round < rounds; round++) {
             Path dir = Files.createTempDirectory("container-logging-persist-bench");
