@@ -4,7 +4,8 @@
 #     alternating with PersistenceThroughput (LocalLogBackend with file persistence, the same seq lines as
 #     messages of one container).
 #  B. ingest of a finished container's $LINES lines: DockerIngest (ContainerLogMonitor -> LocalLogBackend)
-#     vs `docker logs -t <id> > /dev/null` on the same container, alternating, $ROUNDS rounds each.
+#     vs `docker logs -t <id> > /dev/null` on the same container, alternating, $ROUNDS rounds each; plus
+#     RawLogRead (the same request read with the JDK's unix socket alone, nothing decoded) as a floor.
 #  C. live follow: a container that waits 3 s, then writes $LINES lines as fast as `seq` can; DockerIngest
 #     attached while it sleeps; reports lines collected and the lag after the container exited.
 #  D. `docker logs --since/--until` for a 1 ms window in the middle of the container of B, for scale.
@@ -70,23 +71,26 @@ stats "ratio backend/dockerd" "${pratio[@]}"
 
 echo "== B. ingest of $LINES stored lines: DockerIngest vs docker logs -t, alternating"
 id=$(seq_container)
-cli=(); lib=(); libproc=(); ratio=()
+cli=(); lib=(); libproc=(); ratio=(); rawratio=()
 for i in $(seq 1 "$ROUNDS"); do
+  rms=$(timeout 120 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.RawLogRead "$id" | sed -n 's/.* ms=\([0-9]*\).*/\1/p')
   t0=$(now); $DOCKER logs -t "$id" > /dev/null 2>&1; t1=$(now)
   c=$(elapsed "$t0" "$t1")
+  rr=$(python3 -c "print('%.2f' % ($rms / 1000 / $c))")
   out=$(timeout 180 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.DockerIngest "$id" "$LINES" 60 2>/dev/null || true)
   t2=$(now)
   ms=$(echo "$out" | sed -n 's/.* ms=\([0-9]*\).*/\1/p')
   l=$(python3 -c "print('%.3f' % ($ms / 1000))")
   p=$(elapsed "$t1" "$t2")
   r=$(python3 -c "print('%.2f' % ($l / $c))")
-  echo "round $i: docker logs -t ${c}s | library ${l}s (whole JVM ${p}s) | ratio $r | $out"
-  cli+=("$c"); lib+=("$l"); libproc+=("$p"); ratio+=("$r")
+  echo "round $i: docker logs -t ${c}s | library ${l}s (whole JVM ${p}s) | ratio $r | raw JDK socket read ${rms}ms, ratio $rr | $out"
+  cli+=("$c"); lib+=("$l"); libproc+=("$p"); ratio+=("$r"); rawratio+=("$rr")
 done
 stats "docker-logs-t s" "${cli[@]}"
 stats "library-ingest s" "${lib[@]}"
 stats "library-ingest-whole-jvm s" "${libproc[@]}"
 stats "ratio library/cli" "${ratio[@]}"
+stats "ratio raw-jdk-read/cli" "${rawratio[@]}"
 
 echo "== D. docker logs --since/--until, a 1 ms window in the middle of the same container"
 read -r since until < <($DOCKER inspect -f '{{.State.StartedAt}} {{.State.FinishedAt}}' "$id" | python3 -c '
