@@ -1,13 +1,10 @@
 package io.containerlogging.local;
 
-import com.google.gson.stream.JsonWriter;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Writes stored messages to NDJSON files on one background thread, so that {@code log()} never
  * waits for encoding or the disk. The backend's ring is the hand-off buffer: the writer copies
- * batches of not yet written messages out of it ({@link Source#drainTo}), encodes them with
- * {@link LogJson} and writes them through a 64 KiB buffer. The stream is flushed when at least
+ * batches of not yet written messages out of it ({@link Source#drainTo}), encodes them straight
+ * to UTF-8 with {@link LogJson.Utf8Buffer} and writes them through a 64 KiB buffer. The stream is flushed when at least
  * the flush interval has passed since the last flush and on {@link #close()}; never per message,
  * and never fsync'ed.
  *
@@ -71,13 +68,11 @@ final class LogFileWriter implements AutoCloseable {
     private volatile Path currentPath;
 
     // Confined to the writer thread once started (before that, to the thread calling open()).
-    private Writer out;
+    private OutputStream out;
     private long currentSize;
     private long lastStartMillis;
     private boolean dirty;
-    private final StringBuilder line = new StringBuilder(512);
-    private final Writer lineWriter = new StringBuilderWriter(line);
-    private char[] chars = new char[512];
+    private final LogJson.Utf8Buffer line = new LogJson.Utf8Buffer(512);
 
     LogFileWriter(Path dir, long maxFileSize, Duration flushInterval, Clock clock, ThreadFactory threadFactory,
             Source source, int ringCapacity) {
@@ -193,20 +188,16 @@ final class LogFileWriter implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             LogMessage message = batch.get(i);
             try {
-                encode(message);
-                long bytes = utf8Length(line);
+                line.reset();
+                line.write(message).append((byte) '\n');
+                long bytes = line.size();
                 if (out == null) {
                     startFile();
                 } else if (currentSize > 0 && currentSize + bytes > maxFileSize) {
                     closeFile();
                     startFile();
                 }
-                int length = line.length();
-                if (chars.length < length) {
-                    chars = new char[Math.max(length, chars.length * 2)];
-                }
-                line.getChars(0, length, chars, 0);
-                out.write(chars, 0, length);
+                line.writeTo(out);
                 currentSize += bytes;
                 dirty = true;
             } catch (IOException e) {
@@ -220,18 +211,11 @@ final class LogFileWriter implements AutoCloseable {
         }
     }
 
-    private void encode(LogMessage message) throws IOException {
-        line.setLength(0);
-        LogJson.write(new JsonWriter(lineWriter), message);
-        line.append('\n');
-    }
-
     private void startFile() throws IOException {
         LogFiles.LogFile file = LogFiles.createFile(dir, Math.max(clock.millis(), lastStartMillis + 1));
         lastStartMillis = file.startMillis();
-        out = new OutputStreamWriter(new BufferedOutputStream(
-                Files.newOutputStream(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND), 64 * 1024),
-                StandardCharsets.UTF_8);
+        out = new BufferedOutputStream(
+                Files.newOutputStream(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND), 64 * 1024);
         currentSize = 0;
         currentPath = file.path();
     }
@@ -289,63 +273,5 @@ final class LogFileWriter implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
-    }
-
-    /** The number of bytes {@code text} takes in UTF-8. */
-    static long utf8Length(CharSequence text) {
-        long bytes = 0;
-        int length = text.length();
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3; // a lone surrogate becomes a 1-byte '?': overcounting only rotates early
-            }
-        }
-        return bytes;
-    }
-
-    /** A Writer into a StringBuilder, without StringWriter's synchronized StringBuffer. */
-    private static final class StringBuilderWriter extends Writer {
-        private final StringBuilder target;
-
-        StringBuilderWriter(StringBuilder target) {
-            this.target = target;
-        }
-
-        @Override
-        public void write(char[] buffer, int offset, int length) {
-            target.append(buffer, offset, length);
-        }
-
-        @Override
-        public void write(int c) {
-            target.append((char) c);
-        }
-
-        @Override
-        public void write(String text, int offset, int length) {
-            target.append(text, offset, offset + length);
-        }
-
-        @Override
-        public Writer append(CharSequence text) {
-            target.append(text);
-            return this;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -43,6 +43,10 @@ final class LogFiles {
     record LogFile(Path path, long startMillis) {
     }
 
+    /** A reloaded message and the sequence number of its id. */
+    private record Found(long sequence, LogMessage message) {
+    }
+
     /** What {@link #reload} found. */
     record Reloaded(List<LogMessage> messages, long highestSequence, long corruptLines) {
     }
@@ -129,11 +133,16 @@ final class LogFiles {
      *     in any line read (even an expired one), and the number of lines skipped
      */
     static Reloaded reload(List<LogFile> files, int maxMessages, Instant notBefore) {
-        List<LogMessage> found = new ArrayList<>();
+        // One list per file, newest file first; each in file order (which is id order unless
+        // the files were edited by hand).
+        List<List<Found>> perFile = new ArrayList<>();
+        int foundCount = 0;
         long highest = 0;
         long corrupt = 0;
-        for (int i = files.size() - 1; i >= 0 && found.size() < maxMessages; i--) {
+        for (int i = files.size() - 1; i >= 0 && foundCount < maxMessages; i--) {
             Path path = files.get(i).path();
+            List<Found> found = new ArrayList<>();
+            perFile.add(found);
             try (LineReader reader = new LineReader(new InputStreamReader(Files.newInputStream(path),
                     StandardCharsets.UTF_8.newDecoder()
                             .onMalformedInput(CodingErrorAction.REPLACE)
@@ -162,21 +171,31 @@ final class LogFiles {
                     }
                     highest = Math.max(highest, sequence);
                     if (!message.timestamp().isBefore(notBefore)) {
-                        found.add(message);
+                        found.add(new Found(sequence, message));
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "skipping unreadable log file " + path + ": " + e);
             }
+            foundCount += found.size();
         }
-        found.sort(Comparator.comparingLong(m -> LogId.sequence(m.id())));
-        List<LogMessage> newest = new ArrayList<>(Math.min(found.size(), maxMessages));
+        List<Found> all = new ArrayList<>(foundCount);
+        for (int i = perFile.size() - 1; i >= 0; i--) {
+            all.addAll(perFile.get(i));
+        }
+        for (int i = 1; i < all.size(); i++) {
+            if (all.get(i).sequence() <= all.get(i - 1).sequence()) {
+                // Out of order: only files edited by hand get here; ids parsed once, above.
+                all.sort(Comparator.comparingLong(Found::sequence));
+                break;
+            }
+        }
+        List<LogMessage> newest = new ArrayList<>(Math.min(all.size(), maxMessages));
         long previous = 0;
-        for (LogMessage message : found) {
-            long sequence = LogId.sequence(message.id());
-            if (sequence != previous) { // a duplicate id can only come from hand-edited files
-                newest.add(message);
-                previous = sequence;
+        for (Found found : all) {
+            if (found.sequence() != previous) { // a duplicate id can only come from hand-edited files
+                newest.add(found.message());
+                previous = found.sequence();
             }
         }
         List<LogMessage> kept = newest.size() > maxMessages
@@ -230,6 +249,12 @@ final class LogFiles {
                 int start = position;
                 while (position < limit && buffer[position] != '\n') {
                     position++;
+                }
+                if (position < limit && line.length() == 0 && !tooLong && position - start <= maxLineChars) {
+                    // The whole line is in the buffer: one copy instead of two.
+                    int end = position > start && buffer[position - 1] == '\r' ? position - 1 : position;
+                    position++; // the newline
+                    return new String(buffer, start, end - start);
                 }
                 append(start, position);
                 if (position < limit) {

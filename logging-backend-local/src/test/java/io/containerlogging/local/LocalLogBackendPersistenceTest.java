@@ -305,6 +305,27 @@ class LocalLogBackendPersistenceTest {
         }
 
         @Test
+        @DisplayName("puts hand-edited files back in id order and keeps one message per id (reload sorts only when needed)")
+        void handEditedFilesOutOfOrder() throws IOException {
+            // Regression guard for the reload fast path, which skips the sort when files are in id order.
+            String older = LogJson.toJson(line("five", NOW).withId("log-5")) + "\n"
+                    + LogJson.toJson(line("two", NOW).withId("log-2")) + "\n"
+                    + LogJson.toJson(line("seven", NOW).withId("log-7")) + "\n";
+            String newer = LogJson.toJson(line("three", NOW).withId("log-3")) + "\n"
+                    + LogJson.toJson(line("five again", NOW).withId("log-5")) + "\n"
+                    + LogJson.toJson(line("one", NOW).withId("log-1")) + "\n";
+            writeFile(NOW.toEpochMilli() - 2000, older);
+            writeFile(NOW.toEpochMilli() - 1000, newer);
+
+            LocalLogBackend backend = start(persistent());
+
+            List<LogMessage> all = backend.getLogs(LogQuery.all());
+            assertThat(all).extracting(LogMessage::id).containsExactly("log-1", "log-2", "log-3", "log-5", "log-7");
+            assertThat(all.get(3).message()).isIn("five", "five again");
+            assertThat(backend.log(line("next", NOW)).id()).isEqualTo("log-8");
+        }
+
+        @Test
         @DisplayName("skips corrupt lines, lines without ids and garbage files, and reports them once")
         void corruptLinesAndGarbageFiles() throws IOException {
             String good1 = LogJson.toJson(line("good1", NOW).withId("log-10"));

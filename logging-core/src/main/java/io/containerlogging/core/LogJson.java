@@ -5,6 +5,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,7 +32,11 @@ import java.util.List;
  * digits, so that values sort as strings. When reading, {@code time} wins over {@code timestamp};
  * unknown fields are skipped, so older readers and newer writers get along.
  *
- * <p>Thread-safety: all methods are stateless and thread-safe.
+ * <p>{@link Utf8Buffer} writes the same bytes straight into a byte array, several times faster
+ * than a {@link JsonWriter} over a UTF-8 {@link java.io.Writer}; the REST API and the file writer
+ * use it.
+ *
+ * <p>Thread-safety: all static methods are stateless and thread-safe.
  */
 public final class LogJson {
 
@@ -222,6 +228,10 @@ public final class LogJson {
      * @throws IllegalArgumentException if {@code json} is not exactly one valid message object
      */
     public static LogMessage fromJson(String json) {
+        LogMessage common = LogJsonFastParser.tryParse(json); // the form LogJson writes, ~5x faster
+        if (common != null) {
+            return common;
+        }
         try {
             JsonReader reader = new JsonReader(new StringReader(json));
             LogMessage message = read(reader);
@@ -327,5 +337,303 @@ public final class LogJson {
             value = value * 10 + (c - '0');
         }
         return value;
+    }
+
+    /**
+     * A growable byte buffer that encodes messages as UTF-8 JSON directly, byte for byte the same
+     * as {@link #write(JsonWriter, LogMessage)} through a UTF-8 {@link java.io.Writer} (gson's
+     * escaping without HTML escaping; a lone surrogate becomes {@code ?}, as the JDK's UTF-8
+     * encoder writes it), without the per-character work of a {@code Writer} chain.
+     *
+     * <p>Not thread-safe: one per thread or per response.
+     */
+    public static final class Utf8Buffer {
+        private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        // 0: written as is; 1: \\uXXXX; else the character after the backslash (gson's short escapes)
+        private static final byte[] ESCAPE = new byte[128];
+
+        static {
+            for (int c = 0; c < 0x20; c++) {
+                ESCAPE[c] = 1;
+            }
+            ESCAPE['"'] = '"';
+            ESCAPE['\\'] = '\\';
+            ESCAPE['\t'] = 't';
+            ESCAPE['\b'] = 'b';
+            ESCAPE['\n'] = 'n';
+            ESCAPE['\r'] = 'r';
+            ESCAPE['\f'] = 'f';
+        }
+
+        private byte[] bytes;
+        private int size;
+
+        /**
+         * An empty buffer.
+         *
+         * @param initialCapacity bytes to reserve; it grows as needed
+         * @throws IllegalArgumentException if negative
+         */
+        public Utf8Buffer(int initialCapacity) {
+            if (initialCapacity < 0) {
+                throw new IllegalArgumentException("initialCapacity must be >= 0, was " + initialCapacity);
+            }
+            this.bytes = new byte[initialCapacity];
+        }
+
+        /** Appends {@code message} as one JSON object, as {@link LogJson#write(JsonWriter, LogMessage)}. */
+        public Utf8Buffer write(LogMessage message) {
+            ensure(64);
+            bytes[size++] = '{';
+            if (message.id() != null) {
+                ascii("\"id\":");
+                string(message.id());
+                ascii(",\"message\":");
+            } else {
+                ascii("\"message\":");
+            }
+            string(message.message());
+            ascii(",\"timestamp\":");
+            number(message.timestampMillis());
+            ascii(",\"time\":\"");
+            time(message.timestamp());
+            ascii("\",\"level\":");
+            string(message.level().wireName());
+            ascii(",\"source\":{\"type\":");
+            string(message.source().type().wireName());
+            if (message.source().name() != null) {
+                ascii(",\"name\":");
+                string(message.source().name());
+            }
+            ascii("}");
+            if (message.serviceId() != null) {
+                ascii(",\"serviceId\":");
+                number(message.serviceId().longValue());
+            }
+            if (message.serviceName() != null) {
+                ascii(",\"serviceName\":");
+                string(message.serviceName());
+            }
+            if (message.containerId() != null) {
+                ascii(",\"containerId\":");
+                string(message.containerId());
+            }
+            ascii(message.isStdErr() ? ",\"isStdErr\":true" : ",\"isStdErr\":false");
+            ascii(message.isSystem() ? ",\"isSystem\":true}" : ",\"isSystem\":false}");
+            return this;
+        }
+
+        /** Appends the {@code GET /api/v1/logs} response, as {@link LogJson#writeLogsResponse}. */
+        public Utf8Buffer writeLogsResponse(List<LogMessage> logs) {
+            ascii("{\"count\":");
+            number(logs.size());
+            ascii(",\"logs\":[");
+            for (int i = 0; i < logs.size(); i++) {
+                if (i > 0) {
+                    ensure(1);
+                    bytes[size++] = ',';
+                }
+                write(logs.get(i));
+            }
+            ascii("]}");
+            return this;
+        }
+
+        /**
+         * Appends {@code content} as is, e.g. a message encoded earlier by another buffer's
+         * {@link #write(LogMessage)}.
+         */
+        public Utf8Buffer append(byte[] content) {
+            ensure(content.length);
+            System.arraycopy(content, 0, bytes, size, content.length);
+            size += content.length;
+            return this;
+        }
+
+        /** Appends one byte, e.g. the newline between NDJSON lines. */
+        public Utf8Buffer append(byte b) {
+            ensure(1);
+            bytes[size++] = b;
+            return this;
+        }
+
+        /** The number of bytes written since the last {@link #reset()}. */
+        public int size() {
+            return size;
+        }
+
+        /** Empties the buffer, keeping its capacity. */
+        public void reset() {
+            size = 0;
+        }
+
+        /** Writes the content to {@code out} in one call. */
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(bytes, 0, size);
+        }
+
+        /** A copy of the content. */
+        public byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2 + 64));
+            }
+        }
+
+        /** Appends {@code text}, which must be ASCII without anything to escape. */
+        private void ascii(String text) {
+            int length = text.length();
+            ensure(length);
+            byte[] out = bytes;
+            int at = size;
+            for (int i = 0; i < length; i++) {
+                out[at + i] = (byte) text.charAt(i);
+            }
+            size = at + length;
+        }
+
+        private void number(long value) {
+            if (value >= 0 && value < 10) {
+                ensure(1);
+                bytes[size++] = (byte) ('0' + value);
+            } else {
+                ascii(Long.toString(value));
+            }
+        }
+
+        private void string(String text) {
+            // Fast path: the JDK's own UTF-8 encoding (a plain array copy for ASCII text), then
+            // one pass over the bytes. Any byte below 0x20 (negative bytes included: non-ASCII),
+            // a quote or a backslash sends the text down the char-by-char path instead.
+            byte[] encoded = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int count = encoded.length;
+            boolean plain = true;
+            for (int i = 0; i < count; i++) {
+                byte b = encoded[i];
+                if (b < 0x20 || b == '"' || b == '\\') {
+                    plain = false;
+                    break;
+                }
+            }
+            if (plain) {
+                ensure(count + 2);
+                byte[] out = bytes;
+                out[size] = '"';
+                System.arraycopy(encoded, 0, out, size + 1, count);
+                out[size + 1 + count] = '"';
+                size += count + 2;
+                return;
+            }
+            escapedString(text);
+        }
+
+        private void escapedString(String text) {
+            int length = text.length();
+            ensure(length + 2);
+            byte[] out = bytes;
+            int at = size;
+            out[at++] = '"';
+            for (int i = 0; i < length; i++) {
+                char c = text.charAt(i);
+                if (c < 0x80 && ESCAPE[c] == 0) {
+                    if (at == out.length) {
+                        size = at;
+                        ensure(length - i + 1);
+                        out = bytes;
+                    }
+                    out[at++] = (byte) c;
+                    continue;
+                }
+                // The slow path: make room for the longest form (6 bytes) plus the rest of the
+                // text at one byte a char and the closing quote.
+                size = at;
+                ensure(6 + (length - i) + 1);
+                out = bytes;
+                if (c < 0x80) {
+                    byte escape = ESCAPE[c];
+                    out[at++] = '\\';
+                    if (escape == 1) {
+                        out[at++] = 'u';
+                        out[at++] = '0';
+                        out[at++] = '0';
+                        out[at++] = HEX[c >> 4];
+                        out[at++] = HEX[c & 0xf];
+                    } else {
+                        out[at++] = escape;
+                    }
+                } else if (c < 0x800) {
+                    out[at++] = (byte) (0xc0 | (c >> 6));
+                    out[at++] = (byte) (0x80 | (c & 0x3f));
+                } else if (c == '\u2028' || c == '\u2029') {
+                    out[at++] = '\\';
+                    out[at++] = 'u';
+                    out[at++] = '2';
+                    out[at++] = '0';
+                    out[at++] = '2';
+                    out[at++] = c == '\u2028' ? (byte) '8' : (byte) '9';
+                } else if (Character.isSurrogate(c)) {
+                    char low;
+                    if (Character.isHighSurrogate(c) && i + 1 < length
+                            && Character.isLowSurrogate(low = text.charAt(i + 1))) {
+                        int codePoint = Character.toCodePoint(c, low);
+                        out[at++] = (byte) (0xf0 | (codePoint >> 18));
+                        out[at++] = (byte) (0x80 | ((codePoint >> 12) & 0x3f));
+                        out[at++] = (byte) (0x80 | ((codePoint >> 6) & 0x3f));
+                        out[at++] = (byte) (0x80 | (codePoint & 0x3f));
+                        i++;
+                    } else {
+                        out[at++] = '?'; // what the JDK's UTF-8 encoder writes for a lone surrogate
+                    }
+                } else {
+                    out[at++] = (byte) (0xe0 | (c >> 12));
+                    out[at++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                    out[at++] = (byte) (0x80 | (c & 0x3f));
+                }
+            }
+            size = at;
+            ensure(1);
+            bytes[size++] = '"';
+        }
+
+        /** As {@link LogJson#formatTime}, without the intermediate String. */
+        private void time(Instant time) {
+            long seconds = time.getEpochSecond();
+            long day = Math.floorDiv(seconds, 86_400L);
+            int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+            LocalDate date = LocalDate.ofEpochDay(day);
+            int year = date.getYear();
+            if (year < 0 || year > 9999) {
+                ascii(time.toString()); // outside RFC 3339's four-digit years; never seen in logs
+                return;
+            }
+            ensure(30);
+            byte[] out = bytes;
+            int at = size;
+            digits(out, at, year, 4);
+            out[at + 4] = '-';
+            digits(out, at + 5, date.getMonthValue(), 2);
+            out[at + 7] = '-';
+            digits(out, at + 8, date.getDayOfMonth(), 2);
+            out[at + 10] = 'T';
+            digits(out, at + 11, secondOfDay / 3600, 2);
+            out[at + 13] = ':';
+            digits(out, at + 14, secondOfDay / 60 % 60, 2);
+            out[at + 16] = ':';
+            digits(out, at + 17, secondOfDay % 60, 2);
+            out[at + 19] = '.';
+            digits(out, at + 20, time.getNano(), 9);
+            out[at + 29] = 'Z';
+            size = at + 30;
+        }
+
+        private static void digits(byte[] out, int at, int value, int width) {
+            for (int i = at + width - 1; i >= at; i--) {
+                out[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+        }
     }
 }

@@ -1,0 +1,91 @@
+package io.containerlogging.benchmarks;
+
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.local.LocalLogBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Target 3, the backend side: how fast lines reach the log files. Each round logs 1M messages into
+ * a persisting backend whose ring holds them all (so nothing is dropped) and stops the clock when
+ * {@code close()} returns, i.e. when the writer has encoded, written and flushed every line; the
+ * files are then counted to prove it. Goal: at least 1.5× the rate at which dockerd writes its
+ * own json-file log for the same number of lines ({@code scripts/bench/docker.sh} measures that).
+ *
+ * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar
+ * io.containerlogging.benchmarks.PersistenceThroughput [messages] [rounds] [sample|seq]}: the
+ * messages are seed-shaped with 100-character texts ({@code sample}, the default) or the lines
+ * {@code seq 1 N} prints, from one container ({@code seq}, as dockerd is measured). Prints one
+ * line per round and {@code persist median=<lines/s> min=.. max=..}.
+ */
+public final class PersistenceThroughput {
+
+    private PersistenceThroughput() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        boolean seqLines = args.length > 2 && args[2].equals("seq");
+        LogMessage[] messages = SampleMessages.messages(count);
+        if (seqLines) {
+            // The lines of `seq 1 N` from one container: what dockerd's own rate is measured with.
+            for (int i = 0; i < count; i++) {
+                messages[i] = SampleMessages.message(0).toBuilder().message(Integer.toString(i + 1))
+                        .timestamp(messages[i].timestamp()).stdErr(false).build();
+            }
+        }
+        long[] rates = new long[rounds];
+        for (int round = 0; round < rounds; round++) {
+            Path dir = Files.createTempDirectory("container-logging-persist-bench");
+            try {
+                LocalLogBackend backend = LocalLogBackend.builder().maxLogs(count)
+                        .enableFilePersistence(true).logDir(dir).build();
+                backend.initialize();
+                long start = System.nanoTime();
+                for (LogMessage message : messages) {
+                    backend.log(message);
+                }
+                long logged = System.nanoTime();
+                backend.close();
+                long end = System.nanoTime();
+                long lines = countLines(dir);
+                if (lines != count || backend.persistenceDropped() != 0) {
+                    throw new IllegalStateException("wrote " + lines + " of " + count + " lines, dropped "
+                            + backend.persistenceDropped());
+                }
+                rates[round] = count * 1_000_000_000L / (end - start);
+                System.out.printf("round %d: %d lines on disk in %d ms (log() calls took %d ms): %d lines/s%n",
+                        round, lines, (end - start) / 1_000_000, (logged - start) / 1_000_000, rates[round]);
+            } finally {
+                try (Stream<Path> paths = Files.walk(dir)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+            System.gc();
+        }
+        long[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        System.out.printf("persist median=%d min=%d max=%d (lines/s, %d rounds)%n",
+                sorted[rounds / 2], sorted[0], sorted[rounds - 1], rounds);
+    }
+
+    private static long countLines(Path dir) throws IOException {
+        long lines = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                byte[] bytes = Files.readAllBytes(file);
+                for (byte b : bytes) {
+                    if (b == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,131 @@
+package io.containerlogging.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.stream.JsonWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The byte encoder must be indistinguishable from the JsonWriter path it replaces on hot paths. */
+class LogJsonUtf8BufferTest {
+
+    private static final Instant T = Instant.parse("2023-10-01T21:20:00.123456789Z");
+
+    /** What LogJson.write through a UTF-8 OutputStreamWriter produces: the reference bytes. */
+    private static byte[] viaJsonWriter(LogMessage message) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (Writer writer = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
+            LogJson.write(new JsonWriter(writer), message);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] viaBuffer(LogMessage message) {
+        return new LogJson.Utf8Buffer(0).write(message).toByteArray();
+    }
+
+    private static LogMessage full(String text) {
+        return new LogMessage("log-42", text, T, LogLevel.ERROR, LogSource.container("web"), 7, "web",
+                "abc123", true, false);
+    }
+
+    @Test
+    @DisplayName("writes the same bytes as the JsonWriter path for every field combination")
+    void sameAsJsonWriterForFields() throws IOException {
+        List<LogMessage> messages = List.of(
+                full("plain"),
+                LogMessage.system("boot", LogLevel.WARN, T),
+                LogMessage.manager("state", LogLevel.DEBUG, Instant.EPOCH),
+                new LogMessage(null, "", Instant.ofEpochSecond(-1, 5), LogLevel.INFO,
+                        new LogSource(SourceType.CONTAINER, null), null, null, null, false, false),
+                full("far future").toBuilder().timestamp(Instant.parse("+12345-01-01T00:00:00Z")).build(),
+                full("big numbers").toBuilder().serviceId(Integer.MIN_VALUE).build(),
+                full("serviceId 0").toBuilder().serviceId(0).build());
+        for (LogMessage message : messages) {
+            assertThat(new String(viaBuffer(message), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(viaJsonWriter(message), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    @DisplayName("escapes exactly as gson does: controls, quotes, backslashes, U+2028/9; UTF-8 for the rest")
+    void sameEscaping() throws IOException {
+        StringBuilder every = new StringBuilder();
+        for (char c = 0; c < 0x900; c++) {
+            every.append(c);
+        }
+        every.append("\u2027\u2028\u2029\u202a\uffff\ufffd \uD83D\uDE00 html <>&='");
+        assertThat(viaBuffer(full(every.toString()))).isEqualTo(viaJsonWriter(full(every.toString())));
+    }
+
+    @Test
+    @DisplayName("writes a lone surrogate as '?', as the JDK's UTF-8 encoder does")
+    void loneSurrogates() throws IOException {
+        for (String text : List.of("a\uD800", "\uD800b", "\uDC00", "x\uDC00\uD800y", "\uD83D\uDE00\uD83D")) {
+            assertThat(viaBuffer(full(text))).as(text).isEqualTo(viaJsonWriter(full(text)));
+        }
+    }
+
+    @Test
+    @DisplayName("agrees with the JsonWriter path on random text, and grows from an empty buffer")
+    void randomText() throws IOException {
+        Random random = new Random(7);
+        for (int round = 0; round < 2_000; round++) {
+            char[] text = new char[random.nextInt(300)];
+            for (int i = 0; i < text.length; i++) {
+                int kind = random.nextInt(10);
+                text[i] = (char) (kind < 6 ? 0x20 + random.nextInt(0x60) : kind < 8 ? random.nextInt(0x20)
+                        : random.nextInt(0x10000));
+            }
+            LogMessage message = full(new String(text));
+            assertThat(viaBuffer(message)).isEqualTo(viaJsonWriter(message));
+        }
+    }
+
+    @Test
+    @DisplayName("writes the logs response as LogJson.writeLogsResponse does, and reads back")
+    void logsResponse() throws IOException {
+        List<LogMessage> logs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            logs.add(full("line " + i + " \u00e9\n").withId("log-" + (i + 1)));
+        }
+        for (List<LogMessage> list : List.of(List.<LogMessage>of(), logs.subList(0, 1), logs)) {
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            try (Writer writer = new OutputStreamWriter(expected, StandardCharsets.UTF_8)) {
+                LogJson.writeLogsResponse(new JsonWriter(writer), list);
+            }
+            LogJson.Utf8Buffer buffer = new LogJson.Utf8Buffer(16);
+            buffer.writeLogsResponse(list);
+            assertThat(buffer.toByteArray()).isEqualTo(expected.toByteArray());
+        }
+        LogJson.Utf8Buffer line = new LogJson.Utf8Buffer(8).write(logs.get(3));
+        assertThat(LogJson.fromJson(new String(line.toByteArray(), StandardCharsets.UTF_8))).isEqualTo(logs.get(3));
+    }
+
+    @Test
+    @DisplayName("reset empties the buffer; writeTo writes exactly the content; a negative capacity is refused")
+    void bufferBasics() throws IOException {
+        LogJson.Utf8Buffer buffer = new LogJson.Utf8Buffer(4);
+        buffer.write(full("one")).append((byte) '\n');
+        int size = buffer.size();
+        assertThat(size).isEqualTo(viaJsonWriter(full("one")).length + 1);
+        buffer.reset();
+        assertThat(buffer.size()).isZero();
+        buffer.write(full("two"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        buffer.writeTo(out);
+        assertThat(out.toByteArray()).isEqualTo(viaJsonWriter(full("two")));
+        assertThatThrownBy(() -> new LogJson.Utf8Buffer(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+    }
+}

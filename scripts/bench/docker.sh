@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Docker-side benchmarks (docs/BENCHMARKS.md, targets 1, 3's reference and 4's reference):
+#  A. dockerd's own json-file write rate: `seq 1 $LINES` containers, rate = lines / (FinishedAt - StartedAt),
+#     alternating with PersistenceThroughput (LocalLogBackend with file persistence, the same seq lines as
+#     messages of one container).
+#  B. ingest of a finished container's $LINES lines: DockerIngest (ContainerLogMonitor -> LocalLogBackend)
+#     vs `docker logs -t <id> > /dev/null` on the same container, alternating, $ROUNDS rounds each; plus
+#     RawLogRead (the same request read with the JDK's unix socket alone, nothing decoded) as a floor.
+#  C. live follow: a container that waits 3 s, then writes $LINES lines as fast as `seq` can; DockerIngest
+#     attached while it sleeps; reports lines collected and the lag after the container exited.
+#  D. `docker logs --since/--until` for a 1 ms window in the middle of the container of B, for scale.
+# Needs: a running engine (scripts/docker-engine.sh), the image container-logging-test:busybox, and
+# `mvn -pl benchmarks -am package -DskipTests` (benchmarks/target/benchmarks.jar).
+# Every container it starts carries the label io.containerlogging.bench and is removed on exit.
+set -euo pipefail
+
+DOCKER=/usr/bin/docker
+IMAGE=container-logging-test:busybox
+LINES=${LINES:-1000000}
+ROUNDS=${ROUNDS:-5}
+JAR=${JAR:-$(dirname "$0")/../../benchmarks/target/benchmarks.jar}
+JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
+LABEL=io.containerlogging.bench=$$
+
+cleanup() { $DOCKER ps -aq --filter "label=$LABEL" | xargs -r $DOCKER rm -f >/dev/null; }
+trap cleanup EXIT
+
+[ -f "$JAR" ] || { echo "missing $JAR: run mvn -pl benchmarks -am package -DskipTests" >&2; exit 1; }
+
+# seconds between a container's StartedAt and FinishedAt
+run_seconds() {
+  $DOCKER inspect -f '{{.State.StartedAt}} {{.State.FinishedAt}}' "$1" | python3 -c '
+import sys, datetime
+def t(s):
+    d, f = s.rstrip("Z").split(".")
+    return datetime.datetime.fromisoformat(d).timestamp() + float("0." + f)
+a, b = sys.stdin.read().split()
+print("%.3f" % (t(b) - t(a)))'
+}
+
+# a finished seq container with $LINES lines; prints its id
+seq_container() {
+  local id
+  id=$($DOCKER run -d --label "$LABEL" "$IMAGE" seq 1 "$LINES")
+  timeout 120 $DOCKER wait "$id" >/dev/null
+  echo "$id"
+}
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print('%.3f' % ($2 - $1))"; }
+stats() { python3 -c '
+import sys, statistics
+v = [float(x) for x in sys.argv[2:]]
+print("%s median=%.3f min=%.3f max=%.3f n=%d" % (sys.argv[1], statistics.median(v), min(v), max(v), len(v)))' "$@"; }
+
+echo "== A. dockerd json-file write rate (seq 1 $LINES) vs LocalLogBackend persistence, alternating"
+rates=(); persist=(); pratio=()
+for i in $(seq 1 "$ROUNDS"); do
+  id=$(seq_container)
+  s=$(run_seconds "$id")
+  rate=$(python3 -c "print(int($LINES / $s))")
+  $DOCKER rm -f "$id" >/dev/null
+  p=$(java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.PersistenceThroughput "$LINES" 3 seq | sed -n 's/^persist median=\([0-9]*\).*/\1/p')
+  r=$(python3 -c "print('%.2f' % ($p / $rate))")
+  echo "round $i: dockerd $s s -> $rate lines/s | backend to disk $p lines/s (same lines, median of 3 in one JVM) | ratio $r"
+  rates+=("$rate"); persist+=("$p"); pratio+=("$r")
+done
+stats "dockerd-write lines/s" "${rates[@]}"
+stats "backend-persist lines/s" "${persist[@]}"
+stats "ratio backend/dockerd" "${pratio[@]}"
+
+echo "== B. ingest of $LINES stored lines: DockerIngest vs docker logs -t, alternating"
+id=$(seq_container)
+cli=(); lib=(); libproc=(); ratio=(); rawratio=()
+for i in $(seq 1 "$ROUNDS"); do
+  rms=$(timeout 120 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.RawLogRead "$id" | sed -n 's/.* ms=\([0-9]*\).*/\1/p')
+  t0=$(now); $DOCKER logs -t "$id" > /dev/null 2>&1; t1=$(now)
+  c=$(elapsed "$t0" "$t1")
+  rr=$(python3 -c "print('%.2f' % ($rms / 1000 / $c))")
+  out=$(timeout 180 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.DockerIngest "$id" "$LINES" 60 2>/dev/null || true)
+  t2=$(now)
+  ms=$(echo "$out" | sed -n 's/.* ms=\([0-9]*\).*/\1/p')
+  l=$(python3 -c "print('%.3f' % ($ms / 1000))")
+  p=$(elapsed "$t1" "$t2")
+  r=$(python3 -c "print('%.2f' % ($l / $c))")
+  echo "round $i: docker logs -t ${c}s | library ${l}s (whole JVM ${p}s) | ratio $r | raw JDK socket read ${rms}ms, ratio $rr | $out"
+  cli+=("$c"); lib+=("$l"); libproc+=("$p"); ratio+=("$r"); rawratio+=("$rr")
+done
+stats "docker-logs-t s" "${cli[@]}"
+stats "library-ingest s" "${lib[@]}"
+stats "library-ingest-whole-jvm s" "${libproc[@]}"
+stats "ratio library/cli" "${ratio[@]}"
+stats "ratio raw-jdk-read/cli" "${rawratio[@]}"
+
+echo "== D. docker logs --since/--until, a 1 ms window in the middle of the same container"
+read -r since until < <($DOCKER inspect -f '{{.State.StartedAt}} {{.State.FinishedAt}}' "$id" | python3 -c '
+import sys, datetime
+def t(s):
+    d, f = s.rstrip("Z").split(".")
+    return datetime.datetime.fromisoformat(d + "+00:00").timestamp() + float("0." + f)
+a, b = map(t, sys.stdin.read().split())
+m = (a + b) / 2
+print("%.6f %.6f" % (m, m + 0.001))')
+win=()
+for i in $(seq 1 "$ROUNDS"); do
+  t0=$(now); n=$($DOCKER logs --since "$since" --until "$until" "$id" 2>&1 | wc -l); t1=$(now)
+  w=$(elapsed "$t0" "$t1"); echo "round $i: ${w}s, $n lines"; win+=("$w")
+done
+stats "docker-logs-window s" "${win[@]}"
+$DOCKER rm -f "$id" >/dev/null
+
+echo "== C. live follow of a container writing $LINES lines as fast as it can"
+for i in $(seq 1 "$ROUNDS"); do
+  id=$($DOCKER run -d --label "$LABEL" "$IMAGE" sh -c "sleep 3; seq 1 $LINES")
+  out=$(timeout 180 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.DockerIngest "$id" "$LINES" 120 || true)
+  timeout 60 $DOCKER wait "$id" >/dev/null
+  finished=$($DOCKER inspect -f '{{.State.FinishedAt}}' "$id" | python3 -c '
+import sys, datetime
+d, f = sys.stdin.read().strip().rstrip("Z").split(".")
+print(int((datetime.datetime.fromisoformat(d + "+00:00").timestamp() + float("0." + f)) * 1000))')
+  end=$(echo "$out" | sed -n 's/.*end-epoch-ms=\([0-9]*\).*/\1/p')
+  run=$(run_seconds "$id")
+  echo "round $i: container ran ${run}s (incl. 3 s sleep) | $out | lag after exit: $(( ${end:-0} - finished )) ms"
+  $DOCKER rm -f "$id" >/dev/null
+done
