@@ -13,10 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bounded buffer between Docker stream readers and the backend: readers {@link #offer} and
- * never wait; one worker thread hands messages to {@link LogBackend#log}. When the buffer is full
- * the message is dropped and counted, and the worker stores a system message
- * "suppressed N messages" as soon as it catches up, so a loss is never silent.
+ * The bounded buffer between Docker stream readers and the backend; one worker thread hands
+ * messages to {@link LogBackend#log}. When the buffer is full, a reader waits up to
+ * {@code overflowWait} for room: pausing a Docker log stream is harmless, since dockerd keeps
+ * the lines in its own log file, so a backend that falls behind for a moment loses nothing.
+ * If the wait runs out, the buffer counts as congested and every further message is dropped
+ * and counted at once (no reader waits again) until the worker has emptied the buffer; the
+ * worker then stores a system message "suppressed N messages", so a loss is never silent and
+ * a stuck backend never holds the readers for longer than one wait.
  */
 final class BackendWriter implements AutoCloseable {
 
@@ -29,23 +33,47 @@ final class BackendWriter implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong unreported = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final long overflowWaitNanos;
     private final Thread worker;
     private volatile boolean closing;
+    // Set when a reader's wait for room ran out; cleared by the worker once the buffer is empty.
+    private volatile boolean congested;
 
-    BackendWriter(LogBackend backend, int capacity, Clock clock, ThreadFactory threadFactory) {
+    BackendWriter(LogBackend backend, int capacity, Duration overflowWait, Clock clock,
+            ThreadFactory threadFactory) {
         this.backend = backend;
         this.clock = clock;
+        this.overflowWaitNanos = overflowWait.toNanos();
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.worker = threadFactory.newThread(this::run);
         worker.start();
     }
 
-    /** Queues {@code message} for the backend; drops and counts it if the buffer is full. */
+    /**
+     * Queues {@code message} for the backend; if the buffer is full, waits up to the overflow
+     * wait for room (unless the buffer is congested), else drops and counts it.
+     */
     void offer(LogMessage message) {
-        if (closing || !queue.offer(message)) {
-            dropped.incrementAndGet();
-            unreported.incrementAndGet();
+        if (!closing && (queue.offer(message) || waitForRoom(message))) {
+            return;
         }
+        dropped.incrementAndGet();
+        unreported.incrementAndGet();
+    }
+
+    private boolean waitForRoom(LogMessage message) {
+        if (congested || overflowWaitNanos == 0) {
+            return false;
+        }
+        try {
+            if (queue.offer(message, overflowWaitNanos, TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        congested = true;
+        return false;
     }
 
     /** Messages dropped so far because the buffer was full. */
@@ -70,6 +98,9 @@ final class BackendWriter implements AutoCloseable {
                         store(message);
                     }
                     batch.clear();
+                }
+                if (queue.isEmpty()) {
+                    congested = false;
                 }
                 reportDrops();
             }

@@ -82,6 +82,9 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     /** Default {@link Builder#maxReconnectDelay(Duration)}: the longest wait between event-stream reconnects. */
     public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
 
+    /** How long a Docker stream reader waits for room in a full buffer before dropping: 2 s. */
+    public static final Duration DEFAULT_OVERFLOW_WAIT = Duration.ofSeconds(2);
+
     private static final System.Logger LOG = System.getLogger(ContainerLogMonitor.class.getName());
     private static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(100);
     private static final Duration BROKEN_STREAM_RETRY = Duration.ofMillis(500);
@@ -135,7 +138,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         this.lifecycleEvents = builder.lifecycleEvents;
         this.clock = builder.clock;
         this.threadFactory = builder.threadFactory;
-        this.writer = new BackendWriter(backend, builder.bufferSize, clock, threadFactory);
+        this.writer = new BackendWriter(backend, builder.bufferSize, builder.overflowWait, clock, threadFactory);
         this.control = Executors.newSingleThreadScheduledExecutor(threadFactory);
     }
 
@@ -325,6 +328,11 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     /** Lines dropped so far because the buffer to the backend was full. */
     public long droppedMessages() {
         return writer.dropped();
+    }
+
+    /** Lines read from Docker and waiting in the buffer for the backend. */
+    public int pendingMessages() {
+        return writer.pending();
     }
 
     /**
@@ -756,6 +764,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         private List<String> serviceIdLabels = DEFAULT_SERVICE_ID_LABELS;
         private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
         private boolean lifecycleEvents;
+        private Duration overflowWait = DEFAULT_OVERFLOW_WAIT;
         private Clock clock = Clock.systemUTC();
         private ThreadFactory threadFactory = runnable -> {
             Thread thread = new Thread(runnable, "container-logging-docker-" + THREAD_NUMBER.incrementAndGet());
@@ -804,6 +813,24 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
          */
         public Builder serviceIdLabels(List<String> labels) {
             this.serviceIdLabels = labels(labels, "serviceIdLabels");
+            return this;
+        }
+
+        /**
+         * How long a Docker stream reader waits for room when the buffer is full before it
+         * drops lines (default {@link #DEFAULT_OVERFLOW_WAIT}). Waiting pauses only that
+         * container's log stream; dockerd keeps its lines meanwhile, so a backend that falls
+         * behind for less than this loses nothing. After one wait has run out, lines are
+         * dropped at once until the backend has caught up. Zero drops at once, always.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder overflowWait(Duration overflowWait) {
+            Objects.requireNonNull(overflowWait, "overflowWait");
+            if (overflowWait.isNegative()) {
+                throw new IllegalArgumentException("overflowWait must not be negative, was " + overflowWait);
+            }
+            this.overflowWait = overflowWait;
             return this;
         }
 

@@ -133,6 +133,33 @@ class LoadDockerTest {
     }
 
     @Test
+    @DisplayName("a backend that stalls for less than overflowWait loses nothing: the stream waits, Docker keeps the lines")
+    void briefStallLosesNothing() throws Exception {
+        StuckBackend stalled = new StuckBackend(backend);
+        toClose.add(stalled);
+        ContainerLogMonitor monitor = ContainerLogMonitor.builder(DockerTests.client(), stalled)
+                .bufferSize(100).overflowWait(Duration.ofSeconds(20)).build();
+        toClose.add(0, monitor);
+        String id = containers.run("seq 1 2000");
+        monitor.attach(io.containerlogging.core.AttachOptions.builder(id).build());
+        // The buffer fills while the backend is stuck: the reader waits instead of dropping.
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor.droppedMessages() == 0 && stalledFull(monitor));
+        Thread.sleep(1000);
+        stalled.release.countDown();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> backend.count(LogQuery.builder().containerId(id).build()) == 2000);
+        assertThat(monitor.droppedMessages()).isZero();
+        assertThat(backend.getLogs(LogQuery.builder().containerId(id).build())).extracting(LogMessage::message)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 2000).mapToObj(Integer::toString).toList());
+        assertThat(backend.getLogs(LogQuery.builder().sourceType(SourceType.SYSTEM).build()))
+                .noneMatch(m -> m.message().startsWith("suppressed"));
+    }
+
+    private static boolean stalledFull(ContainerLogMonitor monitor) {
+        return monitor.pendingMessages() >= 100;
+    }
+
+    @Test
     @DisplayName("20 chatty containers at once: every line exactly once, one thread per stream, all stopped by close")
     void manyContainers() {
         List<Thread> threads = new CopyOnWriteArrayList<>();
