@@ -112,5 +112,6 @@ class DaemonRestartDockerTest {
         Process start = new ProcessBuilder("bash", ENGINE_SCRIPT.toString()).inheritIO().start();
         assertThat(start.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(start.exitValue()).as("scripts/docker-engine.sh restarted dockerd").isZero();
+        DockerTests.reconnect(); // the shared test client's pooled connections died with dockerd
     }
 }

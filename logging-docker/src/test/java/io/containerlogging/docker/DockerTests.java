@@ -39,6 +39,20 @@ public final class DockerTests implements ExecutionCondition {
         return client;
     }
 
+    /**
+     * Replaces the shared client with a fresh one: after dockerd restarts, the old pool's
+     * connections are dead, and the next request on one fails with a broken pipe.
+     */
+    public static synchronized void reconnect() {
+        DockerClient old = client;
+        client = DockerClients.fromEnvironment();
+        try {
+            old.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            // it was dead anyway
+        }
+    }
+
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         String reason = probe();

@@ -21,12 +21,12 @@ public final class ScratchContainers implements AutoCloseable {
 
     public static final String RUN_LABEL = "io.containerlogging.test-run";
 
-    private final DockerClient docker = DockerTests.client();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicInteger number = new AtomicInteger();
 
+    /** The shared test client, looked up on every call (it is replaced after a dockerd restart). */
     public DockerClient docker() {
-        return docker;
+        return DockerTests.client();
     }
 
     /** Creates (does not start) a container running {@code script} with {@code sh -c}. */
@@ -48,7 +48,7 @@ public final class ScratchContainers implements AutoCloseable {
     private CreateContainerCmd command(String script, boolean tty, Map<String, String> labels) {
         Map<String, String> allLabels = new HashMap<>(labels);
         allLabels.put(RUN_LABEL, run);
-        return docker.createContainerCmd(DockerTests.IMAGE)
+        return docker().createContainerCmd(DockerTests.IMAGE)
                 .withName("cl-test-" + run + "-" + number.incrementAndGet())
                 .withCmd("sh", "-c", script)
                 .withTty(tty)
@@ -58,39 +58,39 @@ public final class ScratchContainers implements AutoCloseable {
     /** Creates and starts a container running {@code script}. */
     public String run(String script) {
         String id = create(script);
-        docker.startContainerCmd(id).exec();
+        docker().startContainerCmd(id).exec();
         return id;
     }
 
     public void start(String... ids) {
         for (String id : ids) {
-            docker.startContainerCmd(id).exec();
+            docker().startContainerCmd(id).exec();
         }
     }
 
     public void stop(String id) {
-        docker.stopContainerCmd(id).withTimeout(0).exec();
+        docker().stopContainerCmd(id).withTimeout(0).exec();
     }
 
     public void restart(String id) {
-        docker.restartContainerCmd(id).withTimeout(0).exec();
+        docker().restartContainerCmd(id).withTimeout(0).exec();
     }
 
     public boolean running(String id) {
-        return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
+        return Boolean.TRUE.equals(docker().inspectContainerCmd(id).exec().getState().getRunning());
     }
 
     public String name(String id) {
-        return docker.inspectContainerCmd(id).exec().getName().substring(1);
+        return docker().inspectContainerCmd(id).exec().getName().substring(1);
     }
 
     @Override
     public void close() {
-        List<Container> mine = docker.listContainersCmd().withShowAll(true)
+        List<Container> mine = docker().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(RUN_LABEL, run)).exec();
         for (Container container : mine) {
             try {
-                docker.removeContainerCmd(container.getId()).withForce(true).exec();
+                docker().removeContainerCmd(container.getId()).withForce(true).exec();
             } catch (NotFoundException e) {
                 // already gone
             }
