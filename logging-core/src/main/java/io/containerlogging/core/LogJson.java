@@ -25,6 +25,8 @@ import java.util.List;
  *  "source":{"type":"container","name":"web"},"serviceId":1,"serviceName":"web",
  *  "containerId":"abc123","isStdErr":false,"isSystem":false}
  * }</pre>
+ * A message with a {@link LogMessage#deviceId() deviceId} carries it right after
+ * {@code containerId}; without one the field is absent.
  * {@code timestamp} is epoch milliseconds, exactly as the seed has it. {@code time} is an extra
  * field: the same instant at full (nanosecond) precision, RFC 3339 in UTC with nine fraction
  * digits, so that values sort as strings. When reading, {@code time} wins over {@code timestamp};
@@ -90,6 +92,9 @@ public final class LogJson {
         if (message.containerId() != null) {
             out.name("containerId").value(message.containerId());
         }
+        if (message.deviceId() != null) {
+            out.name("deviceId").value(message.deviceId());
+        }
         out.name("isStdErr").value(message.isStdErr());
         out.name("isSystem").value(message.isSystem());
         out.endObject();
@@ -112,6 +117,7 @@ public final class LogJson {
         Integer serviceId = null;
         String serviceName = null;
         String containerId = null;
+        String deviceId = null;
         boolean isStdErr = false;
         boolean isSystem = false;
         try {
@@ -150,6 +156,9 @@ public final class LogJson {
                     case "containerId":
                         containerId = in.nextString();
                         break;
+                    case "deviceId":
+                        deviceId = in.nextString();
+                        break;
                     case "isStdErr":
                         isStdErr = in.nextBoolean();
                         break;
@@ -179,7 +188,7 @@ public final class LogJson {
         }
         Instant timestamp = time != null ? time : Instant.ofEpochMilli(timestampMillis);
         return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName,
-                containerId, isStdErr, isSystem);
+                containerId, isStdErr, isSystem, deviceId);
     }
 
     private static LogSource readSource(JsonReader in) throws IOException {
