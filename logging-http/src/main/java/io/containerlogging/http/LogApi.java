@@ -47,7 +47,7 @@ final class LogApi {
     private static final String STREAM = LOGS + "/stream";
 
     private static final List<String> FILTER_PARAMETERS = List.of("serviceId", "serviceName",
-            "containerId", "level", "sourceType", "since", "until", "afterId");
+            "containerId", "level", "sourceType", "since", "until", "afterId", "deviceId");
     private static final List<String> LOGS_PARAMETERS = concat(FILTER_PARAMETERS, "limit");
     private static final List<String> COUNT_PARAMETERS = FILTER_PARAMETERS;
     private static final List<String> STREAM_PARAMETERS = concat(FILTER_PARAMETERS, "tail");
@@ -179,7 +179,8 @@ final class LogApi {
         LogQuery.Builder builder = LogQuery.builder()
                 .serviceId(parameters.nonNegativeInt("serviceId"))
                 .serviceName(parameters.single("serviceName"))
-                .containerId(parameters.containerId("containerId"));
+                .containerId(parameters.containerId("containerId"))
+                .deviceId(parameters.single("deviceId"));
         for (String level : parameters.all("level")) {
             try {
                 builder.level(LogLevel.fromWireName(level));
