@@ -1,0 +1,63 @@
+package io.containerlogging.opensearch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.codelibs.opensearch.runner.OpenSearchRunner;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real OpenSearch node for the whole test run, started in this JVM on first use (about 9 s)
+ * in a temporary directory and stopped, directory deleted, when JUnit finishes the run. The
+ * runner's ports are fixed: HTTP on {@value #HTTP_PORT}. Use with
+ * {@code @ExtendWith(OpenSearchNode.class)}, then {@link #url()}.
+ */
+final class OpenSearchNode implements BeforeAllCallback {
+
+    static final int HTTP_PORT = 9201;
+
+    private static OpenSearchRunner runner;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        synchronized (OpenSearchNode.class) {
+            if (runner == null) {
+                runner = start();
+                // Closed when the whole run ends, after every test class.
+                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                        .put(OpenSearchNode.class.getName(), (ExtensionContext.Store.CloseableResource) OpenSearchNode::stop);
+            }
+        }
+    }
+
+    static String url() {
+        return "http://localhost:" + HTTP_PORT;
+    }
+
+    private static OpenSearchRunner start() {
+        try {
+            Path home = Files.createTempDirectory("opensearch-node");
+            OpenSearchRunner node = new OpenSearchRunner();
+            node.onBuild((number, settings) -> {
+                settings.put("cluster.routing.allocation.disk.threshold_enabled", false);
+                settings.put("http.cors.enabled", false);
+            }).build(OpenSearchRunner.newConfigs().basePath(home.toString()).numOfNode(1)
+                    .baseHttpPort(HTTP_PORT - 1).clusterName("container-logging-test-" + ProcessHandle.current().pid())
+                    .disableESLogger());
+            node.ensureYellow();
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static synchronized void stop() throws IOException {
+        if (runner != null) {
+            runner.close();
+            runner.clean();
+            runner = null;
+        }
+    }
+}
