@@ -68,8 +68,9 @@ final class BulkWriter implements Runnable {
     // Writer thread only.
     private boolean templateReady;
     private boolean outage;
-    private long reportedDrops;
-    private long lastDropReportNanos = System.nanoTime() - DROP_REPORT_INTERVAL.toNanos();
+    private long loggedDrops;
+    private long storedDrops;
+    private long lastDropLogNanos = System.nanoTime() - DROP_REPORT_INTERVAL.toNanos();
 
     BulkWriter(OpenSearchStore store, int queueCapacity, int batchSize, Duration flushInterval,
             Duration maxRetryDelay, ThreadFactory threadFactory, LongConsumer dropReporter) {
@@ -287,17 +288,24 @@ final class BulkWriter implements Runnable {
         }
     }
 
-    /** Reports new drops, at most every {@link #DROP_REPORT_INTERVAL}, while OpenSearch is reachable. */
+    /**
+     * Reports new drops: to the system log at most every {@link #DROP_REPORT_INTERVAL}, and as a
+     * stored message (through the backend, so the fleet sees it) once OpenSearch is reachable
+     * and the queue has caught up, so that the report itself is not dropped.
+     */
     private void reportDrops() {
         long total = dropped.get();
-        long unreported = total - reportedDrops;
         long now = System.nanoTime();
-        if (unreported > 0 && !outage && now - lastDropReportNanos >= DROP_REPORT_INTERVAL.toNanos()) {
-            reportedDrops = total;
-            lastDropReportNanos = now;
+        if (total > loggedDrops && now - lastDropLogNanos >= DROP_REPORT_INTERVAL.toNanos()) {
             LOG.log(System.Logger.Level.WARNING,
                     "dropped {0} log messages because the OpenSearch queue (capacity {1}) was full; {2} in all",
-                    unreported, queueCapacity, total);
+                    total - loggedDrops, queueCapacity, total);
+            loggedDrops = total;
+            lastDropLogNanos = now;
+        }
+        if (total > storedDrops && !outage && queue.isEmpty()) {
+            long unreported = total - storedDrops;
+            storedDrops = total;
             dropReporter.accept(unreported);
         }
     }

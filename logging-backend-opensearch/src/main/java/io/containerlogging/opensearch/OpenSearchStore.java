@@ -178,6 +178,7 @@ final class OpenSearchStore implements AutoCloseable {
 
     /** The highest stored sequence number with this device slot, or 0 if there is none. */
     long maxSequence(int slot) throws IOException {
+        refresh(); // a previous run's last writes may not be searchable yet
         SearchResponse<JsonData> response = client.search(s -> s.index(pattern).ignoreUnavailable(true)
                 .allowNoIndices(true).size(1).source(src -> src.fetch(false))
                 .query(q -> q.term(t -> t.field(LogDocument.SEQ_SLOT).value(FieldValue.of(slot))))

@@ -27,7 +27,7 @@ final class OpenSearchNode implements BeforeAllCallback {
                 runner = start();
                 // Closed when the whole run ends, after every test class.
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                        .put(OpenSearchNode.class.getName(), (ExtensionContext.Store.CloseableResource) OpenSearchNode::stop);
+                        .put(OpenSearchNode.class.getName(), (AutoCloseable) OpenSearchNode::stop);
             }
         }
     }
