@@ -27,6 +27,6 @@ class OpenSearchLogBackendContractTest extends LogBackendContractTest {
     @AfterEach
     void deleteIndices() throws Exception {
         backend.close();
-        TestIndices.delete(prefix);
+        OpenSearchNode.deleteIndices(prefix);
     }
 }

@@ -49,7 +49,7 @@ class OpenSearchLogBackendTest {
         for (OpenSearchLogBackend backend : opened) {
             backend.close();
         }
-        TestIndices.delete(prefix);
+        OpenSearchNode.deleteIndices(prefix);
     }
 
     private OpenSearchLogBackend.Builder config() {

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.hc.core5.http.HttpHost;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -12,11 +16,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * One real OpenSearch node for the whole test run, started in this JVM on first use (about 9 s)
  * in a temporary directory and stopped, directory deleted, when JUnit finishes the run. The
  * runner's ports are fixed: HTTP on {@value #HTTP_PORT}. Use with
- * {@code @ExtendWith(OpenSearchNode.class)}, then {@link #url()}.
+ * {@code @ExtendWith(OpenSearchNode.class)}, then {@link #url()}. Published in this module's
+ * test-jar for other modules' end-to-end tests.
  */
-final class OpenSearchNode implements BeforeAllCallback {
+public final class OpenSearchNode implements BeforeAllCallback {
 
-    static final int HTTP_PORT = 9201;
+    /** The node's HTTP port (fixed by the runner). */
+    public static final int HTTP_PORT = 9201;
 
     private static OpenSearchRunner runner;
 
@@ -32,8 +38,23 @@ final class OpenSearchNode implements BeforeAllCallback {
         }
     }
 
-    static String url() {
+    /** The node's HTTP URL. */
+    public static String url() {
         return "http://localhost:" + HTTP_PORT;
+    }
+
+    /** Deletes the indices and the index template of {@code prefix}, so the node stays small. */
+    public static void deleteIndices(String prefix) throws IOException {
+        OpenSearchClient client = new OpenSearchClient(ApacheHttpClient5TransportBuilder
+                .builder(new HttpHost("http", "localhost", HTTP_PORT)).build());
+        try {
+            client.indices().delete(d -> d.index(prefix + "-*").ignoreUnavailable(true).allowNoIndices(true));
+            client.indices().deleteIndexTemplate(d -> d.name(prefix));
+        } catch (OpenSearchException e) {
+            // no template: nothing was ever written under this prefix
+        } finally {
+            client._transport().close();
+        }
     }
 
     private static OpenSearchRunner start() {
