@@ -80,6 +80,24 @@ class ExampleServerOpenSearchTest {
         }
     }
 
+    @Test
+    @DisplayName("starts while OpenSearch is unreachable and answers queries with 503 until it is back")
+    void openSearchDown() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closedPort = probe.getLocalPort(); // nothing listens there once closed
+        }
+        ExampleServerConfig config = ExampleServerConfig.fromEnvironment(Map.of("PORT", "0",
+                "USE_REAL_DOCKER", "false", "LOG_BACKEND", "opensearch",
+                "OPENSEARCH_URL", "http://127.0.0.1:" + closedPort, "OPENSEARCH_INDEX_PREFIX", PREFIX));
+        try (ExampleServer server = ExampleServer.start(config, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8))) {
+            HttpResponse<String> response = get(server, "/api/v1/logs?limit=5");
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.body()).contains("cannot answer");
+        }
+    }
+
     private HttpResponse<String> get(ExampleServer server, String pathAndQuery) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -57,7 +57,8 @@ public final class OpenSearchNode implements BeforeAllCallback {
         }
     }
 
-    private static OpenSearchRunner start() {
+    /** Starts a node outside JUnit (for the benchmark); close it with {@link OpenSearchRunner#close()}. */
+    static OpenSearchRunner start() {
         try {
             Path home = Files.createTempDirectory("opensearch-node");
             OpenSearchRunner node = new OpenSearchRunner();

@@ -84,6 +84,11 @@ final class LogApi {
             if (e.status() == 401) {
                 response.header("WWW-Authenticate", "Bearer realm=\"container-logging\"");
             }
+        } catch (java.io.UncheckedIOException e) {
+            // A backend on the network (e.g. OpenSearch) that cannot answer now: the client may retry.
+            LOG.log(System.Logger.Level.WARNING, "request " + request.method() + " " + request.path()
+                    + " failed: the backend cannot answer: " + e.getMessage());
+            response = error(503, "the log backend cannot answer right now; try again later", null);
         } catch (RuntimeException e) {
             // Not the client's fault: log it here, and tell the client nothing about internals.
             LOG.log(System.Logger.Level.WARNING, "request " + request.method() + " " + request.path()
