@@ -83,10 +83,18 @@ class ExampleServerOpenSearchTest {
     @Test
     @DisplayName("starts while OpenSearch is unreachable and answers queries with 503 until it is back")
     void openSearchDown() throws Exception {
-        int closedPort;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-            closedPort = probe.getLocalPort(); // nothing listens there once closed
+        // A free port below Linux's ephemeral range (32768+), so no outgoing connection takes it
+        // (or connects to itself on it) while the backend keeps retrying: nothing listens there.
+        int closedPort = -1;
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100 && closedPort < 0; attempt++) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(20_000 + random.nextInt(12_000))) {
+                closedPort = probe.getLocalPort();
+            } catch (java.io.IOException e) {
+                // taken: try another
+            }
         }
+        assertThat(closedPort).isPositive();
         ExampleServerConfig config = ExampleServerConfig.fromEnvironment(Map.of("PORT", "0",
                 "USE_REAL_DOCKER", "false", "LOG_BACKEND", "opensearch",
                 "OPENSEARCH_URL", "http://127.0.0.1:" + closedPort, "OPENSEARCH_INDEX_PREFIX", PREFIX));

@@ -54,6 +54,7 @@ final class BulkWriter implements Runnable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failedRequests = new AtomicLong();
 
     /** The sequence of the last message put in the queue; written under the backend's append lock. */
     private volatile long lastEnqueued;
@@ -108,6 +109,10 @@ final class BulkWriter implements Runnable {
 
     long written() {
         return written.get();
+    }
+
+    long failedRequests() {
+        return failedRequests.get();
     }
 
     int queued() {
@@ -246,6 +251,7 @@ final class BulkWriter implements Runnable {
                     return;
                 }
             } catch (java.io.IOException | RuntimeException e) {
+                failedRequests.incrementAndGet();
                 if (!outage) {
                     outage = true;
                     LOG.log(System.Logger.Level.WARNING, "cannot write to OpenSearch (" + e

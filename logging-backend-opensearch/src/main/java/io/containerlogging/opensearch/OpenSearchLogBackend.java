@@ -389,6 +389,15 @@ public final class OpenSearchLogBackend implements LogBackend {
         return current == null ? 0 : current.written();
     }
 
+    /**
+     * How many requests to OpenSearch failed as a whole (unreachable, timed out, overloaded) and
+     * were retried; grows while OpenSearch is down.
+     */
+    public long failedRequests() {
+        BulkWriter current = writer;
+        return current == null ? 0 : current.failedRequests();
+    }
+
     /** How many messages wait in the queue now (not counting the batch being written). */
     public int queued() {
         BulkWriter current = writer;

@@ -13,9 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A plain TCP relay in front of the test node, so a test can make OpenSearch unreachable and
- * reachable again without stopping the node: {@link #stop()} closes the listening socket and
- * every relayed connection (new connections are refused), {@link #start()} listens again on the
- * same port. Keeps a copy of the first bytes of every request, for tests that check headers.
+ * reachable again without stopping the node. Until the first {@link #start()} nothing listens
+ * on its port, so connections are refused. {@link #stop()} cuts every relayed connection and
+ * from then on closes each new one at once (the port stays bound: re-binding a port whose
+ * connections were just cut can fail while they linger in the kernel); {@link #start()} relays
+ * again. Keeps a copy of the first bytes of every request, for tests that check headers.
  */
 final class TcpForwarder implements AutoCloseable {
 
@@ -24,13 +26,31 @@ final class TcpForwarder implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final StringBuffer requests = new StringBuffer();
     private volatile ServerSocket server;
+    private volatile boolean relaying;
 
     /** A relay to the test node on a free local port, not yet listening. */
     TcpForwarder() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            this.port = probe.getLocalPort();
-        }
+        this.port = freePortBelowEphemeralRange();
         this.targetPort = OpenSearchNode.HTTP_PORT;
+    }
+
+    /**
+     * A free port below the ephemeral range (Linux's starts at 32768). Not one that
+     * {@code new ServerSocket(0)} hands out: while nothing listens there, the kernel may give that
+     * same port to an outgoing connection (even one to itself, as a client retrying the closed
+     * port can get), and {@link #start()} would then fail with "address already in use".
+     */
+    private static int freePortBelowEphemeralRange() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = 20_000 + random.nextInt(12_000);
+            try (ServerSocket probe = new ServerSocket(candidate, 50, InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (IOException e) {
+                // taken: try another
+            }
+        }
+        throw new IOException("no free port found in 20000..31999");
     }
 
     String url() {
@@ -43,6 +63,10 @@ final class TcpForwarder implements AutoCloseable {
     }
 
     synchronized void start() throws IOException {
+        relaying = true;
+        if (server != null) {
+            return;
+        }
         ServerSocket listening = new ServerSocket();
         listening.setReuseAddress(true);
         listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -56,6 +80,10 @@ final class TcpForwarder implements AutoCloseable {
         while (!listening.isClosed()) {
             try {
                 Socket client = listening.accept();
+                if (!relaying) {
+                    client.close(); // "down": the connection is cut before a byte is answered
+                    continue;
+                }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
@@ -90,12 +118,9 @@ final class TcpForwarder implements AutoCloseable {
         thread.start();
     }
 
-    /** Refuses new connections and cuts the open ones. */
+    /** Cuts the open connections and every new one. */
     synchronized void stop() {
-        if (server != null) {
-            closeQuietly(server);
-            server = null;
-        }
+        relaying = false;
         for (Socket socket : sockets) {
             closeQuietly(socket);
         }
@@ -103,8 +128,12 @@ final class TcpForwarder implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         stop();
+        if (server != null) {
+            closeQuietly(server);
+            server = null;
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
