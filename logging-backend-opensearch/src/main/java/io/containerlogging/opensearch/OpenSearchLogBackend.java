@@ -123,6 +123,7 @@ public final class OpenSearchLogBackend implements LogBackend {
     private final Object appendLock = new Object();
 
     private int state = NEW; // guarded by appendLock
+    private boolean initializing; // guarded by appendLock
     private volatile OpenSearchStore store;
     private volatile BulkWriter writer;
 
@@ -157,15 +158,24 @@ public final class OpenSearchLogBackend implements LogBackend {
     @Override
     public void initialize() {
         synchronized (appendLock) {
-            if (state != NEW) {
-                throw new IllegalStateException(state == RUNNING ? "already initialized" : "closed");
+            if (state != NEW || initializing) {
+                throw new IllegalStateException(state == CLOSED ? "closed" : "already initialized");
             }
-            OpenSearchStore newStore = new OpenSearchStore(transport(config), config.indexPrefix);
-            try {
-                sequence.continueAfter(newStore.maxSequence(sequence.slot()));
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "OpenSearch at " + config.endpoints
-                        + " cannot be reached at start (" + e + "); messages wait in the queue until it can");
+            initializing = true;
+        }
+        // Outside the lock: a log() meanwhile returns at once (not running yet) instead of
+        // waiting for the network.
+        OpenSearchStore newStore = new OpenSearchStore(transport(config), config.indexPrefix);
+        try {
+            sequence.continueAfter(newStore.maxSequence(sequence.slot()));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "OpenSearch at " + config.endpoints
+                    + " cannot be reached at start (" + e + "); messages wait in the queue until it can");
+        }
+        synchronized (appendLock) {
+            if (state == CLOSED) { // close() came first
+                closeQuietly(newStore);
+                throw new IllegalStateException("closed");
             }
             BulkWriter newWriter = new BulkWriter(newStore, config.queueCapacity, config.batchSize,
                     config.flushInterval, config.maxRetryDelay, config.threadFactory, this::reportDrops);
@@ -173,6 +183,14 @@ public final class OpenSearchLogBackend implements LogBackend {
             writer = newWriter;
             newWriter.start();
             state = RUNNING;
+        }
+    }
+
+    private static void closeQuietly(OpenSearchStore store) {
+        try {
+            store.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the OpenSearch client failed", e);
         }
     }
 
@@ -223,11 +241,7 @@ public final class OpenSearchLogBackend implements LogBackend {
         }
         writer.close(config.closeTimeout);
         fanout.close();
-        try {
-            store.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the OpenSearch client failed", e);
-        }
+        closeQuietly(store);
     }
 
     // ---- writing ------------------------------------------------------------------------------
@@ -267,13 +281,16 @@ public final class OpenSearchLogBackend implements LogBackend {
      * Waits until every message logged before this call has been written (or rejected), at most
      * the {@link Builder#flushTimeout(Duration) flushTimeout}, then refreshes the indices so that
      * queries see them. If OpenSearch cannot be reached, returns after the timeout with a warning
-     * logged.
+     * logged. Does nothing before {@link #initialize()} or after {@link #close()}.
      */
     @Override
     public void flush() {
-        BulkWriter currentWriter = writer;
-        if (currentWriter == null) {
-            return;
+        BulkWriter currentWriter;
+        synchronized (appendLock) {
+            if (state != RUNNING) {
+                return;
+            }
+            currentWriter = writer;
         }
         try {
             if (!currentWriter.awaitSettled(config.flushTimeout)) {
