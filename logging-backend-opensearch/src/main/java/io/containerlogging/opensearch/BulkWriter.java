@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.opensearch.client.opensearch.core.BulkResponse;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
+import org.opensearch.client.transport.httpclient5.ResponseException;
 
 /**
  * The background half of {@link OpenSearchLogBackend}: a bounded queue that {@code log()} offers
@@ -46,6 +47,7 @@ final class BulkWriter implements Runnable {
     private final ArrayBlockingQueue<LogMessage> queue;
     private final int queueCapacity;
     private final int batchSize;
+    private final long maxRequestBytes;
     private final long flushIntervalNanos;
     private final long maxRetryDelayMillis;
     private final LongConsumer dropReporter;
@@ -73,8 +75,9 @@ final class BulkWriter implements Runnable {
     private long storedDrops;
     private long lastDropLogNanos = System.nanoTime() - DROP_REPORT_INTERVAL.toNanos();
 
-    BulkWriter(OpenSearchStore store, int queueCapacity, int batchSize, Duration flushInterval,
+    BulkWriter(OpenSearchStore store, int queueCapacity, int batchSize, long maxRequestBytes, Duration flushInterval,
             Duration maxRetryDelay, ThreadFactory threadFactory, LongConsumer dropReporter) {
+        this.maxRequestBytes = maxRequestBytes;
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.queueCapacity = queueCapacity;
@@ -228,9 +231,45 @@ final class BulkWriter implements Runnable {
         }
     }
 
-    /** Writes {@code batch}, retrying with backoff until everything is written or rejected. */
+    /**
+     * Writes {@code batch} in requests of at most {@code maxRequestBytes} (estimated), so that
+     * a batch of long lines stays under OpenSearch's request size limit.
+     */
     private void write(List<LogMessage> batch) throws InterruptedException {
-        List<LogMessage> pending = batch;
+        int from = 0;
+        while (from < batch.size()) {
+            int to = from;
+            long bytes = 0;
+            while (to < batch.size()) {
+                long size = estimatedBytes(batch.get(to));
+                if (to > from && bytes + size > maxRequestBytes) {
+                    break;
+                }
+                bytes += size;
+                to++;
+            }
+            writeRequest(batch.subList(from, to));
+            from = to;
+        }
+    }
+
+    /**
+     * An upper estimate of a message's size in a bulk request: the action line and the fixed
+     * fields take well under 600 bytes; a char of text takes at most 3 bytes of UTF-8, more only
+     * for control characters (escaped), which are rare in log lines.
+     */
+    static long estimatedBytes(LogMessage message) {
+        long variable = message.message().length();
+        variable += message.serviceName() == null ? 0 : message.serviceName().length();
+        variable += message.containerId() == null ? 0 : message.containerId().length();
+        variable += message.deviceId() == null ? 0 : message.deviceId().length();
+        variable += message.source().name() == null ? 0 : message.source().name().length();
+        return 600 + 3 * variable;
+    }
+
+    /** Writes one request's messages, retrying with backoff until each is written or rejected. */
+    private void writeRequest(List<LogMessage> request) throws InterruptedException {
+        List<LogMessage> pending = request;
         long delay = INITIAL_RETRY_DELAY.toMillis();
         while (true) {
             if (abandon) {
@@ -251,6 +290,10 @@ final class BulkWriter implements Runnable {
                     return;
                 }
             } catch (java.io.IOException | RuntimeException e) {
+                if (tooLarge(e)) { // retrying the same request cannot help
+                    splitOrReject(pending);
+                    return;
+                }
                 failedRequests.incrementAndGet();
                 if (!outage) {
                     outage = true;
@@ -262,6 +305,24 @@ final class BulkWriter implements Runnable {
             Thread.sleep(delay);
             delay = Math.min(delay * 2, maxRetryDelayMillis);
         }
+    }
+
+    private static boolean tooLarge(Exception e) {
+        return e instanceof ResponseException
+                && ((ResponseException) e).status() == 413;
+    }
+
+    /** A request OpenSearch found too large: halves are tried on their own; one message is rejected. */
+    private void splitOrReject(List<LogMessage> request) throws InterruptedException {
+        if (request.size() == 1) {
+            long total = rejected.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "OpenSearch rejected {0}: too large for one request "
+                    + "(http.max_content_length); {1} rejected in all", request.get(0).id(), total);
+            return;
+        }
+        int half = request.size() / 2;
+        writeRequest(request.subList(0, half));
+        writeRequest(request.subList(half, request.size()));
     }
 
     /** Counts what {@code response} wrote or rejected; returns the items worth another try. */

@@ -48,7 +48,9 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
  * subscribers, but not stored), counted in {@link #dropped()}, and reported through
  * {@code System.Logger} and, once OpenSearch is back, as a stored {@code warn} system message.
  * Items that OpenSearch refuses individually are retried when it says so (429, 5xx) and otherwise
- * counted in {@link #rejected()} and logged. {@link #close()} writes what is queued, waiting at
+ * counted in {@link #rejected()} and logged. A batch of long lines is sent as several requests of
+ * at most {@link Builder#maxRequestBytes(long) maxRequestBytes}; a request refused as too large
+ * (413) is halved, and a single message refused as too large is rejected. {@link #close()} writes what is queued, waiting at
  * most {@link Builder#closeTimeout(Duration) closeTimeout}. Writes become visible to queries
  * about a second later (OpenSearch's refresh interval); {@link #flush()} makes them visible now.
  *
@@ -91,6 +93,8 @@ public final class OpenSearchLogBackend implements LogBackend {
     public static final String DEFAULT_INDEX_PREFIX = "container-logs";
     /** Default {@link Builder#batchSize(int)}. */
     public static final int DEFAULT_BATCH_SIZE = 1_000;
+    /** Default {@link Builder#maxRequestBytes(long)}: 10 MiB, within OpenSearch's advice for bulk requests. */
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     /** Default {@link Builder#flushInterval(Duration)}. */
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
     /** Default {@link Builder#queueCapacity(int)}. */
@@ -177,7 +181,7 @@ public final class OpenSearchLogBackend implements LogBackend {
                 closeQuietly(newStore);
                 throw new IllegalStateException("closed");
             }
-            BulkWriter newWriter = new BulkWriter(newStore, config.queueCapacity, config.batchSize,
+            BulkWriter newWriter = new BulkWriter(newStore, config.queueCapacity, config.batchSize, config.maxRequestBytes,
                     config.flushInterval, config.maxRetryDelay, config.threadFactory, this::reportDrops);
             store = newStore;
             writer = newWriter;
@@ -447,6 +451,7 @@ public final class OpenSearchLogBackend implements LogBackend {
         private String deviceId;
         private Integer deviceSlot;
         private int batchSize = DEFAULT_BATCH_SIZE;
+        private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
         private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -474,6 +479,7 @@ public final class OpenSearchLogBackend implements LogBackend {
             copy.deviceId = deviceId;
             copy.deviceSlot = deviceSlot;
             copy.batchSize = batchSize;
+            copy.maxRequestBytes = maxRequestBytes;
             copy.flushInterval = flushInterval;
             copy.queueCapacity = queueCapacity;
             copy.connectTimeout = connectTimeout;
@@ -617,6 +623,22 @@ public final class OpenSearchLogBackend implements LogBackend {
                 throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * The most bytes (estimated, at most 3 per char) one bulk request may carry; a batch of
+         * long lines is sent as several requests so that it stays below OpenSearch's
+         * {@code http.max_content_length} (100 MB by default). A single message is always sent,
+         * whatever its size. Default 10 MiB.
+         *
+         * @throws IllegalArgumentException if below 64 KiB
+         */
+        public Builder maxRequestBytes(long maxRequestBytes) {
+            if (maxRequestBytes < 64 * 1024) {
+                throw new IllegalArgumentException("maxRequestBytes must be >= 65536, was " + maxRequestBytes);
+            }
+            this.maxRequestBytes = maxRequestBytes;
             return this;
         }
 

@@ -323,6 +323,45 @@ class OpenSearchLogBackendTest {
     }
 
     @Nested
+    @DisplayName("Long lines")
+    class LongLines {
+
+        @Test
+        @DisplayName("a batch larger than the node's request limit is split into requests it accepts")
+        void splitsLargeBatches() {
+            OpenSearchLogBackend backend = start(config().maxRequestBytes(1024 * 1024).batchSize(1_000));
+            String text = "x".repeat(200_000);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 40; i++) { // about 8 MB, the node takes at most 2 MB a request
+                backend.log(line(i + text, "web", LogLevel.INFO, Instant.now()));
+                expected.add(i + text);
+            }
+            backend.flush();
+
+            assertThat(texts(backend.getLogs(LogQuery.all()))).containsExactlyElementsOf(expected);
+            assertThat(backend.failedRequests()).isZero();
+        }
+
+        @Test
+        @DisplayName("a request the node still finds too large is split; a single message over the limit is rejected, not retried forever")
+        void oversizedMessageIsRejected() {
+            // The estimate allows 10 MiB a request; the node takes 2 MB.
+            OpenSearchLogBackend backend = start(config().batchSize(1_000));
+            backend.log(line("small before", "web", LogLevel.INFO, Instant.now()));
+            for (int i = 0; i < 6; i++) {
+                backend.log(line(i + "x".repeat(500_000), "web", LogLevel.INFO, Instant.now()));
+            }
+            backend.log(line("y".repeat(3_000_000), "web", LogLevel.INFO, Instant.now()));
+            backend.log(line("small after", "web", LogLevel.INFO, Instant.now()));
+            backend.flush();
+
+            assertThat(backend.count()).isEqualTo(8);
+            assertThat(backend.rejected()).isEqualTo(1);
+            assertThat(texts(backend.getLogs(LogQuery.builder().limit(1).build()))).containsExactly("small after");
+        }
+    }
+
+    @Nested
     @DisplayName("Authentication")
     class Authentication {
 

@@ -24,6 +24,9 @@ public final class OpenSearchNode implements BeforeAllCallback {
     /** The node's HTTP port (fixed by the runner). */
     public static final int HTTP_PORT = 9201;
 
+    /** The node's request size limit (OpenSearch's default is 100mb). */
+    static final String MAX_CONTENT_LENGTH = "2mb";
+
     private static OpenSearchRunner runner;
 
     @Override
@@ -65,6 +68,8 @@ public final class OpenSearchNode implements BeforeAllCallback {
             node.onBuild((number, settings) -> {
                 settings.put("cluster.routing.allocation.disk.threshold_enabled", false);
                 settings.put("http.cors.enabled", false);
+                // Small, so a test can show that long lines are split over several requests.
+                settings.put("http.max_content_length", MAX_CONTENT_LENGTH);
             }).build(OpenSearchRunner.newConfigs().basePath(home.toString()).numOfNode(1)
                     .baseHttpPort(HTTP_PORT - 1).clusterName("container-logging-test-" + ProcessHandle.current().pid())
                     .disableESLogger());
