@@ -69,6 +69,7 @@ final class BulkWriter implements Runnable {
     private volatile boolean terminated;
 
     // Writer thread only.
+    private int unsettledInBatch; // messages of the current batch neither written nor rejected yet
     private boolean templateReady;
     private boolean outage;
     private long loggedDrops;
@@ -186,8 +187,10 @@ final class BulkWriter implements Runnable {
                 }
                 batch.add(first);
                 fill(batch);
+                unsettledInBatch = batch.size();
                 write(batch);
                 settle(LogId.sequence(batch.get(batch.size() - 1).id()));
+                unsettledInBatch = 0;
                 batch.clear();
                 reportDrops();
             }
@@ -196,8 +199,12 @@ final class BulkWriter implements Runnable {
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "OpenSearch writer failed; messages are no longer stored", e);
         } finally {
-            long left = batch.size() + queue.size();
-            queue.clear();
+            long left = unsettledInBatch;
+            for (LogMessage queued = queue.poll(); queued != null; queued = queue.poll()) {
+                if (queued != WAKE) {
+                    left++;
+                }
+            }
             if (left > 0) {
                 dropped.addAndGet(left);
                 LOG.log(System.Logger.Level.WARNING,
@@ -285,7 +292,9 @@ final class BulkWriter implements Runnable {
                     outage = false;
                     LOG.log(System.Logger.Level.INFO, "OpenSearch is reachable again; writing the queued messages");
                 }
-                pending = retryable(pending, response);
+                List<LogMessage> retry = retryable(pending, response);
+                unsettledInBatch -= pending.size() - retry.size();
+                pending = retry;
                 if (pending.isEmpty()) {
                     return;
                 }
@@ -315,6 +324,7 @@ final class BulkWriter implements Runnable {
     /** A request OpenSearch found too large: halves are tried on their own; one message is rejected. */
     private void splitOrReject(List<LogMessage> request) throws InterruptedException {
         if (request.size() == 1) {
+            unsettledInBatch--;
             long total = rejected.incrementAndGet();
             LOG.log(System.Logger.Level.WARNING, "OpenSearch rejected {0}: too large for one request "
                     + "(http.max_content_length); {1} rejected in all", request.get(0).id(), total);

@@ -302,6 +302,31 @@ class OpenSearchLogBackendTest {
     }
 
     @Nested
+    @DisplayName("Closing while OpenSearch is unreachable")
+    class CloseDuringOutage {
+
+        @Test
+        @DisplayName("close() gives up after its timeout and counts exactly what was not written as dropped")
+        void closeCountsWhatIsLeft() throws Exception {
+            try (TcpForwarder proxy = new TcpForwarder()) { // never started: connections refused
+                OpenSearchLogBackend backend = start(config().endpoints(proxy.url()).batchSize(10)
+                        .maxRetryDelay(Duration.ofMillis(200)).flushTimeout(Duration.ofMillis(300))
+                        .closeTimeout(Duration.ofMillis(500)));
+                for (int i = 0; i < 35; i++) {
+                    backend.log(line("m" + i, "web", LogLevel.INFO, Instant.now()));
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> backend.failedRequests() > 0);
+                backend.flush(); // asks the writer to hurry (a marker in the queue), then times out
+
+                backend.close();
+
+                assertThat(backend.written()).isZero();
+                assertThat(backend.dropped()).isEqualTo(35);
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("Partial bulk failures")
     class PartialFailures {
 
