@@ -25,12 +25,12 @@ import java.util.List;
  *  "source":{"type":"container","name":"web"},"serviceId":1,"serviceName":"web",
  *  "containerId":"abc123","isStdErr":false,"isSystem":false}
  * }</pre>
- * A message with a {@link LogMessage#deviceId() deviceId} carries it right after
- * {@code containerId}; without one the field is absent.
  * {@code timestamp} is epoch milliseconds, exactly as the seed has it. {@code time} is an extra
  * field: the same instant at full (nanosecond) precision, RFC 3339 in UTC with nine fraction
  * digits, so that values sort as strings. When reading, {@code time} wins over {@code timestamp};
  * unknown fields are skipped, so older readers and newer writers get along.
+ * A message with a {@link LogMessage#deviceId() deviceId} carries it right after
+ * {@code containerId}; without one the field is absent.
  *
  * <p>Thread-safety: all methods are stateless and thread-safe.
  */
