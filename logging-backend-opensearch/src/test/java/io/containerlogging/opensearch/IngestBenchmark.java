@@ -26,6 +26,11 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
  * java -cp logging-backend-opensearch/target/test-classes:logging-backend-opensearch/target/classes:$(cat /tmp/cp.txt) \
  *     io.containerlogging.opensearch.IngestBenchmark 200000
  * </pre>
+ *
+ * <p>Measured on the 2-core development machine (node in the same JVM), second (warm) round of
+ * two runs: plain loop 47.7k and 46.6k msg/s, the backend 48.7k and 45.5k msg/s, i.e. the same
+ * within noise; {@code log()} itself took 3 to 6.5 million calls/s on the caller's thread. The
+ * first (cold) round: plain 24k, backend 37k to 40k msg/s.
  */
 public final class IngestBenchmark {
 
