@@ -8,15 +8,21 @@ import io.containerlogging.docker.ContainerLogMonitor;
 import io.containerlogging.docker.DockerClients;
 import io.containerlogging.http.LogHttpServer;
 import io.containerlogging.local.LocalLogBackend;
+import io.containerlogging.opensearch.OpenSearchLogBackend;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The bundled example server: a {@link LocalLogBackend} with file persistence, a
+ * The bundled example server: a {@link LocalLogBackend} with file persistence (or, with
+ * {@code LOG_BACKEND=opensearch}, an {@link OpenSearchLogBackend}, so that the server is the
+ * central API of a fleet whose devices write to the same OpenSearch), a
  * {@link ContainerLogMonitor} that follows every container when Docker is reachable, and the REST
  * API on {@link LogHttpServer}. Configured by environment variables (see
  * {@link ExampleServerConfig}).
@@ -28,16 +34,18 @@ import java.util.concurrent.CountDownLatch;
 public final class ExampleServer implements AutoCloseable {
 
     private final ExampleServerConfig config;
-    private final LocalLogBackend backend;
+    private final LogBackend backend;
+    private final ScheduledExecutorService retention;
     private final DockerClient docker;
     private final ContainerLogMonitor monitor;
     private final LogHttpServer http;
     private boolean closed;
 
-    private ExampleServer(ExampleServerConfig config, LocalLogBackend backend, DockerClient docker,
-            ContainerLogMonitor monitor, LogHttpServer http) {
+    private ExampleServer(ExampleServerConfig config, LogBackend backend, ScheduledExecutorService retention,
+            DockerClient docker, ContainerLogMonitor monitor, LogHttpServer http) {
         this.config = config;
         this.backend = backend;
+        this.retention = retention;
         this.docker = docker;
         this.monitor = monitor;
         this.http = http;
@@ -51,12 +59,8 @@ public final class ExampleServer implements AutoCloseable {
      * @throws IllegalStateException if Docker is required but cannot be reached
      */
     public static ExampleServer start(ExampleServerConfig config, PrintStream console) throws IOException {
-        LocalLogBackend backend = LocalLogBackend.builder()
-                .maxLogs(config.maxLogs())
-                .maxAge(config.maxAge())
-                .enableFilePersistence(true)
-                .logDir(config.logDir())
-                .build();
+        LogBackend backend = backend(config);
+        ScheduledExecutorService retention = null;
         DockerClient docker = null;
         ContainerLogMonitor monitor = null;
         LogHttpServer http = null;
@@ -65,8 +69,19 @@ public final class ExampleServer implements AutoCloseable {
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("host", config.host());
             settings.put("port", config.port());
-            settings.put("logDir", config.logDir().toString());
-            settings.put("maxLogs", config.maxLogs());
+            if (config.openSearch() == null) {
+                settings.put("backend", "local");
+                settings.put("logDir", config.logDir().toString());
+                settings.put("maxLogs", config.maxLogs());
+            } else {
+                settings.put("backend", "opensearch");
+                settings.put("opensearch", config.openSearch().urls().toString());
+                settings.put("indexPrefix", config.openSearch().indexPrefix());
+                retention = startRetention(backend, config.maxAge());
+            }
+            if (config.deviceId() != null) {
+                settings.put("deviceId", config.deviceId());
+            }
             settings.put("maxAge", config.maxAge().toString());
             settings.put("docker", config.docker().name().toLowerCase(java.util.Locale.ROOT));
             settings.put("auth", config.apiToken() != null);
@@ -120,19 +135,68 @@ public final class ExampleServer implements AutoCloseable {
             }
 
             String base = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + http.port();
-            console.println("container-logging example server listening on " + base
-                    + " (logs in " + config.logDir() + ")");
+            console.println("container-logging example server listening on " + base + " (logs in "
+                    + (config.openSearch() == null ? config.logDir() : "OpenSearch " + config.openSearch().urls()
+                            + ", indices " + config.openSearch().indexPrefix() + "-*") + ")");
             console.println("Try: curl \"" + base + "/api/v1/logs?limit=20\""
                     + (config.apiToken() != null ? " -H \"Authorization: Bearer $LOG_API_TOKEN\"" : ""));
             system(backend, "Example server listening on " + base, LogLevel.INFO);
-            return new ExampleServer(config, backend, docker, monitor, http);
+            return new ExampleServer(config, backend, retention, docker, monitor, http);
         } catch (IOException | RuntimeException e) {
             closeQuietly(http);
             closeQuietly(monitor);
             closeQuietly(docker);
+            if (retention != null) {
+                retention.shutdownNow();
+            }
             backend.close();
             throw e;
         }
+    }
+
+    private static LogBackend backend(ExampleServerConfig config) {
+        ExampleServerConfig.OpenSearch openSearch = config.openSearch();
+        if (openSearch == null) {
+            return LocalLogBackend.builder()
+                    .maxLogs(config.maxLogs())
+                    .maxAge(config.maxAge())
+                    .enableFilePersistence(true)
+                    .logDir(config.logDir())
+                    .deviceId(config.deviceId())
+                    .build();
+        }
+        OpenSearchLogBackend.Builder builder = OpenSearchLogBackend.builder()
+                .endpoints(openSearch.urls())
+                .indexPrefix(openSearch.indexPrefix())
+                .deviceId(config.deviceId());
+        if (openSearch.username() != null) {
+            builder.basicAuth(openSearch.username(), openSearch.password());
+        }
+        return builder.build();
+    }
+
+    /**
+     * OpenSearch keeps what it is given: as the fleet's central server, this one applies
+     * LOG_MAX_AGE to the whole index prefix, at start and then hourly.
+     */
+    private static ScheduledExecutorService startRetention(LogBackend backend, java.time.Duration maxAge) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "container-logging-example-retention");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                long removed = backend.cleanup(maxAge);
+                if (removed > 0) {
+                    system(backend, "Retention removed " + removed + " messages older than " + maxAge, LogLevel.INFO);
+                }
+            } catch (RuntimeException e) {
+                System.getLogger(ExampleServer.class.getName())
+                        .log(System.Logger.Level.WARNING, "retention cleanup failed: " + e.getMessage());
+            }
+        }, 0, 1, TimeUnit.HOURS);
+        return scheduler;
     }
 
     /** The port the REST API listens on. */
@@ -161,6 +225,9 @@ public final class ExampleServer implements AutoCloseable {
         closeQuietly(http);
         closeQuietly(monitor);
         closeQuietly(docker);
+        if (retention != null) {
+            retention.shutdownNow();
+        }
         backend.close();
     }
 

@@ -1,8 +1,11 @@
 package io.containerlogging.examples;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +28,12 @@ import java.util.regex.Pattern;
  *     {@code false}: no Docker; unset: Docker when reachable</td></tr>
  * <tr><td>DOCKER_HOST</td><td>unix:///var/run/docker.sock</td><td>as Docker defines it</td></tr>
  * <tr><td>LOG_API_TOKEN</td><td>unset</td><td>if set, every request needs {@code Authorization: Bearer <token>}</td></tr>
+ * <tr><td>LOG_BACKEND</td><td>local</td><td>{@code local} (memory and files) or {@code opensearch}</td></tr>
+ * <tr><td>OPENSEARCH_URL</td><td>unset</td><td>with {@code LOG_BACKEND=opensearch}, required: the node URL(s),
+ *     comma-separated</td></tr>
+ * <tr><td>OPENSEARCH_INDEX_PREFIX</td><td>container-logs</td><td>prefix of the daily indices</td></tr>
+ * <tr><td>OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD</td><td>unset</td><td>basic authentication, both or neither</td></tr>
+ * <tr><td>DEVICE_ID</td><td>unset</td><td>stamped on every message this server stores</td></tr>
  * </table>
  *
  * @param port the port to listen on
@@ -35,10 +44,32 @@ import java.util.regex.Pattern;
  * @param docker whether to use Docker
  * @param dockerHost the engine's address as {@code DOCKER_HOST} gives it, or null for Docker's default
  * @param apiToken the bearer token, or null for none
+ * @param openSearch where to store logs in OpenSearch, or null to store them locally
+ * @param deviceId the device id stamped on stored messages, or null for none
  */
 public record ExampleServerConfig(
         int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
-        String dockerHost, String apiToken) {
+        String dockerHost, String apiToken, OpenSearch openSearch, String deviceId) {
+
+    /**
+     * The OpenSearch settings ({@code LOG_BACKEND=opensearch}).
+     *
+     * @param urls the node URLs, at least one
+     * @param indexPrefix the prefix of the daily indices
+     * @param username basic-auth user, or null
+     * @param password basic-auth password, or null
+     */
+    public record OpenSearch(List<URI> urls, String indexPrefix, String username, String password) {
+        public OpenSearch {
+            urls = List.copyOf(urls);
+            Objects.requireNonNull(indexPrefix, "indexPrefix");
+        }
+
+        @Override
+        public String toString() { // never print the password
+            return "OpenSearch[urls=" + urls + ", indexPrefix=" + indexPrefix + ", username=" + username + "]";
+        }
+    }
 
     /** Whether the server uses Docker. */
     public enum DockerMode {
@@ -55,6 +86,7 @@ public record ExampleServerConfig(
     public static final Path DEFAULT_LOG_DIR = Path.of("./data/logs");
     public static final int DEFAULT_MAX_LOGS = 10_000;
     public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
+    public static final String DEFAULT_INDEX_PREFIX = "container-logs";
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
@@ -63,6 +95,12 @@ public record ExampleServerConfig(
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(docker, "docker");
+    }
+
+    /** Settings for the local backend, without a device id. */
+    public ExampleServerConfig(int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
+            String dockerHost, String apiToken) {
+        this(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken, null, null);
     }
 
     /**
@@ -91,12 +129,54 @@ public record ExampleServerConfig(
         if (token != null && token.isBlank()) {
             throw invalid("LOG_API_TOKEN", token, "must not be blank when set");
         }
-        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token);
+        OpenSearch openSearch = openSearch(env);
+        String deviceId = env.get("DEVICE_ID") == null || env.get("DEVICE_ID").isEmpty() ? null
+                : text(env, "DEVICE_ID", null);
+        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token, openSearch,
+                deviceId);
     }
 
     /** This configuration on another port (tests use port 0). */
     public ExampleServerConfig withPort(int port) {
-        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken);
+        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
+                openSearch, deviceId);
+    }
+
+    private static OpenSearch openSearch(Map<String, String> env) {
+        String backend = text(env, "LOG_BACKEND", "local").toLowerCase(Locale.ROOT);
+        if (backend.equals("local")) {
+            return null;
+        }
+        if (!backend.equals("opensearch")) {
+            throw invalid("LOG_BACKEND", env.get("LOG_BACKEND"), "must be local or opensearch");
+        }
+        String urlText = env.get("OPENSEARCH_URL");
+        if (urlText == null || urlText.isBlank()) {
+            throw invalid("OPENSEARCH_URL", urlText == null ? "" : urlText,
+                    "required with LOG_BACKEND=opensearch, e.g. http://localhost:9200");
+        }
+        List<URI> urls = new ArrayList<>();
+        for (String part : urlText.split(",")) {
+            URI uri;
+            try {
+                uri = URI.create(part.trim());
+            } catch (IllegalArgumentException e) {
+                throw invalid("OPENSEARCH_URL", urlText, "not a URL: '" + part.trim() + "'");
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw invalid("OPENSEARCH_URL", urlText, "expected http(s)://host:port, got '" + part.trim() + "'");
+            }
+            urls.add(uri);
+        }
+        String prefix = text(env, "OPENSEARCH_INDEX_PREFIX", DEFAULT_INDEX_PREFIX);
+        String username = env.get("OPENSEARCH_USERNAME");
+        String password = env.get("OPENSEARCH_PASSWORD");
+        if ((username == null || username.isEmpty()) != (password == null || password.isEmpty())) {
+            throw invalid(username == null || username.isEmpty() ? "OPENSEARCH_USERNAME" : "OPENSEARCH_PASSWORD",
+                    "", "OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD go together");
+        }
+        return new OpenSearch(urls, prefix, username == null || username.isEmpty() ? null : username,
+                password == null || password.isEmpty() ? null : password);
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {

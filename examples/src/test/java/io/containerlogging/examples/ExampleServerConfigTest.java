@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.containerlogging.examples.ExampleServerConfig.DockerMode;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -70,5 +71,36 @@ class ExampleServerConfigTest {
                 .hasMessageContaining("PORT");
         assertThatThrownBy(() -> ExampleServerConfig.fromEnvironment(Map.of("LOG_MAX_AGE", "0s")))
                 .hasMessageContaining("LOG_MAX_AGE");
+    }
+
+    @Test
+    @DisplayName("LOG_BACKEND=opensearch with OPENSEARCH_URL selects OpenSearch; local is the default")
+    void openSearch() {
+        assertThat(ExampleServerConfig.fromEnvironment(Map.of()).openSearch()).isNull();
+        assertThat(ExampleServerConfig.fromEnvironment(Map.of("LOG_BACKEND", "local")).openSearch()).isNull();
+        ExampleServerConfig config = ExampleServerConfig.fromEnvironment(Map.of("LOG_BACKEND", "opensearch",
+                "OPENSEARCH_URL", "http://os1:9200, https://os2:9200", "OPENSEARCH_INDEX_PREFIX", "fleet",
+                "OPENSEARCH_USERNAME", "api", "OPENSEARCH_PASSWORD", "pw", "DEVICE_ID", "central"));
+        assertThat(config.openSearch().urls()).containsExactly(URI.create("http://os1:9200"), URI.create("https://os2:9200"));
+        assertThat(config.openSearch().indexPrefix()).isEqualTo("fleet");
+        assertThat(config.openSearch().username()).isEqualTo("api");
+        assertThat(config.openSearch().toString()).doesNotContain("pw");
+        assertThat(config.deviceId()).isEqualTo("central");
+        assertThat(ExampleServerConfig.fromEnvironment(Map.of("LOG_BACKEND", "opensearch",
+                "OPENSEARCH_URL", "http://os1:9200")).openSearch().indexPrefix()).isEqualTo("container-logs");
+    }
+
+    @Test
+    @DisplayName("an OpenSearch setting that cannot work is an error naming the variable")
+    void invalidOpenSearch() {
+        assertThatThrownBy(() -> ExampleServerConfig.fromEnvironment(Map.of("LOG_BACKEND", "elastic")))
+                .hasMessageContaining("LOG_BACKEND").hasMessageContaining("'elastic'");
+        assertThatThrownBy(() -> ExampleServerConfig.fromEnvironment(Map.of("LOG_BACKEND", "opensearch")))
+                .hasMessageContaining("OPENSEARCH_URL").hasMessageContaining("required");
+        assertThatThrownBy(() -> ExampleServerConfig.fromEnvironment(Map.of("LOG_BACKEND", "opensearch",
+                "OPENSEARCH_URL", "os1:9200"))).hasMessageContaining("OPENSEARCH_URL").hasMessageContaining("os1:9200");
+        assertThatThrownBy(() -> ExampleServerConfig.fromEnvironment(Map.of("LOG_BACKEND", "opensearch",
+                "OPENSEARCH_URL", "http://os1:9200", "OPENSEARCH_USERNAME", "api")))
+                .hasMessageContaining("OPENSEARCH_PASSWORD");
     }
 }

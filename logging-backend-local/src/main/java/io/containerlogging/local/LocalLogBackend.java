@@ -68,6 +68,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * are not messages (counted in {@link #corruptLinesSkipped()}, reported once as a {@code warn}
  * system message). It always starts a new file.
  *
+ * <h2>Devices</h2>
+ * With a {@link Builder#deviceId(String) deviceId}, every stored message that arrives without a
+ * device id of its own is stored with this one (in memory, in the files, to subscribers).
+ *
  * <h2>Retention</h2>
  * {@link #cleanup(Duration)} removes messages whose timestamp is before
  * {@code clock.instant() - maxAge}, in memory and (as whole files) on disk. It also runs every
@@ -114,6 +118,7 @@ public final class LocalLogBackend implements LogBackend {
     private final Clock clock;
     private final Duration cleanupInterval;
     private final ThreadFactory threadFactory;
+    private final String deviceId;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final LogFanout fanout;
@@ -155,6 +160,7 @@ public final class LocalLogBackend implements LogBackend {
         this.clock = builder.clock;
         this.cleanupInterval = builder.cleanupInterval;
         this.threadFactory = builder.threadFactory;
+        this.deviceId = builder.deviceId;
         this.ring = new LogMessage[capacity];
         this.sequences = new long[capacity];
         this.fanout = new LogFanout(runnable -> {
@@ -361,7 +367,8 @@ public final class LocalLogBackend implements LogBackend {
         }
         LogMessage stored = new LogMessage(LogId.format(sequence), message.message(), message.timestamp(),
                 message.level(), source, message.serviceId(), service == null ? null : service.key,
-                container == null ? null : container.key, message.isStdErr(), message.isSystem());
+                container == null ? null : container.key, message.isStdErr(), message.isSystem(),
+                message.deviceId() != null ? message.deviceId() : deviceId);
 
         if (tail - head == capacity) {
             int evicted = slot(head);
@@ -744,6 +751,7 @@ public final class LocalLogBackend implements LogBackend {
         private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
         private Clock clock = Clock.systemUTC();
         private Duration cleanupInterval = CLEANUP_INTERVAL;
+        private String deviceId;
         private ThreadFactory threadFactory = runnable -> {
             Thread thread = new Thread(runnable);
             thread.setDaemon(true);
@@ -838,6 +846,23 @@ public final class LocalLogBackend implements LogBackend {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The id of the device this backend runs on, stamped on every stored message that has
+         * none of its own, so that messages keep telling where they came from once they reach a
+         * central store or API. Set it here, once per device: every message of the device, from
+         * the container monitor or the host application, passes through its backend. Default
+         * none (messages are stored as they arrive).
+         *
+         * @throws IllegalArgumentException if empty or blank
+         */
+        public Builder deviceId(String deviceId) {
+            if (deviceId != null && deviceId.isBlank()) {
+                throw new IllegalArgumentException("deviceId must not be blank, was '" + deviceId + "'");
+            }
+            this.deviceId = deviceId;
             return this;
         }
 

@@ -176,4 +176,36 @@ class LocalLogBackendTest {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> !threads.anyAlive());
         }
     }
+
+    @Nested
+    @DisplayName("Device id")
+    class DeviceId {
+
+        @Test
+        @DisplayName("stamps the configured deviceId on messages without one, keeps a message's own, and filters by it")
+        void stampsAndFilters(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+            start(LocalLogBackend.builder().deviceId("pi-07").enableFilePersistence(true).logDir(dir));
+            LogMessage stamped = backend.log(line("mine", "web", "c1"));
+            LogMessage forwarded = backend.log(line("relayed", "web", "c1").withDeviceId("pi-08"));
+
+            assertThat(stamped.deviceId()).isEqualTo("pi-07");
+            assertThat(forwarded.deviceId()).isEqualTo("pi-08");
+            assertThat(texts(backend.getLogs(LogQuery.builder().deviceId("pi-07").build()))).containsExactly("mine");
+            assertThat(backend.count(LogQuery.builder().deviceId("pi-08").build())).isEqualTo(1);
+
+            backend.close();
+            backend = null;
+            // the device id is persisted with the message and reloaded
+            start(LocalLogBackend.builder().enableFilePersistence(true).logDir(dir));
+            assertThat(backend.getLogs(LogQuery.all())).extracting(LogMessage::deviceId)
+                    .containsExactly("pi-07", "pi-08");
+        }
+
+        @Test
+        @DisplayName("rejects a blank deviceId at configuration time")
+        void rejectsBlank() {
+            assertThatThrownBy(() -> LocalLogBackend.builder().deviceId(" "))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("' '");
+        }
+    }
 }

@@ -59,7 +59,12 @@ import org.junit.jupiter.api.Timeout;
  * <p>Before each test the suite creates a backend with a {@link MutableClock} (starting at
  * {@link #START}), calls {@link LogBackend#initialize()}, and closes it afterwards. The backend
  * must start empty, hold at least {@value #MIN_CAPACITY} messages, keep messages for at least a
- * day before its own retention removes them, and take all of its time from the given clock.
+ * day before its own retention removes them, take all of its time from the given clock, and have
+ * no device id of its own (messages keep the one they arrive with).
+ *
+ * <p>The suite calls {@link LogBackend#flush()} before every read it asserts on, so a backend whose
+ * writes become visible asynchronously is held to the same expectations as one whose reads see
+ * writes at once.
  *
  * <p>Semantics pinned down here for all backends: ids are {@code log-N} with N strictly
  * increasing in storage order; results are oldest first; {@code limit} selects the newest
@@ -141,7 +146,31 @@ public abstract class LogBackendContractTest {
     }
 
     private List<String> query(LogQuery.Builder query) {
-        return texts(backend.getLogs(query.build()));
+        return texts(flushedLogs(query.build()));
+    }
+
+    // Reads go through these: LogBackend.flush() first makes everything logged so far visible, so
+    // that backends which write in the background (e.g. to a remote store) are held to exactly the
+    // same expectations as those whose reads see writes at once.
+
+    private List<LogMessage> flushedLogs(LogQuery query) {
+        backend.flush();
+        return backend.getLogs(query);
+    }
+
+    private long flushedCount() {
+        backend.flush();
+        return backend.count();
+    }
+
+    private long flushedCount(LogQuery query) {
+        backend.flush();
+        return backend.count(query);
+    }
+
+    private long flushedCleanup(Duration maxAge) {
+        backend.flush();
+        return backend.cleanup(maxAge);
     }
 
     /**
@@ -195,7 +224,7 @@ public abstract class LogBackendContractTest {
 
             assertThat(stored.id()).isNotNull();
             assertThat(stored).isEqualTo(input.withId(stored.id()));
-            assertThat(backend.getLogs(LogQuery.all())).containsExactly(stored);
+            assertThat(flushedLogs(LogQuery.all())).containsExactly(stored);
         }
 
         @Test
@@ -208,7 +237,7 @@ public abstract class LogBackendContractTest {
             assertThat(forged.id()).isNotEqualTo("log-999999");
             assertThat(reused.id()).isNotEqualTo(first.id());
             assertThat(sequences(List.of(first, forged, reused))).isSorted().doesNotHaveDuplicates();
-            assertThat(backend.getLogs(LogQuery.all())).containsExactly(first, forged, reused);
+            assertThat(flushedLogs(LogQuery.all())).containsExactly(first, forged, reused);
         }
 
         @Test
@@ -218,7 +247,7 @@ public abstract class LogBackendContractTest {
             backend.log(webLine("precise", precise));
             backend.log(webLine("one nano later", precise.plusNanos(1)));
 
-            assertThat(backend.getLogs(LogQuery.all()))
+            assertThat(flushedLogs(LogQuery.all()))
                     .extracting(LogMessage::timestamp)
                     .containsExactly(precise, precise.plusNanos(1));
         }
@@ -234,7 +263,7 @@ public abstract class LogBackendContractTest {
             LogMessage storedSystem = backend.log(system);
             LogMessage storedStderr = backend.log(stderr);
 
-            assertThat(backend.getLogs(LogQuery.all())).containsExactly(
+            assertThat(flushedLogs(LogQuery.all())).containsExactly(
                     system.withId(storedSystem.id()), stderr.withId(storedStderr.id()));
         }
 
@@ -257,8 +286,8 @@ public abstract class LogBackendContractTest {
         @Test
         @DisplayName("starts empty")
         void startsEmpty() {
-            assertThat(backend.count()).isZero();
-            assertThat(backend.getLogs(LogQuery.all())).isEmpty();
+            assertThat(flushedCount()).isZero();
+            assertThat(flushedLogs(LogQuery.all())).isEmpty();
         }
     }
 
@@ -403,6 +432,33 @@ public abstract class LogBackendContractTest {
         }
     }
 
+    // ---- devices ------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("Devices")
+    class Devices {
+
+        @Test
+        @DisplayName("keeps each message's deviceId and filters by it exactly")
+        void deviceIdRoundTripsAndFilters() {
+            LogMessage first = backend.log(webLine("pi-07 first", START).withDeviceId("pi-07"));
+            LogMessage other = backend.log(webLine("pi-08 only", START).withDeviceId("pi-08"));
+            LogMessage second = backend.log(LogMessage.system("pi-07 second", LogLevel.ERROR, START)
+                    .withDeviceId("pi-07"));
+            LogMessage none = backend.log(webLine("no device", START));
+
+            assertThat(flushedLogs(LogQuery.all())).containsExactly(first, other, second, none);
+            assertThat(first.deviceId()).isEqualTo("pi-07");
+            assertThat(none.deviceId()).isNull();
+            assertThat(query(LogQuery.builder().deviceId("pi-07"))).containsExactly("pi-07 first", "pi-07 second");
+            assertThat(query(LogQuery.builder().deviceId("pi-0"))).isEmpty();
+            assertThat(query(LogQuery.builder().deviceId("pi-07").level(LogLevel.ERROR))).containsExactly("pi-07 second");
+            assertThat(query(LogQuery.builder().deviceId("pi-07").afterId(first.id()))).containsExactly("pi-07 second");
+            assertThat(query(LogQuery.builder().deviceId("pi-07").limit(1))).containsExactly("pi-07 second");
+            assertThat(flushedCount(LogQuery.builder().deviceId("pi-08").build())).isEqualTo(1);
+        }
+    }
+
     // ---- limit --------------------------------------------------------------------------------
 
     @Nested
@@ -446,7 +502,7 @@ public abstract class LogBackendContractTest {
         void limitZero() {
             logVariedMessages();
 
-            assertThat(backend.getLogs(LogQuery.builder().limit(0).build())).isEmpty();
+            assertThat(flushedLogs(LogQuery.builder().limit(0).build())).isEmpty();
         }
 
         @Test
@@ -481,7 +537,7 @@ public abstract class LogBackendContractTest {
             List<LogMessage> stored = logVariedMessages();
             long last = LogId.sequence(stored.get(6).id());
 
-            assertThat(backend.getLogs(LogQuery.builder().afterId(LogId.format(last + 1000)).build())).isEmpty();
+            assertThat(flushedLogs(LogQuery.builder().afterId(LogId.format(last + 1000)).build())).isEmpty();
             assertThat(query(LogQuery.builder().afterId(stored.get(0).id())))
                     .containsExactly("a1", "w2", "s1", "m1", "w3", "a2");
         }
@@ -507,13 +563,13 @@ public abstract class LogBackendContractTest {
             }
             List<String> seen = new ArrayList<>();
             // The poller starts from the oldest stored message, then pages forward by cursor.
-            List<LogMessage> page = backend.getLogs(LogQuery.builder().limit(1000).build());
+            List<LogMessage> page = flushedLogs(LogQuery.builder().limit(1000).build());
             assertThat(page).hasSize(1000);
             String cursor = page.get(0).id();
             seen.add(page.get(0).message());
             int pages = 0;
             while (true) {
-                page = backend.getLogs(LogQuery.builder().afterId(cursor).limit(64).build());
+                page = flushedLogs(LogQuery.builder().afterId(cursor).limit(64).build());
                 if (page.isEmpty()) {
                     break;
                 }
@@ -539,7 +595,7 @@ public abstract class LogBackendContractTest {
                     backend.log(webLine(text, START));
                     written.add(text);
                 }
-                List<LogMessage> page = backend.getLogs(LogQuery.builder().afterId(cursor).build());
+                List<LogMessage> page = flushedLogs(LogQuery.builder().afterId(cursor).build());
                 if (!page.isEmpty()) {
                     cursor = page.get(page.size() - 1).id();
                 }
@@ -566,7 +622,7 @@ public abstract class LogBackendContractTest {
                     if (cursor != null) {
                         q.afterId(cursor);
                     }
-                    List<LogMessage> page = backend.getLogs(q.build());
+                    List<LogMessage> page = flushedLogs(q.build());
                     if (!page.isEmpty()) {
                         cursor = page.get(page.size() - 1).id();
                     }
@@ -589,8 +645,8 @@ public abstract class LogBackendContractTest {
             logVariedMessages();
             backend.log(webLine("one more", START));
 
-            assertThat(backend.count()).isEqualTo(8);
-            assertThat(backend.count(LogQuery.all())).isEqualTo(8);
+            assertThat(flushedCount()).isEqualTo(8);
+            assertThat(flushedCount(LogQuery.all())).isEqualTo(8);
         }
 
         @Test
@@ -598,12 +654,12 @@ public abstract class LogBackendContractTest {
         void countQueryIgnoresLimit() {
             logVariedMessages();
 
-            assertThat(backend.count(LogQuery.builder().serviceName("web").build())).isEqualTo(3);
-            assertThat(backend.count(LogQuery.builder().serviceName("web").limit(1).build())).isEqualTo(3);
-            assertThat(backend.count(LogQuery.builder().limit(0).build())).isEqualTo(7);
-            assertThat(backend.count(LogQuery.builder().containerId("aaa").level(LogLevel.ERROR).build()))
+            assertThat(flushedCount(LogQuery.builder().serviceName("web").build())).isEqualTo(3);
+            assertThat(flushedCount(LogQuery.builder().serviceName("web").limit(1).build())).isEqualTo(3);
+            assertThat(flushedCount(LogQuery.builder().limit(0).build())).isEqualTo(7);
+            assertThat(flushedCount(LogQuery.builder().containerId("aaa").level(LogLevel.ERROR).build()))
                     .isEqualTo(1);
-            assertThat(backend.count(LogQuery.builder().since(START.plusMillis(3)).build())).isEqualTo(4);
+            assertThat(flushedCount(LogQuery.builder().since(START.plusMillis(3)).build())).isEqualTo(4);
         }
     }
 
@@ -622,11 +678,11 @@ public abstract class LogBackendContractTest {
             backend.log(webLine("fresh", START));
             backend.log(webLine("old again", START.minus(Duration.ofDays(3))));
 
-            long removed = backend.cleanup(Duration.ofHours(1));
+            long removed = flushedCleanup(Duration.ofHours(1));
 
             assertThat(removed).isEqualTo(3);
             assertThat(query(LogQuery.builder())).containsExactly("exactly at the edge", "fresh");
-            assertThat(backend.count()).isEqualTo(2);
+            assertThat(flushedCount()).isEqualTo(2);
         }
 
         @Test
@@ -635,20 +691,20 @@ public abstract class LogBackendContractTest {
             backend.log(webLine("a", START));
             backend.log(webLine("b", START.plusSeconds(30)));
 
-            assertThat(backend.cleanup(Duration.ofMinutes(1))).isZero();
+            assertThat(flushedCleanup(Duration.ofMinutes(1))).isZero();
             clock.advance(Duration.ofSeconds(61));
-            assertThat(backend.cleanup(Duration.ofMinutes(1))).isEqualTo(1);
+            assertThat(flushedCleanup(Duration.ofMinutes(1))).isEqualTo(1);
             assertThat(query(LogQuery.builder())).containsExactly("b");
             clock.advance(Duration.ofSeconds(30));
-            assertThat(backend.cleanup(Duration.ofMinutes(1))).isEqualTo(1);
-            assertThat(backend.count()).isZero();
+            assertThat(flushedCleanup(Duration.ofMinutes(1))).isEqualTo(1);
+            assertThat(flushedCount()).isZero();
         }
 
         @Test
         @DisplayName("keeps ids increasing after removing everything")
         void idsContinueAfterCleanup() {
             LogMessage old = backend.log(webLine("old", START.minusSeconds(3600)));
-            assertThat(backend.cleanup(Duration.ofMinutes(1))).isEqualTo(1);
+            assertThat(flushedCleanup(Duration.ofMinutes(1))).isEqualTo(1);
 
             LogMessage next = backend.log(webLine("new", START));
 
@@ -665,11 +721,11 @@ public abstract class LogBackendContractTest {
                 stored.add(backend.log(webLine("m" + i, time)));
             }
 
-            assertThat(backend.cleanup(Duration.ofMinutes(5))).isEqualTo(15);
+            assertThat(flushedCleanup(Duration.ofMinutes(5))).isEqualTo(15);
 
             assertThat(query(LogQuery.builder().limit(2))).containsExactly("m27", "m29");
             assertThat(query(LogQuery.builder().afterId(stored.get(24).id()))).containsExactly("m25", "m27", "m29");
-            assertThat(backend.count(LogQuery.builder().serviceName("web").build())).isEqualTo(15);
+            assertThat(flushedCount(LogQuery.builder().serviceName("web").build())).isEqualTo(15);
         }
     }
 
@@ -788,7 +844,7 @@ public abstract class LogBackendContractTest {
                 for (int i = 1; i < total; i++) {
                     assertThat(backend.log(webLine("m" + i, START)).id()).isNotNull();
                 }
-                assertThat(backend.count()).isEqualTo(total);
+                assertThat(flushedCount()).isEqualTo(total);
 
                 release.countDown();
                 eventually()
@@ -954,13 +1010,13 @@ public abstract class LogBackendContractTest {
 
                 int total = WRITERS * PER_WRITER;
                 assertThat(allIds).hasSize(total);
-                assertThat(backend.count()).isEqualTo(total);
-                List<LogMessage> stored = backend.getLogs(LogQuery.all());
+                assertThat(flushedCount()).isEqualTo(total);
+                List<LogMessage> stored = flushedLogs(LogQuery.all());
                 assertThat(stored).hasSize(total);
                 assertThat(sequences(stored)).isSorted().doesNotHaveDuplicates();
                 for (int w = 0; w < WRITERS; w++) {
                     String service = "svc" + w;
-                    assertThat(texts(backend.getLogs(LogQuery.builder().serviceName(service).build())))
+                    assertThat(texts(flushedLogs(LogQuery.builder().serviceName(service).build())))
                             .as("messages of writer %d in its own order", w)
                             .containsExactlyElementsOf(IntStream.range(0, PER_WRITER)
                                     .mapToObj(i -> service + "-" + i).collect(Collectors.toList()));

@@ -83,6 +83,19 @@ public interface LogBackend extends AutoCloseable {
      */
     LogSubscription subscribe(LogQuery filter, int bufferSize, LogSubscriber subscriber);
 
+    /**
+     * Makes everything logged so far visible to queries: when this returns, {@link #getLogs},
+     * {@link #count()} and {@link #cleanup} see every message whose {@link #log} call returned
+     * before this call began (unless the backend dropped it, as its documentation describes).
+     *
+     * <p>For a backend whose reads see writes at once, as the local backend's do, this does
+     * nothing, which is the default. A backend that writes in the background (a remote store)
+     * waits, a bounded time it documents, for its writer to hand everything over and for the
+     * store to make it searchable. Not for the hot path; for tests, shutdown and tools.
+     */
+    default void flush() {
+    }
+
     /** The number of open subscriptions. */
     int subscriberCount();
 

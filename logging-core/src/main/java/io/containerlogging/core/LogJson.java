@@ -31,6 +31,8 @@ import java.util.List;
  * field: the same instant at full (nanosecond) precision, RFC 3339 in UTC with nine fraction
  * digits, so that values sort as strings. When reading, {@code time} wins over {@code timestamp};
  * unknown fields are skipped, so older readers and newer writers get along.
+ * A message with a {@link LogMessage#deviceId() deviceId} carries it right after
+ * {@code containerId}; without one the field is absent.
  *
  * <p>{@link Utf8Buffer} writes the same bytes straight into a byte array, several times faster
  * than a {@link JsonWriter} over a UTF-8 {@link java.io.Writer}; the REST API and the file writer
@@ -96,6 +98,9 @@ public final class LogJson {
         if (message.containerId() != null) {
             out.name("containerId").value(message.containerId());
         }
+        if (message.deviceId() != null) {
+            out.name("deviceId").value(message.deviceId());
+        }
         out.name("isStdErr").value(message.isStdErr());
         out.name("isSystem").value(message.isSystem());
         out.endObject();
@@ -118,6 +123,7 @@ public final class LogJson {
         Integer serviceId = null;
         String serviceName = null;
         String containerId = null;
+        String deviceId = null;
         boolean isStdErr = false;
         boolean isSystem = false;
         try {
@@ -156,6 +162,9 @@ public final class LogJson {
                     case "containerId":
                         containerId = in.nextString();
                         break;
+                    case "deviceId":
+                        deviceId = in.nextString();
+                        break;
                     case "isStdErr":
                         isStdErr = in.nextBoolean();
                         break;
@@ -185,7 +194,7 @@ public final class LogJson {
         }
         Instant timestamp = time != null ? time : Instant.ofEpochMilli(timestampMillis);
         return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName,
-                containerId, isStdErr, isSystem);
+                containerId, isStdErr, isSystem, deviceId);
     }
 
     private static LogSource readSource(JsonReader in) throws IOException {
@@ -417,6 +426,10 @@ public final class LogJson {
             if (message.containerId() != null) {
                 ascii(",\"containerId\":");
                 string(message.containerId());
+            }
+            if (message.deviceId() != null) {
+                ascii(",\"deviceId\":");
+                string(message.deviceId());
             }
             ascii(message.isStdErr() ? ",\"isStdErr\":true" : ",\"isStdErr\":false");
             ascii(message.isSystem() ? ",\"isSystem\":true}" : ",\"isSystem\":false}");

@@ -50,6 +50,7 @@ final class LogJsonFastParser {
         String containerId = null;
         boolean isStdErr = false;
         boolean isSystem = false;
+        String deviceId = null;
         expect('{');
         do {
             int nameStart = at + 1;
@@ -78,6 +79,8 @@ final class LogJsonFastParser {
                 case 8:
                     if (text.startsWith("isStdErr", nameStart)) {
                         isStdErr = bool();
+                    } else if (text.startsWith("deviceId", nameStart)) {
+                        deviceId = string();
                     } else {
                         require(nameStart, "isSystem");
                         isSystem = bool();
@@ -113,7 +116,7 @@ final class LogJsonFastParser {
         }
         Instant timestamp = time != null ? time : Instant.ofEpochMilli(timestampMillis);
         return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName,
-                containerId, isStdErr, isSystem);
+                containerId, isStdErr, isSystem, deviceId);
     }
 
     private LogSource source() {

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param containerId the full Docker container id, or null for system and manager messages
  * @param isStdErr true if a container wrote the line to stderr
  * @param isSystem true for system and manager messages
+ * @param deviceId the device (host) the message was logged on, or null; set once per device in a
+ *     backend's configuration so that a central store can tell a fleet's devices apart
  */
 public record LogMessage(
         String id,
@@ -30,13 +32,22 @@ public record LogMessage(
         String serviceName,
         String containerId,
         boolean isStdErr,
-        boolean isSystem) {
+        boolean isSystem,
+        String deviceId) {
 
     public LogMessage {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(source, "source");
+    }
+
+    /** A message without a device id; the constructor from before devices existed. */
+    public LogMessage(String id, String message, Instant timestamp, LogLevel level, LogSource source,
+            Integer serviceId, String serviceName, String containerId, boolean isStdErr,
+            boolean isSystem) {
+        this(id, message, timestamp, level, source, serviceId, serviceName, containerId, isStdErr,
+                isSystem, null);
     }
 
     /** The timestamp in epoch milliseconds, as the JSON {@code timestamp} field carries it. */
@@ -47,7 +58,13 @@ public record LogMessage(
     /** This message with {@code id} set; used by backends when they store it. */
     public LogMessage withId(String id) {
         return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName,
-                containerId, isStdErr, isSystem);
+                containerId, isStdErr, isSystem, deviceId);
+    }
+
+    /** This message with {@code deviceId} set; used by backends configured with a device id. */
+    public LogMessage withDeviceId(String deviceId) {
+        return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName,
+                containerId, isStdErr, isSystem, deviceId);
     }
 
     /** A builder initialised from this message. */
@@ -55,7 +72,7 @@ public record LogMessage(
         return new Builder()
                 .id(id).message(message).timestamp(timestamp).level(level).source(source)
                 .serviceId(serviceId).serviceName(serviceName).containerId(containerId)
-                .stdErr(isStdErr).system(isSystem);
+                .stdErr(isStdErr).system(isSystem).deviceId(deviceId);
     }
 
     /**
@@ -95,6 +112,7 @@ public record LogMessage(
         private String containerId;
         private boolean stdErr;
         private boolean system;
+        private String deviceId;
 
         private Builder() {
         }
@@ -149,10 +167,16 @@ public record LogMessage(
             return this;
         }
 
+        /** The device the message was logged on; null (the default) for none. */
+        public Builder deviceId(String deviceId) {
+            this.deviceId = deviceId;
+            return this;
+        }
+
         /** @throws NullPointerException if no message was set */
         public LogMessage build() {
             return new LogMessage(id, message, timestamp == null ? Instant.now() : timestamp, level,
-                    source, serviceId, serviceName, containerId, stdErr, system);
+                    source, serviceId, serviceName, containerId, stdErr, system, deviceId);
         }
     }
 }

@@ -29,6 +29,7 @@ import java.util.Set;
  *     null for all
  * @param afterId only messages stored after the message with this id, or null; lets a poller
  *     page without gaps or repeats even when many messages share a millisecond
+ * @param deviceId only messages of this device (exact), or null for any
  */
 public record LogQuery(
         Integer serviceId,
@@ -39,7 +40,8 @@ public record LogQuery(
         Instant since,
         Instant until,
         Integer limit,
-        String afterId) {
+        String afterId,
+        String deviceId) {
 
     private static final LogQuery ALL = builder().build();
 
@@ -59,6 +61,13 @@ public record LogQuery(
         if (afterId != null) {
             LogId.sequence(afterId); // validates
         }
+    }
+
+    /** A query without a device filter; the constructor from before devices existed. */
+    public LogQuery(Integer serviceId, String serviceName, String containerId, Set<LogLevel> levels,
+            Set<SourceType> sourceTypes, Instant since, Instant until, Integer limit, String afterId) {
+        this(serviceId, serviceName, containerId, levels, sourceTypes, since, until, limit, afterId,
+                null);
     }
 
     /** The query that matches every message. */
@@ -83,6 +92,7 @@ public record LogQuery(
         b.until = until;
         b.limit = limit;
         b.afterId = afterId;
+        b.deviceId = deviceId;
         return b;
     }
 
@@ -123,6 +133,9 @@ public record LogQuery(
         if (until != null && !message.timestamp().isBefore(until)) {
             return false;
         }
+        if (deviceId != null && !deviceId.equals(message.deviceId())) {
+            return false;
+        }
         if (afterId != null && LogId.trySequence(message.id()) <= afterSequence()) {
             return false;
         }
@@ -150,6 +163,7 @@ public record LogQuery(
         private Instant until;
         private Integer limit;
         private String afterId;
+        private String deviceId;
 
         private Builder() {
         }
@@ -233,13 +247,19 @@ public record LogQuery(
             return this;
         }
 
+        /** Only messages of this device (exact match); null for any. */
+        public Builder deviceId(String deviceId) {
+            this.deviceId = deviceId;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException if since is after until, limit is negative, containerId
          *     is empty, or afterId is not a {@code log-N} id
          */
         public LogQuery build() {
             return new LogQuery(serviceId, serviceName, containerId, levels, sourceTypes, since,
-                    until, limit, afterId);
+                    until, limit, afterId, deviceId);
         }
     }
 }

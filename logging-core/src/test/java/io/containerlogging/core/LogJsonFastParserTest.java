@@ -44,9 +44,12 @@ class LogJsonFastParserTest {
                 LogMessage.system("boot", LogLevel.WARN, T),
                 LogMessage.manager("state", LogLevel.DEBUG, Instant.EPOCH),
                 new LogMessage(null, "", Instant.ofEpochSecond(-1, 5), LogLevel.INFO,
-                        new LogSource(SourceType.CONTAINER, null), Integer.MIN_VALUE, null, null, false, false));
+                        new LogSource(SourceType.CONTAINER, null), Integer.MIN_VALUE, null, null, false, false),
+                new LogMessage("log-43", "on a device", T, LogLevel.INFO, LogSource.container("web"), 7, "web",
+                        "abc123", false, false, "pi-07"));
         for (LogMessage message : messages) {
             String json = LogJson.toJson(message);
+            // the fast path itself must read it (not give up to the gson path)
             assertThat(LogJsonFastParser.tryParse(json)).as(json).isEqualTo(message);
         }
         Random random = new Random(11);

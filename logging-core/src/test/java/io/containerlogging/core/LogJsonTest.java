@@ -63,6 +63,18 @@ class LogJsonTest {
         }
 
         @Test
+        @DisplayName("writes deviceId right after containerId when set, and reads it back")
+        void deviceId() {
+            LogMessage message = containerLine().toBuilder().deviceId("pi-07").build();
+            String json = LogJson.toJson(message);
+            assertThat(json).contains("\"containerId\":\"abc123\",\"deviceId\":\"pi-07\",\"isStdErr\"");
+            assertThat(LogJson.fromJson(json)).isEqualTo(message);
+            assertThat(LogJson.fromJson(json).deviceId()).isEqualTo("pi-07");
+            assertThat(LogJson.toJson(containerLine())).doesNotContain("deviceId");
+            assertThat(LogJson.fromJson(LogJson.toJson(containerLine())).deviceId()).isNull();
+        }
+
+        @Test
         @DisplayName("writes the seed's logs and count responses")
         void responses() throws Exception {
             StringWriter out = new StringWriter();

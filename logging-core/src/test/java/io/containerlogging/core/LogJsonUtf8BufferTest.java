@@ -50,7 +50,9 @@ class LogJsonUtf8BufferTest {
                         new LogSource(SourceType.CONTAINER, null), null, null, null, false, false),
                 full("far future").toBuilder().timestamp(Instant.parse("+12345-01-01T00:00:00Z")).build(),
                 full("big numbers").toBuilder().serviceId(Integer.MIN_VALUE).build(),
-                full("serviceId 0").toBuilder().serviceId(0).build());
+                full("serviceId 0").toBuilder().serviceId(0).build(),
+                full("on a device").toBuilder().deviceId("pi-07 \"north\"").build(),
+                LogMessage.system("device boot", LogLevel.INFO, T).withDeviceId("pi-08"));
         for (LogMessage message : messages) {
             assertThat(new String(viaBuffer(message), StandardCharsets.UTF_8))
                     .isEqualTo(new String(viaJsonWriter(message), StandardCharsets.UTF_8));

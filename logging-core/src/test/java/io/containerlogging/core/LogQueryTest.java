@@ -48,6 +48,22 @@ class LogQueryTest {
     }
 
     @Test
+    @DisplayName("deviceId matches exactly, and a message without one only when no deviceId is asked for")
+    void deviceId() {
+        LogMessage onPi = message("log-1").toBuilder().deviceId("pi-07").build();
+        assertThat(LogQuery.builder().deviceId("pi-07").build().matches(onPi)).isTrue();
+        assertThat(LogQuery.builder().deviceId("pi-0").build().matches(onPi)).isFalse();
+        assertThat(LogQuery.builder().deviceId("pi-07").build().matches(message("log-1"))).isFalse();
+        assertThat(LogQuery.all().matches(onPi)).isTrue();
+        LogQuery query = LogQuery.builder().deviceId("pi-07").serviceName("web").level(LogLevel.ERROR).build();
+        assertThat(query.matches(onPi)).isTrue();
+        assertThat(query.toBuilder().build()).isEqualTo(query);
+        assertThat(query.withoutLimit().deviceId()).isEqualTo("pi-07");
+        // the constructor from before devices existed still builds a query without a device filter
+        assertThat(new LogQuery(1, null, null, null, null, null, null, null, null).deviceId()).isNull();
+    }
+
+    @Test
     @DisplayName("since is inclusive and until exclusive, at full precision")
     void timeBounds() {
         LogMessage m = message("log-1");

@@ -47,7 +47,7 @@ final class LogApi {
     private static final String STREAM = LOGS + "/stream";
 
     private static final List<String> FILTER_PARAMETERS = List.of("serviceId", "serviceName",
-            "containerId", "level", "sourceType", "since", "until", "afterId");
+            "containerId", "level", "sourceType", "since", "until", "afterId", "deviceId");
     private static final List<String> LOGS_PARAMETERS = concat(FILTER_PARAMETERS, "limit");
     private static final List<String> COUNT_PARAMETERS = FILTER_PARAMETERS;
     private static final List<String> STREAM_PARAMETERS = concat(FILTER_PARAMETERS, "tail");
@@ -85,6 +85,11 @@ final class LogApi {
             if (e.status() == 401) {
                 response.header("WWW-Authenticate", "Bearer realm=\"container-logging\"");
             }
+        } catch (java.io.UncheckedIOException e) {
+            // A backend on the network (e.g. OpenSearch) that cannot answer now: the client may retry.
+            LOG.log(System.Logger.Level.WARNING, "request " + request.method() + " " + request.path()
+                    + " failed: the backend cannot answer: " + e.getMessage());
+            response = error(503, "the log backend cannot answer right now; try again later", null);
         } catch (RuntimeException e) {
             // Not the client's fault: log it here, and tell the client nothing about internals.
             LOG.log(System.Logger.Level.WARNING, "request " + request.method() + " " + request.path()
@@ -181,7 +186,8 @@ final class LogApi {
         LogQuery.Builder builder = LogQuery.builder()
                 .serviceId(parameters.nonNegativeInt("serviceId"))
                 .serviceName(parameters.single("serviceName"))
-                .containerId(parameters.containerId("containerId"));
+                .containerId(parameters.containerId("containerId"))
+                .deviceId(parameters.single("deviceId"));
         for (String level : parameters.all("level")) {
             try {
                 builder.level(LogLevel.fromWireName(level));

@@ -56,6 +56,27 @@ class LogApiTest {
     }
 
     @Test
+    @DisplayName("filters logs, counts and streams by deviceId, exactly, and rejects an empty one")
+    void deviceId() {
+        backend.log(LogMessage.system("on pi-07", LogLevel.INFO, Instant.ofEpochMilli(5)).withDeviceId("pi-07"));
+        backend.log(LogMessage.system("on pi-08", LogLevel.INFO, Instant.ofEpochMilli(6)).withDeviceId("pi-08"));
+        Map<String, String> auth = Map.of("Authorization", "Bearer tok");
+
+        String logs = new String(call("GET", "/api/v1/logs", "deviceId=pi-07", auth, "").body(),
+                StandardCharsets.UTF_8);
+        assertThat(logs).contains("\"on pi-07\"").contains("\"deviceId\":\"pi-07\"").doesNotContain("pi-08");
+        assertThat(new String(call("GET", "/api/v1/logs/count", "deviceId=pi-0", auth, "").body(),
+                StandardCharsets.UTF_8)).isEqualTo("{\"count\":0}");
+        assertThat(new String(call("GET", "/api/v1/logs/count", "deviceId=pi-08", auth, "").body(),
+                StandardCharsets.UTF_8)).isEqualTo("{\"count\":1}");
+        assertThat(call("GET", "/api/v1/logs/stream", "deviceId=pi-08", auth, "").stream().filter().deviceId())
+                .isEqualTo("pi-08");
+        ApiResponse empty = call("GET", "/api/v1/logs", "deviceId=", auth, "");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(new String(empty.body(), StandardCharsets.UTF_8)).contains("deviceId");
+    }
+
+    @Test
     @DisplayName("checks the token before anything else, and the body size before the attacher")
     void order() {
         assertThat(call("GET", "/nowhere", null, Map.of(), "").status()).isEqualTo(401);

@@ -1,0 +1,289 @@
+package io.containerlogging.opensearch;
+
+import io.containerlogging.core.LogId;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogQuery;
+import io.containerlogging.core.SourceType;
+import jakarta.json.stream.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.json.JsonpMapper;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.Conflicts;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch._types.SortOrder;
+import org.opensearch.client.opensearch._types.mapping.TypeMapping;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.BulkResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.bulk.BulkOperation;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.transport.OpenSearchTransport;
+
+/**
+ * Everything {@link OpenSearchLogBackend} asks of OpenSearch, through the official client: the
+ * index template, bulk writes, queries, counts, refresh and retention. Knows the index layout:
+ * one index per UTC day of the message timestamp, {@code <prefix>-yyyy.MM.dd}, all read through
+ * the pattern {@code <prefix>-*}.
+ *
+ * <p>Thread-safety: thread-safe (the client is); holds no state of its own but names.
+ */
+final class OpenSearchStore implements AutoCloseable {
+
+    /** The most hits one search request returns; OpenSearch's default max_result_window. */
+    static final int PAGE_SIZE = 10_000;
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu.MM.dd");
+
+    private final OpenSearchTransport transport;
+    private final OpenSearchClient client;
+    private final String prefix;
+    private final String pattern;
+
+    OpenSearchStore(OpenSearchTransport transport, String prefix) {
+        this.transport = transport;
+        this.client = new OpenSearchClient(transport);
+        this.prefix = prefix;
+        this.pattern = prefix + "-*";
+    }
+
+    // ---- layout -------------------------------------------------------------------------------
+
+    /** The index that holds messages with this timestamp. */
+    String indexFor(Instant timestamp) {
+        return prefix + "-" + DAY.format(LocalDate.ofEpochDay(Math.floorDiv(timestamp.getEpochSecond(), 86_400L)));
+    }
+
+    /** The day an index of ours holds, or null if {@code index} is not one of ours. */
+    LocalDate dayOf(String index) {
+        if (!index.startsWith(prefix + "-")) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(index.substring(prefix.length() + 1), DAY);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    // ---- writing ------------------------------------------------------------------------------
+
+    /**
+     * Installs (or replaces) the index template {@code <prefix>} for {@code <prefix>-*} with the
+     * mapping in {@code index-mapping.json}, so every daily index is created with it.
+     */
+    void putTemplate() throws IOException {
+        TypeMapping mapping = loadMapping(transport.jsonpMapper());
+        client.indices().putIndexTemplate(t -> t.name(prefix).indexPatterns(pattern).priority(100)
+                .template(m -> m.mappings(mapping)));
+    }
+
+    private static TypeMapping loadMapping(JsonpMapper mapper) {
+        try (InputStream in = OpenSearchStore.class.getResourceAsStream("index-mapping.json")) {
+            if (in == null) {
+                throw new IllegalStateException("index-mapping.json missing from the classpath");
+            }
+            JsonParser parser = mapper.jsonProvider().createParser(new InputStreamReader(in, StandardCharsets.UTF_8));
+            return TypeMapping._DESERIALIZER.deserialize(parser, mapper);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Indexes {@code messages} in one bulk request. The document id is the message id, so a
+     * retried request overwrites instead of duplicating.
+     */
+    BulkResponse bulk(List<LogMessage> messages) throws IOException {
+        List<BulkOperation> operations = new ArrayList<>(messages.size());
+        String lastIndex = null;
+        long lastDay = Long.MIN_VALUE;
+        for (LogMessage message : messages) {
+            long day = Math.floorDiv(message.timestamp().getEpochSecond(), 86_400L);
+            if (day != lastDay) { // batches are mostly one day: format its name once
+                lastDay = day;
+                lastIndex = indexFor(message.timestamp());
+            }
+            String index = lastIndex;
+            LogDocument document = new LogDocument(message, LogId.sequence(message.id()));
+            operations.add(BulkOperation.of(o -> o.index(i -> i.index(index).id(message.id()).document(document))));
+        }
+        return client.bulk(b -> b.operations(operations));
+    }
+
+    // ---- reading ------------------------------------------------------------------------------
+
+    /** The stored messages matching {@code query}, with the limit and cursor semantics of {@link io.containerlogging.core.LogBackend#getLogs}. */
+    List<LogMessage> search(LogQuery query) throws IOException {
+        if (query.limit() != null && query.limit() == 0) {
+            return List.of();
+        }
+        Query filter = toQuery(query);
+        // With a limit and no cursor: the newest, so walk backwards and reverse at the end.
+        boolean newestFirst = query.limit() != null && query.afterId() == null;
+        int wanted = query.limit() == null ? Integer.MAX_VALUE : query.limit();
+        List<LogMessage> result = new ArrayList<>(Math.min(wanted, PAGE_SIZE));
+        Long searchAfter = null;
+        while (result.size() < wanted) {
+            int size = Math.min(PAGE_SIZE, wanted - result.size());
+            Long after = searchAfter;
+            SearchResponse<JsonData> response = client.search(s -> {
+                s.index(pattern).ignoreUnavailable(true).allowNoIndices(true).query(filter).size(size)
+                        .sort(o -> o.field(f -> f.field(LogDocument.SEQ)
+                                .order(newestFirst ? SortOrder.Desc : SortOrder.Asc)));
+                if (after != null) {
+                    s.searchAfter(FieldValue.of(after));
+                }
+                return s;
+            }, JsonData.class);
+            List<Hit<JsonData>> hits = response.hits().hits();
+            for (Hit<JsonData> hit : hits) {
+                result.add(toMessage(hit.source()));
+            }
+            if (hits.size() < size) {
+                break;
+            }
+            searchAfter = LogId.sequence(result.get(result.size() - 1).id());
+        }
+        if (newestFirst) {
+            Collections.reverse(result);
+        }
+        return result;
+    }
+
+    private LogMessage toMessage(JsonData source) {
+        return LogJson.fromJson(source.toJson(transport.jsonpMapper()).toString());
+    }
+
+    /** The number of stored messages matching {@code query}; its limit is ignored. */
+    long count(LogQuery query) throws IOException {
+        Query filter = toQuery(query);
+        return client.count(c -> c.index(pattern).ignoreUnavailable(true).allowNoIndices(true).query(filter)).count();
+    }
+
+    /** The highest stored sequence number with this device slot, or 0 if there is none. */
+    long maxSequence(int slot) throws IOException {
+        refresh(); // a previous run's last writes may not be searchable yet
+        SearchResponse<JsonData> response = client.search(s -> s.index(pattern).ignoreUnavailable(true)
+                .allowNoIndices(true).size(1).source(src -> src.fetch(false))
+                .query(q -> q.term(t -> t.field(LogDocument.SEQ_SLOT).value(FieldValue.of(slot))))
+                .sort(o -> o.field(f -> f.field(LogDocument.SEQ).order(SortOrder.Desc))), JsonData.class);
+        List<Hit<JsonData>> hits = response.hits().hits();
+        if (hits.isEmpty() || hits.get(0).sort().isEmpty()) {
+            return 0;
+        }
+        return hits.get(0).sort().get(0).longValue();
+    }
+
+    /** Makes everything indexed so far searchable. */
+    void refresh() throws IOException {
+        client.indices().refresh(r -> r.index(pattern).ignoreUnavailable(true).allowNoIndices(true));
+    }
+
+    // ---- retention ----------------------------------------------------------------------------
+
+    /**
+     * Removes every message with a timestamp before {@code cutoff}: deletes each daily index
+     * that ends at or before the cutoff, and deletes by query the older part of the index of the
+     * cutoff's own day.
+     *
+     * @return how many messages were removed
+     */
+    long deleteBefore(Instant cutoff) throws IOException {
+        LocalDate cutoffDay = LocalDate.ofEpochDay(Math.floorDiv(cutoff.getEpochSecond(), 86_400L));
+        List<String> indices = new ArrayList<>(client.indices()
+                .get(g -> g.index(pattern).ignoreUnavailable(true).allowNoIndices(true)).result().keySet());
+        long removed = 0;
+        for (String index : indices) {
+            LocalDate day = dayOf(index);
+            if (day == null || day.isAfter(cutoffDay)) {
+                continue;
+            }
+            if (day.isBefore(cutoffDay)) { // the whole day is before the cutoff
+                removed += client.count(c -> c.index(index)).count();
+                client.indices().delete(d -> d.index(index));
+            } else {
+                Query older = Query.of(q -> q.range(r -> r.field(LogJson.TIME_FIELD)
+                        .lt(JsonData.of(LogJson.formatTime(cutoff)))));
+                Long deleted = client.deleteByQuery(d -> d.index(index).query(older).refresh(Refresh.True)
+                        .conflicts(Conflicts.Proceed)).deleted();
+                removed += deleted == null ? 0 : deleted;
+            }
+        }
+        return removed;
+    }
+
+    // ---- query mapping ------------------------------------------------------------------------
+
+    /** {@code query}'s criteria (not its limit) as one filter-context bool query. */
+    static Query toQuery(LogQuery query) {
+        List<Query> filters = new ArrayList<>();
+        if (query.serviceId() != null) {
+            filters.add(term("serviceId", FieldValue.of(query.serviceId())));
+        }
+        if (query.serviceName() != null) {
+            filters.add(term("serviceName", FieldValue.of(query.serviceName())));
+        }
+        if (query.containerId() != null) {
+            filters.add(Query.of(q -> q.prefix(p -> p.field("containerId").value(query.containerId()))));
+        }
+        if (query.deviceId() != null) {
+            filters.add(term("deviceId", FieldValue.of(query.deviceId())));
+        }
+        if (!query.levels().isEmpty()) {
+            filters.add(terms("level", query.levels().stream().map(LogLevel::wireName).collect(Collectors.toList())));
+        }
+        if (!query.sourceTypes().isEmpty()) {
+            filters.add(terms("source.type",
+                    query.sourceTypes().stream().map(SourceType::wireName).collect(Collectors.toList())));
+        }
+        if (query.since() != null || query.until() != null) {
+            filters.add(Query.of(q -> q.range(r -> {
+                r.field(LogJson.TIME_FIELD);
+                if (query.since() != null) {
+                    r.gte(JsonData.of(LogJson.formatTime(query.since())));
+                }
+                if (query.until() != null) {
+                    r.lt(JsonData.of(LogJson.formatTime(query.until())));
+                }
+                return r;
+            })));
+        }
+        if (query.afterId() != null) {
+            filters.add(Query.of(q -> q.range(r -> r.field(LogDocument.SEQ).gt(JsonData.of(query.afterSequence())))));
+        }
+        if (filters.isEmpty()) {
+            return Query.of(q -> q.matchAll(m -> m));
+        }
+        return Query.of(q -> q.bool(b -> b.filter(filters)));
+    }
+
+    private static Query term(String field, FieldValue value) {
+        return Query.of(q -> q.term(t -> t.field(field).value(value)));
+    }
+
+    private static Query terms(String field, List<String> values) {
+        List<FieldValue> fieldValues = values.stream().map(FieldValue::of).collect(Collectors.toList());
+        return Query.of(q -> q.terms(t -> t.field(field).terms(v -> v.value(fieldValues))));
+    }
+
+    @Override
+    public void close() throws IOException {
+        transport.close();
+    }
+}

@@ -1,0 +1,90 @@
+package io.containerlogging.opensearch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hc.core5.http.HttpHost;
+import org.codelibs.opensearch.runner.OpenSearchRunner;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real OpenSearch node for the whole test run, started in this JVM on first use (about 9 s)
+ * in a temporary directory and stopped, directory deleted, when JUnit finishes the run. The
+ * runner's ports are fixed: HTTP on {@value #HTTP_PORT}. Use with
+ * {@code @ExtendWith(OpenSearchNode.class)}, then {@link #url()}. Published in this module's
+ * test-jar for other modules' end-to-end tests.
+ */
+public final class OpenSearchNode implements BeforeAllCallback {
+
+    /** The node's HTTP port (fixed by the runner). */
+    public static final int HTTP_PORT = 9201;
+
+    /** The node's request size limit (OpenSearch's default is 100mb). */
+    static final String MAX_CONTENT_LENGTH = "2mb";
+
+    private static OpenSearchRunner runner;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        synchronized (OpenSearchNode.class) {
+            if (runner == null) {
+                runner = start();
+                // Closed when the whole run ends, after every test class.
+                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                        .put(OpenSearchNode.class.getName(), (AutoCloseable) OpenSearchNode::stop);
+            }
+        }
+    }
+
+    /** The node's HTTP URL. */
+    public static String url() {
+        return "http://localhost:" + HTTP_PORT;
+    }
+
+    /** Deletes the indices and the index template of {@code prefix}, so the node stays small. */
+    public static void deleteIndices(String prefix) throws IOException {
+        OpenSearchClient client = new OpenSearchClient(ApacheHttpClient5TransportBuilder
+                .builder(new HttpHost("http", "localhost", HTTP_PORT)).build());
+        try {
+            client.indices().delete(d -> d.index(prefix + "-*").ignoreUnavailable(true).allowNoIndices(true));
+            client.indices().deleteIndexTemplate(d -> d.name(prefix));
+        } catch (OpenSearchException e) {
+            // no template: nothing was ever written under this prefix
+        } finally {
+            client._transport().close();
+        }
+    }
+
+    /** Starts a node outside JUnit (for the benchmark); close it with {@link OpenSearchRunner#close()}. */
+    static OpenSearchRunner start() {
+        try {
+            Path home = Files.createTempDirectory("opensearch-node");
+            OpenSearchRunner node = new OpenSearchRunner();
+            node.onBuild((number, settings) -> {
+                settings.put("cluster.routing.allocation.disk.threshold_enabled", false);
+                settings.put("http.cors.enabled", false);
+                // Small, so a test can show that long lines are split over several requests.
+                settings.put("http.max_content_length", MAX_CONTENT_LENGTH);
+            }).build(OpenSearchRunner.newConfigs().basePath(home.toString()).numOfNode(1)
+                    .baseHttpPort(HTTP_PORT - 1).clusterName("container-logging-test-" + ProcessHandle.current().pid())
+                    .disableESLogger());
+            node.ensureYellow();
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static synchronized void stop() throws IOException {
+        if (runner != null) {
+            runner.close();
+            runner.clean();
+            runner = null;
+        }
+    }
+}
