@@ -3,7 +3,6 @@ package io.containerlogging.docker;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 /**
@@ -110,6 +109,7 @@ final class LineAssembler {
         private final boolean stdErr;
         private Phase phase = Phase.TIMESTAMP;
         private final byte[] timestamp = new byte[MAX_TIMESTAMP_LENGTH];
+        private final EntryTimestamps timestamps = new EntryTimestamps();
         private int timestampLength;
         private byte[] line = new byte[256];
         private int lineLength;
@@ -185,13 +185,12 @@ final class LineAssembler {
         }
 
         private Instant parseTimestamp() {
-            String token = new String(timestamp, 0, timestampLength, StandardCharsets.US_ASCII);
-            try {
-                return Instant.parse(token);
-            } catch (DateTimeParseException e) {
+            Instant parsed = timestamps.parse(timestamp, timestampLength);
+            if (parsed == null) {
                 badTimestamps++;
                 return clock.instant();
             }
+            return parsed;
         }
 
         void endOfEntry() {
