@@ -91,7 +91,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
 
     private final DockerClient docker;
-    private final DockerHttpClient http;
+    private final LogStreams logStreams;
     private final LogBackend backend;
     private final int maxLineLength;
     private final List<String> serviceNameLabels;
@@ -129,7 +129,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
 
     private ContainerLogMonitor(Builder builder) {
         this.docker = builder.docker;
-        this.http = builder.transport();
+        this.logStreams = builder.logStreams();
         this.backend = builder.backend;
         this.maxLineLength = builder.maxLineLength;
         this.serviceNameLabels = builder.serviceNameLabels;
@@ -206,7 +206,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
                 from = storedResumePoint(id);
             }
             container = new FollowedContainer(id, tty, options.follow(), options.stdout(), options.stderr(),
-                    serviceId, serviceName, from, http, writer, maxLineLength, clock, threadFactory,
+                    serviceId, serviceName, from, logStreams, writer, maxLineLength, clock, threadFactory,
                     this::streamEnded);
             attached.put(id, container);
             container.open();
@@ -885,15 +885,17 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
             return new ContainerLogMonitor(this);
         }
 
-        private DockerHttpClient transport() {
+        private LogStreams logStreams() {
             if (http != null) {
-                return http;
+                return LogStreams.through(http);
             }
             if (!(docker instanceof DockerClientImpl impl)) {
                 throw new IllegalArgumentException("the Docker client is a " + docker.getClass().getName()
                         + ", not docker-java's DockerClientImpl: pass its transport with httpClient(...)");
             }
-            return impl.getHttpClient();
+            DockerHttpClient transport = impl.getHttpClient();
+            // clients from DockerClients carry a faster way to read log streams
+            return transport instanceof DockerTransport ours ? ours.logStreams() : LogStreams.through(transport);
         }
 
         private static List<String> labels(List<String> labels, String name) {

@@ -13,7 +13,10 @@ import java.util.Objects;
  * no pinned API version (works from Docker 20 to 29), a connection pool large enough for many
  * followed containers (each follow stream holds one connection for its whole life), and a connect
  * timeout so an unreachable TCP engine fails instead of hanging. No response timeout: follow
- * streams are silent for as long as their container is.
+ * streams are silent for as long as their container is. Log streams of a unix-socket or plain-TCP
+ * engine are read over a socket of their own rather than through docker-java (several times less
+ * CPU for dockerd and us; see {@code SocketLogStreams}); TLS engines use docker-java's transport
+ * for everything.
  *
  * <p>The caller owns the returned client and closes it after the monitors that use it.
  */
@@ -62,6 +65,8 @@ public final class DockerClients {
                 .maxConnections(DEFAULT_MAX_CONNECTIONS)
                 .connectionTimeout(DEFAULT_CONNECTION_TIMEOUT)
                 .build();
-        return DockerClientImpl.getInstance(config, http);
+        LogStreams logStreams = SocketLogStreams.forHost(config.getDockerHost(), config.getSSLConfig() != null,
+                DEFAULT_CONNECTION_TIMEOUT);
+        return DockerClientImpl.getInstance(config, new DockerTransport(http, logStreams));
     }
 }

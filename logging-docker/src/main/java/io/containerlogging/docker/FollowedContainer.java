@@ -1,6 +1,5 @@
 package io.containerlogging.docker;
 
-import com.github.dockerjava.transport.DockerHttpClient;
 import io.containerlogging.core.AttachedContainer;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
@@ -73,7 +72,7 @@ final class FollowedContainer {
     private final boolean follow;
     private final boolean stdout;
     private final boolean stderr;
-    private final DockerHttpClient http;
+    private final LogStreams logStreams;
     private final BackendWriter writer;
     private final int maxLineLength;
     private final Clock clock;
@@ -87,12 +86,12 @@ final class FollowedContainer {
     // guarded by this
     private boolean streaming;
     private boolean detached;
-    private DockerHttpClient.Response response;
+    private LogStreams.Response response;
     private final Mark stdoutMark = new Mark();
     private final Mark stderrMark = new Mark();
 
     FollowedContainer(String containerId, boolean tty, boolean follow, boolean stdout, boolean stderr,
-            Integer serviceId, String serviceName, ResumePoint resumeFrom, DockerHttpClient http,
+            Integer serviceId, String serviceName, ResumePoint resumeFrom, LogStreams logStreams,
             BackendWriter writer, int maxLineLength, Clock clock, ThreadFactory threadFactory,
             EndListener endListener) {
         this.containerId = containerId;
@@ -100,7 +99,7 @@ final class FollowedContainer {
         this.follow = follow;
         this.stdout = stdout;
         this.stderr = stderr;
-        this.http = http;
+        this.logStreams = logStreams;
         this.writer = writer;
         this.maxLineLength = maxLineLength;
         this.clock = clock;
@@ -173,7 +172,7 @@ final class FollowedContainer {
 
     /** Stops the stream for good; returns where a later attach should resume. Idempotent. */
     ResumePoint detach() {
-        DockerHttpClient.Response open;
+        LogStreams.Response open;
         ResumePoint point;
         synchronized (this) {
             detached = true;
@@ -214,24 +213,23 @@ final class FollowedContainer {
     private void read(String path, boolean catchUp) {
         boolean completed = false;
         int status = 0;
-        DockerHttpClient.Response opened = null;
+        LogStreams.Response opened = null;
         try {
-            opened = http.execute(DockerHttpClient.Request.builder()
-                    .method(DockerHttpClient.Request.Method.GET).path(path).build());
+            opened = logStreams.open(path);
             synchronized (this) {
                 if (detached) {
                     return;
                 }
                 response = opened;
             }
-            status = opened.getStatusCode();
+            status = opened.status();
             if (status != 200) {
                 LOG.log(System.Logger.Level.WARNING, "logs of container {0} unavailable: HTTP {1} {2}",
-                        containerId, status, errorText(opened.getBody()));
+                        containerId, status, errorText(opened.body()));
                 return;
             }
             LineAssembler assembler = new LineAssembler(maxLineLength, clock, this::keep);
-            new LogStreamDecoder(tty, assembler).readAll(opened.getBody());
+            new LogStreamDecoder(tty, assembler).readAll(opened.body());
             completed = true;
         } catch (IOException | RuntimeException e) {
             if (!isDetached()) {
@@ -327,7 +325,7 @@ final class FollowedContainer {
         }
     }
 
-    private static void closeQuietly(DockerHttpClient.Response response) {
+    private static void closeQuietly(LogStreams.Response response) {
         try {
             response.close();
         } catch (RuntimeException e) {
