@@ -9,6 +9,7 @@
 #     read with the JDK's unix socket alone, nothing decoded) as a floor.
 #  C. live follow: a container that waits 3 s, then writes $LINES lines as fast as `seq` can; DockerIngest
 #     attached while it sleeps; reports lines collected and the lag after the container exited.
+#  N. RawLogRead napping 0, 50, 200 and 1000 us after each short read: the measurement behind SocketLogStreams.
 #  D. `docker logs --since/--until` for a 1 ms window in the middle of the container of B, for scale.
 # Needs: a running engine (scripts/docker-engine.sh), the image container-logging-test:busybox, and
 # `mvn -pl benchmarks -am package -DskipTests` (benchmarks/target/benchmarks.jar).
@@ -19,7 +20,7 @@ DOCKER=/usr/bin/docker
 IMAGE=container-logging-test:busybox
 LINES=${LINES:-1000000}
 ROUNDS=${ROUNDS:-5}
-SECTIONS=${SECTIONS:-ABC}   # which sections to run; D runs with B (it reuses B's container)
+SECTIONS=${SECTIONS:-ABNC}  # which sections to run; D runs with B (it reuses B's container)
 JAR=${JAR:-$(dirname "$0")/../../benchmarks/target/benchmarks.jar}
 JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
 LABEL=io.containerlogging.bench=$$
@@ -76,9 +77,10 @@ fi
 if [[ $SECTIONS == *B* ]]; then
 echo "== B. ingest of $LINES stored lines: DockerIngest (cold and warm) vs docker logs -t, alternating"
 id=$(seq_container)
-cli=(); cold=(); warm=(); libproc=(); coldratio=(); warmratio=(); rawratio=()
+cli=(); cold=(); warm=(); libproc=(); coldratio=(); warmratio=(); rawratio=(); napratio=()
 for i in $(seq 1 "$ROUNDS"); do
   rms=$(timeout 120 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.RawLogRead "$id" | sed -n 's/.* ms=\([0-9]*\).*/\1/p')
+  nms=$(timeout 120 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.RawLogRead "$id" /var/run/docker.sock 50 | sed -n 's/.* ms=\([0-9]*\).*/\1/p')
   t0=$(now); $DOCKER logs -t "$id" > /dev/null 2>&1; t1=$(now)
   # three rounds in one JVM: round 1 cold, rounds 2-3 warm (new backend and monitor each round)
   out=$(timeout 300 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.DockerIngest "$id" "$LINES" 60 3 2>/dev/null || true)
@@ -91,10 +93,10 @@ for i in $(seq 1 "$ROUNDS"); do
   l=$(python3 -c "print('%.3f' % (${ms[0]#*:} / 1000))")
   w=$(python3 -c "print('%.3f' % ((${ms[1]#*:} + ${ms[2]#*:}) / 2000))")
   rc=$(python3 -c "print('%.2f' % ($l / $c))"); rw=$(python3 -c "print('%.2f' % ($w / $c))")
-  rr=$(python3 -c "print('%.2f' % ($rms / 1000 / $c))")
-  echo "round $i: docker logs -t ${c}s | library cold ${l}s ratio $rc | warm ${w}s ratio $rw | raw JDK socket read ${rms}ms, ratio $rr"
+  rr=$(python3 -c "print('%.2f' % ($rms / 1000 / $c))"); rn=$(python3 -c "print('%.2f' % ($nms / 1000 / $c))")
+  echo "round $i: docker logs -t ${c}s | library cold ${l}s ratio $rc | warm ${w}s ratio $rw | raw JDK socket read ${rms}ms, ratio $rr | with 50 us naps ${nms}ms, ratio $rn"
   echo "$out" | sed 's/^/    /'
-  cli+=("$c"); cold+=("$l"); warm+=("$w"); coldratio+=("$rc"); warmratio+=("$rw"); rawratio+=("$rr")
+  cli+=("$c"); cold+=("$l"); warm+=("$w"); coldratio+=("$rc"); warmratio+=("$rw"); rawratio+=("$rr"); napratio+=("$rn")
 done
 stats "docker-logs-t s" "${cli[@]}"
 stats "library-ingest-cold s" "${cold[@]}"
@@ -102,6 +104,7 @@ stats "library-ingest-warm s" "${warm[@]}"
 stats "ratio library-cold/cli" "${coldratio[@]}"
 stats "ratio library-warm/cli" "${warmratio[@]}"
 stats "ratio raw-jdk-read/cli" "${rawratio[@]}"
+stats "ratio raw-jdk-read-50us-naps/cli" "${napratio[@]}"
 
 echo "== D. docker logs --since/--until, a 1 ms window in the middle of the same container"
 read -r since until < <($DOCKER inspect -f '{{.State.StartedAt}} {{.State.FinishedAt}}' "$id" | python3 -c '
@@ -118,6 +121,17 @@ for i in $(seq 1 "$ROUNDS"); do
   w=$(elapsed "$t0" "$t1"); echo "round $i: ${w}s, $n lines"; win+=("$w")
 done
 stats "docker-logs-window s" "${win[@]}"
+$DOCKER rm -f "$id" >/dev/null
+fi
+
+if [[ $SECTIONS == *N* ]]; then
+echo "== N. RawLogRead with naps after short reads (why SocketLogStreams naps 50 us), 3 rounds"
+id=$(seq_container)
+for i in 1 2 3; do
+  for nap in 0 50 200 1000; do
+    echo "round $i: $(timeout 120 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.RawLogRead "$id" /var/run/docker.sock "$nap")"
+  done
+done
 $DOCKER rm -f "$id" >/dev/null
 fi
 

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.containerlogging.core.AttachOptions;
 import io.containerlogging.core.AttachedContainer;
 import io.containerlogging.core.ContainerNotFoundException;
@@ -69,6 +74,32 @@ class AttachDockerTest {
             assertThat(message.serviceName()).isEqualTo("web");
             assertThat(message.containerId()).isEqualTo(id);
             assertThat(message.isSystem()).isFalse();
+        }
+    }
+
+    @Test
+    @DisplayName("a client not built by DockerClients reads the very same lines through docker-java's transport")
+    void plainDockerJavaClient() throws Exception {
+        String id = containers.run("for i in $(seq 1 300); do echo out-$i; echo err-$i >&2; done;"
+                + " head -c 40000 /dev/zero | tr '\\0' z; echo; printf unterminated");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !containers.running(id));
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        try (DockerClient plain = DockerClientImpl.getInstance(config,
+                        new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
+                LogBackend other = DockerTests.newBackend();
+                ContainerLogMonitor viaDockerJava = new ContainerLogMonitor(plain, other)) {
+            monitor.attach(AttachOptions.builder(id).build());
+            viaDockerJava.attach(AttachOptions.builder(id).build());
+            List<LogMessage> direct = awaitLines(id, 602);
+            await().atMost(Duration.ofSeconds(30)).until(() -> other.count() >= 602);
+            List<LogMessage> through = other.getLogs(LogQuery.builder().containerId(id).build());
+            assertThat(direct).hasSize(602);
+            assertThat(through).extracting(LogMessage::timestamp, LogMessage::isStdErr, LogMessage::message)
+                    .containsExactlyElementsOf(direct.stream()
+                            .map(m -> org.assertj.core.groups.Tuple.tuple(m.timestamp(), m.isStdErr(), m.message()))
+                            .toList());
+            assertThat(direct).extracting(LogMessage::message)
+                    .contains("out-1", "err-300", "z".repeat(40000), "unterminated");
         }
     }
 
