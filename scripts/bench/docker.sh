@@ -139,7 +139,7 @@ if [[ $SECTIONS == *C* ]]; then
 echo "== C. live follow of a container writing $LINES lines as fast as it can"
 for i in $(seq 1 "$ROUNDS"); do
   id=$($DOCKER run -d --label "$LABEL" "$IMAGE" sh -c "sleep 3; seq 1 $LINES")
-  out=$(timeout 180 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.DockerIngest "$id" "$LINES" 120 || true)
+  out=$(timeout 180 java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.DockerIngest "$id" "$LINES" 120 2>/dev/null || true)
   timeout 60 $DOCKER wait "$id" >/dev/null
   finished=$($DOCKER inspect -f '{{.State.FinishedAt}}' "$id" | python3 -c '
 import sys, datetime
