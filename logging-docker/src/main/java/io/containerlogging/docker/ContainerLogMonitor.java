@@ -88,6 +88,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     private static final System.Logger LOG = System.getLogger(ContainerLogMonitor.class.getName());
     private static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(100);
     private static final Duration BROKEN_STREAM_RETRY = Duration.ofMillis(500);
+    private static final Duration LIVE_STREAM_GRACE = Duration.ofSeconds(5);
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
 
     private final DockerClient docker;
@@ -154,7 +155,9 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     /**
      * Starts automatic attachment: attaches every running container now (named by its labels, see
      * {@link Builder#serviceNameLabels}), then follows Docker's events to attach containers that
-     * start later, re-attach restarted ones and detach destroyed ones. A broken events stream is
+     * start later, re-attach restarted ones and detach destroyed ones. Containers created with
+     * AutoRemove ({@code docker run --rm}) are attached at creation through the attach API, so
+     * one that exits at once is not deleted, log and all, before it is read. A broken events stream is
      * reconnected with backoff and followed by a reconciliation against the container list.
      * Calling it again does nothing.
      *
@@ -184,7 +187,14 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     public AttachedContainer attach(AttachOptions options) {
         Objects.requireNonNull(options, "options");
         ensureOpen();
-        InspectContainerResponse info = inspect(options.containerId());
+        return attach(inspect(options.containerId()), options, false);
+    }
+
+    /**
+     * @param live read through the attach API from the container's start on, not from its log
+     *     (see {@link #attachAtCreate})
+     */
+    private AttachedContainer attach(InspectContainerResponse info, AttachOptions options, boolean live) {
         String id = info.getId();
         Map<String, String> labels = info.getConfig() == null ? null : info.getConfig().getLabels();
         String serviceName = options.serviceName() != null ? options.serviceName()
@@ -206,7 +216,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
                 from = storedResumePoint(id);
             }
             container = new FollowedContainer(id, tty, options.follow(), options.stdout(), options.stderr(),
-                    serviceId, serviceName, from, logStreams, writer, maxLineLength, clock, threadFactory,
+                    serviceId, serviceName, from, live, logStreams, writer, maxLineLength, clock, threadFactory,
                     this::streamEnded);
             attached.put(id, container);
             container.open();
@@ -515,9 +525,47 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         }
     }
 
+    /**
+     * A container created with AutoRemove ({@code docker run --rm}) is attached at its create
+     * event through the attach API, as {@code docker run} itself reads it: such a container that
+     * exits within milliseconds is deleted with its log file before a log stream opened at its
+     * start event could read it (measured: 1 of 10 one-line containers arrived that way). The
+     * attach API has no timestamps, so its lines carry the time they arrived; {@code logs=1}
+     * also returns whatever the container wrote before the attach took hold. Other containers
+     * keep waiting for their start event: their log stays readable, with Docker's timestamps.
+     */
+    private void attachAtCreate(String containerId) {
+        InspectContainerResponse info;
+        try {
+            info = docker.inspectContainerCmd(containerId).exec();
+        } catch (RuntimeException e) {
+            return; // gone already, or the engine is away: its start event (if any) attaches it
+        }
+        if (info.getHostConfig() == null || !Boolean.TRUE.equals(info.getHostConfig().getAutoRemove())) {
+            return;
+        }
+        try {
+            attach(info, AttachOptions.builder(containerId).build(), true);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "could not attach container " + containerId + " at creation", e);
+        }
+    }
+
     // ---- stream ends, events, reconciliation: all on the control thread ----
 
     private void streamEnded(FollowedContainer container, boolean completed, int status, boolean catchUp) {
+        if (container.isLive()) {
+            if (status == 404) {
+                forget(container.containerId());
+            } else if (status == 200 && !completed) {
+                // broken (dockerd restarting?): go on from the log, after the lines already read
+                container.switchToLogs();
+                schedule(() -> reopenIfRunning(container, false), BROKEN_STREAM_RETRY);
+            }
+            // completed: the container exited; AutoRemove deletes it (the destroy event forgets
+            // it), or its next start event switches it to its log
+            return;
+        }
         if (!container.follow()) {
             synchronized (lock) {
                 detach(container, false);
@@ -660,12 +708,28 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         if ("start".equals(action)) {
             FollowedContainer followed = attached.get(id);
             if (followed != null) {
+                if (followed.startedAgainAfterLive()) {
+                    // an AutoRemove container attached at creation runs again (docker restart
+                    // keeps it): its attach stream covered one run; read on from its log
+                    followed.switchToLogs();
+                }
                 followed.open(); // does nothing while the previous stream is still ending
             } else if (autoAttach) {
                 attachQuietly(id);
             }
+        } else if ("create".equals(action)) {
+            if (autoAttach && !attached.containsKey(id)) {
+                attachAtCreate(id);
+            }
         } else if ("destroy".equals(action)) {
-            forget(id);
+            FollowedContainer followed = attached.get(id);
+            if (followed != null && followed.isLive() && followed.isStreaming()) {
+                // an attach stream may still hold the container's last bytes: the engine closes
+                // it when they are sent; close it ourselves only if it has not after a while
+                schedule(() -> forget(id), LIVE_STREAM_GRACE);
+            } else {
+                forget(id);
+            }
         }
     }
 

@@ -86,12 +86,17 @@ final class FollowedContainer {
     // guarded by this
     private boolean streaming;
     private boolean detached;
+    // Reading through the attach API (an AutoRemove container attached at creation): one stream,
+    // opened once, without timestamps. Switched off for good when the container runs again.
+    private boolean live;
+    private boolean liveOpened;
+    private int liveStarts;
     private LogStreams.Response response;
     private final Mark stdoutMark = new Mark();
     private final Mark stderrMark = new Mark();
 
     FollowedContainer(String containerId, boolean tty, boolean follow, boolean stdout, boolean stderr,
-            Integer serviceId, String serviceName, ResumePoint resumeFrom, LogStreams logStreams,
+            Integer serviceId, String serviceName, ResumePoint resumeFrom, boolean live, LogStreams logStreams,
             BackendWriter writer, int maxLineLength, Clock clock, ThreadFactory threadFactory,
             EndListener endListener) {
         this.containerId = containerId;
@@ -100,6 +105,7 @@ final class FollowedContainer {
         this.stdout = stdout;
         this.stderr = stderr;
         this.logStreams = logStreams;
+        this.live = live;
         this.writer = writer;
         this.maxLineLength = maxLineLength;
         this.clock = clock;
@@ -153,21 +159,65 @@ final class FollowedContainer {
      * sent the very last entries it wrote, so a stopped container gets one such read.
      */
     synchronized boolean open(boolean catchUp) {
-        if (detached || streaming) {
+        if (detached || streaming || (live && liveOpened)) {
             return false;
         }
         streaming = true;
         stdoutMark.startStream();
         stderrMark.startStream();
-        Instant since = since();
-        String path = "/containers/" + containerId + "/logs?timestamps=1"
-                + "&follow=" + (follow && !catchUp ? 1 : 0)
-                + "&stdout=" + (stdout ? 1 : 0)
-                + "&stderr=" + (stderr ? 1 : 0)
-                + (since == null ? "" : "&since=" + engineTime(since));
-        Thread reader = threadFactory.newThread(() -> read(path, catchUp));
+        String method;
+        String path;
+        if (live) {
+            liveOpened = true;
+            method = "POST";
+            path = "/containers/" + containerId + "/attach?stream=1&logs=1"
+                    + "&stdout=" + (stdout ? 1 : 0)
+                    + "&stderr=" + (stderr ? 1 : 0);
+        } else {
+            Instant since = since();
+            method = "GET";
+            path = "/containers/" + containerId + "/logs?timestamps=1"
+                    + "&follow=" + (follow && !catchUp ? 1 : 0)
+                    + "&stdout=" + (stdout ? 1 : 0)
+                    + "&stderr=" + (stderr ? 1 : 0)
+                    + (since == null ? "" : "&since=" + engineTime(since));
+        }
+        boolean timestamped = !live;
+        Thread reader = threadFactory.newThread(() -> read(method, path, timestamped, catchUp));
         reader.start();
         return true;
+    }
+
+    /** Whether this container is read through the attach API (see {@link ContainerLogMonitor}). */
+    synchronized boolean isLive() {
+        return live;
+    }
+
+    /**
+     * Counts a start event of a container read through the attach API; true from the second on,
+     * when the container runs again and its attach stream (which covered one run) is over.
+     */
+    synchronized boolean startedAgainAfterLive() {
+        return live && ++liveStarts > 1;
+    }
+
+    synchronized boolean isStreaming() {
+        return streaming;
+    }
+
+    /**
+     * Reads this container from its log from now on: from its first line, skipping per stream
+     * as many lines as the attach stream delivered (its lines carry our clock's time, not
+     * Docker's, so a timestamp cannot say where to resume; counting can, as both see the same
+     * lines). For an attach-API container that runs again, or whose attach stream broke.
+     */
+    synchronized void switchToLogs() {
+        if (!live) {
+            return;
+        }
+        live = false;
+        stdoutMark.skipKeptOnOpen();
+        stderrMark.skipKeptOnOpen();
     }
 
     /** Stops the stream for good; returns where a later attach should resume. Idempotent. */
@@ -193,6 +243,9 @@ final class FollowedContainer {
     private Instant since() {
         Instant out = stdoutMark.last;
         Instant err = stderrMark.last;
+        if ((out == null && stdoutMark.skipOnOpen > 0) || (err == null && stderrMark.skipOnOpen > 0)) {
+            return null; // a stream skips its first lines by count: it must be read from the start
+        }
         if (out == null && err == null) {
             return null;
         }
@@ -210,12 +263,12 @@ final class FollowedContainer {
         return instant.getEpochSecond() + "." + "000000000".substring(nanos.length()) + nanos;
     }
 
-    private void read(String path, boolean catchUp) {
+    private void read(String method, String path, boolean timestamped, boolean catchUp) {
         boolean completed = false;
         int status = 0;
         LogStreams.Response opened = null;
         try {
-            opened = logStreams.open(path);
+            opened = logStreams.open(method, path);
             synchronized (this) {
                 if (detached) {
                     return;
@@ -228,7 +281,7 @@ final class FollowedContainer {
                         containerId, status, errorText(opened.body()));
                 return;
             }
-            LineAssembler assembler = new LineAssembler(maxLineLength, clock, this::keep);
+            LineAssembler assembler = new LineAssembler(maxLineLength, timestamped, clock, this::keep);
             new LogStreamDecoder(tty, assembler).readAll(opened.body());
             completed = true;
         } catch (IOException | RuntimeException e) {
@@ -277,6 +330,10 @@ final class FollowedContainer {
         // the current stream's lines up to here were kept by an earlier stream
         Instant skipFrom;
         int skip;
+        // lines kept, and how many a stream read from the start skips (see skipKeptOnOpen)
+        long kept;
+        long skipOnOpen;
+        long skipLeft;
 
         void set(StreamPosition position) {
             if (position != null) {
@@ -292,10 +349,22 @@ final class FollowedContainer {
         void startStream() {
             skipFrom = last;
             skip = atLast;
+            skipLeft = last == null ? skipOnOpen : 0;
+        }
+
+        /** From now on, a stream read from the start skips as many lines as were kept so far. */
+        void skipKeptOnOpen() {
+            skipOnOpen = kept;
+            last = null;
+            atLast = 0;
         }
 
         /** Whether a line stamped {@code timestamp} is new; if so, records it. */
         boolean keep(Instant timestamp) {
+            if (skipLeft > 0) {
+                skipLeft--;
+                return false;
+            }
             if (skipFrom != null) {
                 int order = timestamp.compareTo(skipFrom);
                 if (order < 0) {
@@ -312,6 +381,7 @@ final class FollowedContainer {
             } else if (timestamp.equals(last)) {
                 atLast++;
             }
+            kept++;
             return true;
         }
     }

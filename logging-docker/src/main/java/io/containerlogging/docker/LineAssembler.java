@@ -22,6 +22,11 @@ import java.util.Objects;
  * Invalid UTF-8 is replaced with U+FFFD, never thrown. One trailing {@code \r} is stripped (TTY
  * lines end in {@code \r\n}).
  *
+ * <p>Without timestamps (the attach API, which has none), the bytes are a plain stream per
+ * {@code stdout}/{@code stderr}: frames are the container's writes, not entries, so only newlines
+ * end lines (and {@link #finish()} the last one), and a line gets the clock's time when its
+ * first byte arrives.
+ *
  * <p>Not thread-safe: one reader thread feeds one assembler.
  */
 final class LineAssembler {
@@ -54,20 +59,33 @@ final class LineAssembler {
     }
 
     private final int maxLineLength;
+    private final boolean timestamped;
     private final Clock clock;
     private final Sink sink;
-    private final StreamState stdout = new StreamState(false);
-    private final StreamState stderr = new StreamState(true);
+    private final StreamState stdout;
+    private final StreamState stderr;
     private long badTimestamps;
     private long truncatedLines;
 
+    /** An assembler for a log stream read with {@code timestamps=1}. */
     LineAssembler(int maxLineLength, Clock clock, Sink sink) {
+        this(maxLineLength, true, clock, sink);
+    }
+
+    /**
+     * @param timestamped whether every entry starts with dockerd's timestamp (the logs API with
+     *     {@code timestamps=1}); false for the attach API's plain output
+     */
+    LineAssembler(int maxLineLength, boolean timestamped, Clock clock, Sink sink) {
         if (maxLineLength < 1) {
             throw new IllegalArgumentException("maxLineLength must be >= 1, was " + maxLineLength);
         }
         this.maxLineLength = maxLineLength;
+        this.timestamped = timestamped;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.stdout = new StreamState(false);
+        this.stderr = new StreamState(true);
     }
 
     /** Consumes {@code length} bytes of {@code buffer} from {@code offset}; never keeps a reference. */
@@ -80,6 +98,9 @@ final class LineAssembler {
      * without a newline and is not a 16 KiB piece is an unterminated line: deliver it now.
      */
     void endOfEntry(boolean stdErr) {
+        if (!timestamped) {
+            return; // attach frames are the container's writes: a line may span several
+        }
         (stdErr ? stderr : stdout).endOfEntry();
     }
 
@@ -107,7 +128,8 @@ final class LineAssembler {
 
     private final class StreamState {
         private final boolean stdErr;
-        private Phase phase = Phase.TIMESTAMP;
+        private final Phase start = timestamped ? Phase.TIMESTAMP : Phase.CONTENT;
+        private Phase phase = start;
         private final byte[] timestamp = new byte[MAX_TIMESTAMP_LENGTH];
         private final EntryTimestamps timestamps = new EntryTimestamps();
         private int timestampLength;
@@ -155,6 +177,18 @@ final class LineAssembler {
                         break;
                     }
                     default: { // CONTENT
+                        if (!timestamped) {
+                            if (lineTimestamp == null) {
+                                lineTimestamp = clock.instant(); // when the line's first byte arrived
+                            }
+                            int newline = indexOf(buffer, i, end);
+                            append(buffer, i, (newline >= 0 ? newline : end) - i);
+                            i = newline >= 0 ? newline + 1 : end;
+                            if (newline >= 0) {
+                                emit();
+                            }
+                            break;
+                        }
                         int stop = Math.min(end, i + (DOCKER_PIECE_SIZE - entryContent));
                         int newline = indexOf(buffer, i, stop);
                         if (newline >= 0) {
@@ -210,7 +244,7 @@ final class LineAssembler {
         }
 
         void reset() {
-            phase = Phase.TIMESTAMP;
+            phase = start;
             timestampLength = 0;
             lineLength = 0;
             droppedBytes = 0;

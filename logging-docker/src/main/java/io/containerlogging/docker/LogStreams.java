@@ -19,7 +19,17 @@ interface LogStreams {
      *
      * @throws IOException if the engine cannot be reached or the response is not HTTP
      */
-    Response open(String path) throws IOException;
+    default Response open(String path) throws IOException {
+        return open("GET", path);
+    }
+
+    /**
+     * Sends a request without a body ({@code GET} for logs, {@code POST} for the attach API) and
+     * returns once the response head has arrived.
+     *
+     * @throws IOException if the engine cannot be reached or the response is not HTTP
+     */
+    Response open(String method, String path) throws IOException;
 
     /** An open response. {@link #close()} may be called from another thread to stop a blocked read. */
     interface Response extends Closeable {
@@ -34,11 +44,11 @@ interface LogStreams {
 
     /** Log streams through docker-java's {@link DockerHttpClient}. */
     static LogStreams through(DockerHttpClient http) {
-        return path -> {
+        return (method, path) -> {
             DockerHttpClient.Response response;
             try {
                 response = http.execute(DockerHttpClient.Request.builder()
-                        .method(DockerHttpClient.Request.Method.GET).path(path).build());
+                        .method(DockerHttpClient.Request.Method.valueOf(method)).path(path).build());
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Log streams over a socket of our own: one HTTP/1.1 {@code GET} per stream on a fresh connection
+ * Log streams over a socket of our own: one HTTP/1.1 request per stream on a fresh connection
  * ({@code Connection: close}) to a unix-socket or plain-TCP engine, the response body decoded
  * from chunked transfer encoding here. TLS engines use docker-java's transport instead.
  *
@@ -81,12 +81,13 @@ final class SocketLogStreams implements LogStreams {
     }
 
     @Override
-    public Response open(String path) throws IOException {
+    public Response open(String method, String path) throws IOException {
         SocketChannel channel = connect();
         try {
-            String request = "GET " + pathPrefix + path + " HTTP/1.1\r\n"
+            String request = method + " " + pathPrefix + path + " HTTP/1.1\r\n"
                     + "Host: " + hostHeader + "\r\n"
                     + "User-Agent: container-logging\r\n"
+                    + (method.equals("GET") ? "" : "Content-Length: 0\r\n")
                     + "Connection: close\r\n\r\n";
             ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
             while (out.hasRemaining()) {

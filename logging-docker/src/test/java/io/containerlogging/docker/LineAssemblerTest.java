@@ -57,6 +57,68 @@ class LineAssemblerTest {
     }
 
     @Nested
+    @DisplayName("without timestamps (the attach API)")
+    class Untimestamped {
+        final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        final Clock ticking = new Clock() {
+            @Override
+            public Instant instant() {
+                return FALLBACK.plusNanos(nanos.incrementAndGet());
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+
+        LineAssembler plain() {
+            return new LineAssembler(1 << 20, false, ticking,
+                    (timestamp, stdErr, text) -> lines.add(new Line(timestamp, stdErr, text)));
+        }
+
+        @Test
+        @DisplayName("frames are writes, not entries: a line spanning frames is one line; time of its first byte")
+        void framesAreNotEntries() {
+            LineAssembler plain = plain();
+            byte[] first = "hello\npart".getBytes(StandardCharsets.UTF_8);
+            plain.accept(false, first, 0, first.length);
+            plain.endOfEntry(false);
+            byte[] second = "ial\n\nlast".getBytes(StandardCharsets.UTF_8);
+            plain.accept(false, second, 0, second.length);
+            plain.endOfEntry(false);
+            byte[] err = "2026-11-24T09:00:00Z looks like a stamp\n".getBytes(StandardCharsets.UTF_8);
+            plain.accept(true, err, 0, err.length);
+            plain.finish();
+            assertThat(lines).extracting(Line::text, Line::stdErr).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("hello", false),
+                    org.assertj.core.groups.Tuple.tuple("partial", false),
+                    org.assertj.core.groups.Tuple.tuple("", false),
+                    org.assertj.core.groups.Tuple.tuple("2026-11-24T09:00:00Z looks like a stamp", true),
+                    org.assertj.core.groups.Tuple.tuple("last", false));
+            assertThat(lines.get(1).timestamp()).as("partial: stamped when 'part' arrived")
+                    .isEqualTo(FALLBACK.plusNanos(2));
+            assertThat(plain.badTimestamps()).isZero();
+        }
+
+        @Test
+        @DisplayName("the same lines wherever the bytes are split")
+        void anySplit() {
+            byte[] bytes = "one\ntwo two\r\nthree ünï\n".getBytes(StandardCharsets.UTF_8);
+            for (int chunk = 1; chunk <= bytes.length; chunk++) {
+                lines.clear();
+                feed(plain(), false, bytes, chunk);
+                assertThat(lines).as("chunk %d", chunk).extracting(Line::text).containsExactly("one", "two two", "three ünï");
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("splitting and buffers")
     class Splitting {
         @Test

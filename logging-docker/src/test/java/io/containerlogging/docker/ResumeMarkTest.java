@@ -62,4 +62,29 @@ class ResumeMarkTest {
         assertThat(FollowedContainer.engineTime(Instant.parse("2026-11-24T09:00:00.000123400Z")))
                 .isEqualTo("1795510800.000123400");
     }
+
+    @Test
+    @DisplayName("after switching from the attach API, a read from the start skips the lines already kept, every time")
+    void skipKeptAfterAttach() {
+        FollowedContainer.Mark mark = new FollowedContainer.Mark();
+        Instant ours = Instant.parse("2026-11-24T09:00:05Z"); // the attach API's lines carry our clock
+        mark.startStream();
+        assertThat(mark.keep(ours)).isTrue();
+        assertThat(mark.keep(ours)).isTrue();
+        mark.skipKeptOnOpen();
+        assertThat(mark.position()).as("no timestamp to resume from").isNull();
+
+        // the log from its start: the attach run's two lines, then the new run's
+        mark.startStream();
+        assertThat(mark.keep(T1)).isFalse();
+        // the stream breaks before the second; the next read from the start skips both again
+        mark.startStream();
+        assertThat(mark.keep(T1)).isFalse();
+        assertThat(mark.keep(T2)).isFalse();
+        assertThat(mark.keep(T3)).isTrue();
+        // once a line of the log was kept, reads resume from its timestamp, no skipping by count
+        mark.startStream();
+        assertThat(mark.keep(T3)).as("kept before").isFalse();
+        assertThat(mark.keep(T3.plusNanos(1))).isTrue();
+    }
 }

@@ -45,6 +45,13 @@ public final class ScratchContainers implements AutoCloseable {
                 .exec().getId();
     }
 
+    /** Creates (does not start) a container that Docker deletes when it exits ({@code docker run --rm}). */
+    public String createAutoRemove(String script) {
+        return command(script, false, Map.of())
+                .withHostConfig(HostConfig.newHostConfig().withAutoRemove(true))
+                .exec().getId();
+    }
+
     private CreateContainerCmd command(String script, boolean tty, Map<String, String> labels) {
         Map<String, String> allLabels = new HashMap<>(labels);
         allLabels.put(RUN_LABEL, run);
