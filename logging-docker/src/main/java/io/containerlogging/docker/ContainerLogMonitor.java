@@ -533,6 +533,10 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      * attach API has no timestamps, so its lines carry the time they arrived; {@code logs=1}
      * also returns whatever the container wrote before the attach took hold. Other containers
      * keep waiting for their start event: their log stays readable, with Docker's timestamps.
+     *
+     * <p>Runs on the control thread, so a start event is handled only after this: the inspect
+     * (like any attach) waits for the container lock while dockerd starts the container (measured
+     * ~300 ms), and the start event must find the container attached.
      */
     private void attachAtCreate(String containerId) {
         InspectContainerResponse info;

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.containerlogging.core.AttachOptions;
 import io.containerlogging.core.AttachedContainer;
 import io.containerlogging.core.ContainerNotFoundException;
@@ -83,9 +79,7 @@ class AttachDockerTest {
         String id = containers.run("for i in $(seq 1 300); do echo out-$i; echo err-$i >&2; done;"
                 + " head -c 40000 /dev/zero | tr '\\0' z; echo; printf unterminated");
         await().atMost(Duration.ofSeconds(30)).until(() -> !containers.running(id));
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        try (DockerClient plain = DockerClientImpl.getInstance(config,
-                        new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
+        try (DockerClient plain = DockerTests.plainDockerJavaClient();
                 LogBackend other = DockerTests.newBackend();
                 ContainerLogMonitor viaDockerJava = new ContainerLogMonitor(plain, other)) {
             monitor.attach(AttachOptions.builder(id).build());

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
@@ -34,6 +30,13 @@ class AutoRemoveDockerTest {
     void tearDown() {
         containers.close();
         backend.close();
+    }
+
+    /** Starts auto-attach and waits until the events stream is connected (a host starts it long before). */
+    static ContainerLogMonitor started(ContainerLogMonitor monitor) {
+        monitor.start();
+        await().until(monitor::isEventsConnected);
+        return monitor;
     }
 
     List<LogMessage> logsOf(String id) {
@@ -86,9 +89,7 @@ class AutoRemoveDockerTest {
     @Test
     @DisplayName("20 one-line --rm containers that exit at once: every line arrives, exactly once")
     void shortLived() {
-        try (ContainerLogMonitor monitor = new ContainerLogMonitor(DockerTests.client(), backend)) {
-            monitor.start();
-            await().until(monitor::isEventsConnected);
+        try (ContainerLogMonitor monitor = started(new ContainerLogMonitor(DockerTests.client(), backend))) {
             Instant before = Instant.now().minusSeconds(5);
             List<String> ids = runShortLived(monitor, 20);
             assertEachLineOnce(ids);
@@ -101,12 +102,8 @@ class AutoRemoveDockerTest {
     @Test
     @DisplayName("the same through a docker-java client not built by DockerClients")
     void shortLivedThroughDockerJava() throws Exception {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        try (DockerClient plain = DockerClientImpl.getInstance(config,
-                        new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
-                ContainerLogMonitor monitor = new ContainerLogMonitor(plain, backend)) {
-            monitor.start();
-            await().until(monitor::isEventsConnected);
+        try (DockerClient plain = DockerTests.plainDockerJavaClient();
+                ContainerLogMonitor monitor = started(new ContainerLogMonitor(plain, backend))) {
             assertEachLineOnce(runShortLived(monitor, 5));
         }
     }
@@ -114,9 +111,7 @@ class AutoRemoveDockerTest {
     @Test
     @DisplayName("a --rm container restarted: each run's lines once, the second run read from its log")
     void restarted() {
-        try (ContainerLogMonitor monitor = new ContainerLogMonitor(DockerTests.client(), backend)) {
-            monitor.start();
-            await().until(monitor::isEventsConnected);
+        try (ContainerLogMonitor monitor = started(new ContainerLogMonitor(DockerTests.client(), backend))) {
             String id = containers.createAutoRemove("echo started; echo also >&2; sleep 60");
             containers.start(id);
             await().atMost(Duration.ofSeconds(30)).until(() -> logsOf(id).size() >= 2);
@@ -132,9 +127,7 @@ class AutoRemoveDockerTest {
     @Test
     @DisplayName("--rm containers started the moment they are created (attach after the start): no line is lost")
     void startedAtOnce() {
-        try (ContainerLogMonitor monitor = new ContainerLogMonitor(DockerTests.client(), backend)) {
-            monitor.start();
-            await().until(monitor::isEventsConnected);
+        try (ContainerLogMonitor monitor = started(new ContainerLogMonitor(DockerTests.client(), backend))) {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 String id = containers.createAutoRemove("echo out-" + i + "; echo err-" + i + " >&2");
@@ -156,9 +149,7 @@ class AutoRemoveDockerTest {
     @Test
     @DisplayName("a container without --rm is still read from its log, with Docker's timestamps")
     void notAutoRemove() throws Exception {
-        try (ContainerLogMonitor monitor = new ContainerLogMonitor(DockerTests.client(), backend)) {
-            monitor.start();
-            await().until(monitor::isEventsConnected);
+        try (ContainerLogMonitor monitor = started(new ContainerLogMonitor(DockerTests.client(), backend))) {
             String id = containers.run("echo kept");
             await().atMost(Duration.ofSeconds(30)).until(() -> logsOf(id).size() >= 1);
             List<String> frames = new ArrayList<>();

@@ -40,6 +40,18 @@ public final class DockerTests implements ExecutionCondition {
     }
 
     /**
+     * A docker-java client built without {@link DockerClients} (the caller closes it): the monitor
+     * reads its log streams through docker-java's transport, not {@code SocketLogStreams}.
+     */
+    public static DockerClient plainDockerJavaClient() {
+        com.github.dockerjava.core.DockerClientConfig config =
+                com.github.dockerjava.core.DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        return com.github.dockerjava.core.DockerClientImpl.getInstance(config,
+                new com.github.dockerjava.httpclient5.ApacheDockerHttpClient.Builder()
+                        .dockerHost(config.getDockerHost()).build());
+    }
+
+    /**
      * Replaces the shared client with a fresh one: after dockerd restarts, the old pool's
      * connections are dead, and the next request on one fails with a broken pipe.
      */
