@@ -37,8 +37,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SocketLogStreams implements LogStreams {
 
-    /** Read buffer of a stream. */
-    static final int BUFFER_SIZE = 64 * 1024;
+    /**
+     * Read buffer of a stream, one per followed container. With the naps a read brings ~4 KiB;
+     * 64 KiB ingested a 1M-line log no faster (DockerIngest, 2 x 3 rounds: 2.5-2.9 s either way),
+     * so the smaller size keeps a host with hundreds of containers lean.
+     */
+    static final int BUFFER_SIZE = 16 * 1024;
 
     /** How long a reader waits for more entries after a read that did not fill its buffer. */
     static final long COALESCE_NAP = 50_000;
