@@ -130,6 +130,13 @@ public final class LocalLogBackend implements LogBackend {
     // an afterId; ids need not be contiguous (a reload brings back ids with gaps).
     private final LogMessage[] ring;
     private final long[] sequences;
+    // The time index: per slot, the newest timestamp (epoch ns) of every message stored up to
+    // that position, evicted ones included. It never decreases along positions, although
+    // timestamps may (containers' clocks and arrival order differ), so a newest-first walk for
+    // `since` stops at the first position whose value is below it: nothing at or before that
+    // position can match. Costs 8 bytes a message.
+    private final long[] newestUpTo;
+    private long newestSoFar = Long.MIN_VALUE;
     private long head;
     private long tail;
     private long live;
@@ -163,6 +170,7 @@ public final class LocalLogBackend implements LogBackend {
         this.deviceId = builder.deviceId;
         this.ring = new LogMessage[capacity];
         this.sequences = new long[capacity];
+        this.newestUpTo = new long[capacity];
         this.fanout = new LogFanout(runnable -> {
             Thread thread = new Thread(runnable, "container-logging-local-subscriber-" + FANOUT_THREADS.incrementAndGet());
             thread.setDaemon(true);
@@ -219,6 +227,7 @@ public final class LocalLogBackend implements LogBackend {
                     Arrays.fill(ring, null);
                     head = 0;
                     tail = 0;
+                    newestSoFar = Long.MIN_VALUE;
                     live = 0;
                     lastSequence = 0;
                     writeCursor = 0;
@@ -384,6 +393,8 @@ public final class LocalLogBackend implements LogBackend {
         int slot = slot(position);
         ring[slot] = stored;
         sequences[slot] = sequence;
+        newestSoFar = Math.max(newestSoFar, epochNanos(stored.timestamp()));
+        newestUpTo[slot] = newestSoFar;
         live++;
         if (service != null) {
             service.add(position);
@@ -395,6 +406,18 @@ public final class LocalLogBackend implements LogBackend {
             sweepIndexes();
         }
         return stored;
+    }
+
+    /** Epoch nanoseconds, saturated at the long range (years 1677 to 2262 fit exactly). */
+    static long epochNanos(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        if (seconds >= Long.MAX_VALUE / 1_000_000_000L) {
+            return Long.MAX_VALUE;
+        }
+        if (seconds <= Long.MIN_VALUE / 1_000_000_000L) {
+            return Long.MIN_VALUE + 1; // above the "nothing stored" marker
+        }
+        return seconds * 1_000_000_000L + instant.getNano();
     }
 
     private int slot(long position) {
@@ -492,12 +515,16 @@ public final class LocalLogBackend implements LogBackend {
      */
     private void walk(LogQuery query, Visitor visitor) {
         long afterSequence = query.afterSequence();
+        long since = query.since() == null ? Long.MIN_VALUE : epochNanos(query.since());
         // afterId is enforced by stopping the walk; the rest by matches() (no id parsing per message).
         LogQuery criteria = query.afterId() == null ? query : query.toBuilder().afterId(null).build();
         List<PositionIndex> candidates = candidates(query);
         if (candidates == null) {
             for (long position = tail - 1; position >= head; position--) {
                 int slot = slot(position);
+                if (newestUpTo[slot] < since) {
+                    return; // everything from here back is older than `since`
+                }
                 LogMessage message = ring[slot];
                 if (message == null) {
                     continue;
@@ -532,6 +559,9 @@ public final class LocalLogBackend implements LogBackend {
             }
             next[best]++;
             int slot = slot(bestPosition);
+            if (newestUpTo[slot] < since) {
+                return;
+            }
             LogMessage message = ring[slot];
             if (message == null) {
                 continue;

@@ -88,6 +88,68 @@ class LocalLogBackendTest {
     }
 
     @Nested
+    @DisplayName("The time index (a `since` walk stops where nothing older can match)")
+    class TimeIndex {
+
+        LogMessage at(String text, String service, long secondsAfterNow) {
+            return new LogMessage(null, text, NOW.plusSeconds(secondsAfterNow), LogLevel.INFO,
+                    LogSource.container(service), 1, service, "c-" + service, false, false);
+        }
+
+        @Test
+        @DisplayName("timestamps out of arrival order are still found, with and without an index list")
+        void outOfOrder() throws Exception {
+            start(LocalLogBackend.builder().maxLogs(100));
+            long[] seconds = {10, 30, 20, 5, 40, 1, 25, 2};
+            for (int i = 0; i < seconds.length; i++) {
+                backend.log(at("t" + seconds[i], i % 2 == 0 ? "even" : "odd", seconds[i]));
+            }
+            Instant since = NOW.plusSeconds(15);
+            assertThat(texts(backend.getLogs(LogQuery.builder().since(since).build())))
+                    .containsExactly("t30", "t20", "t40", "t25");
+            assertThat(backend.count(LogQuery.builder().since(since).build())).isEqualTo(4);
+            assertThat(texts(backend.getLogs(LogQuery.builder().since(since).serviceName("even").build())))
+                    .containsExactly("t20", "t40", "t25");
+            assertThat(texts(backend.getLogs(LogQuery.builder().since(since).containerId("c-odd").build())))
+                    .containsExactly("t30");
+            assertThat(texts(backend.getLogs(LogQuery.builder().since(NOW.plusSeconds(40)).build())))
+                    .containsExactly("t40");
+            assertThat(backend.getLogs(LogQuery.builder().since(NOW.plusSeconds(41)).build())).isEmpty();
+            assertThat(backend.count(LogQuery.builder().since(NOW).build())).isEqualTo(8);
+        }
+
+        @Test
+        @DisplayName("after the ring wrapped, the newest timestamp of evicted messages only makes the walk longer, never wrong")
+        void afterEviction() throws Exception {
+            start(LocalLogBackend.builder().maxLogs(4));
+            backend.log(at("old-but-late", "s", 100)); // evicted below, yet counted in the running maximum
+            for (int i = 1; i <= 6; i++) {
+                backend.log(at("m" + i, "s", i));
+            }
+            assertThat(texts(backend.getLogs(LogQuery.builder().since(NOW.plusSeconds(4)).build())))
+                    .containsExactly("m4", "m5", "m6");
+            assertThat(backend.getLogs(LogQuery.builder().since(NOW.plusSeconds(50)).build())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("instants beyond the nanosecond range (years 1677 to 2262) are compared safely")
+        void extremeInstants() throws Exception {
+            start(LocalLogBackend.builder().maxLogs(10).maxAge(java.time.Duration.ofDays(365_000_000L)));
+            backend.log(new LogMessage(null, "ancient", Instant.parse("1500-01-01T00:00:00Z"), LogLevel.INFO,
+                    LogSource.SYSTEM, null, null, null, false, true));
+            backend.log(new LogMessage(null, "far", Instant.parse("2400-01-01T00:00:00Z"), LogLevel.INFO,
+                    LogSource.SYSTEM, null, null, null, false, true));
+            assertThat(texts(backend.getLogs(LogQuery.builder().since(Instant.parse("2300-01-01T00:00:00Z")).build())))
+                    .containsExactly("far");
+            assertThat(texts(backend.getLogs(LogQuery.builder().since(Instant.parse("1400-01-01T00:00:00Z")).build())))
+                    .containsExactly("ancient", "far");
+            assertThat(LocalLogBackend.epochNanos(Instant.MAX)).isEqualTo(Long.MAX_VALUE);
+            assertThat(LocalLogBackend.epochNanos(Instant.MIN)).isEqualTo(Long.MIN_VALUE + 1);
+            assertThat(LocalLogBackend.epochNanos(Instant.ofEpochSecond(1, 5))).isEqualTo(1_000_000_005L);
+        }
+    }
+
+    @Nested
     @DisplayName("The in-memory ring")
     class Ring {
 
