@@ -30,3 +30,5 @@ echo "one-line: $(grep -c '^one-' "$DIR/got.txt")/20" \
   "| line before an unterminated one: $(grep -c '^part-.*-a$' "$DIR/got.txt")/10" \
   "| unterminated last line: $(grep -c '^part-.*-c$' "$DIR/got.txt")/10" \
   "| lines twice: $(grep -E '^(one|three|part)-' "$DIR/got.txt" | sort | uniq -d | wc -l)"
+dups=$(grep -E '^(one|three|part)-' "$DIR/got.txt" | sort | uniq -d | tr '\n' ' ')
+[ -z "$dups" ] || echo "stored twice: $dups"

@@ -172,6 +172,27 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         for (Container container : running) {
             attachQuietly(container.getId());
         }
+        if (running.isEmpty()) {
+            warmUpInspect();
+        }
+    }
+
+    /**
+     * docker-java's first inspect takes ~135 ms (its JSON mapping is built on first use), later
+     * ones ~3 ms. The first {@code docker run --rm} container after start is attached at its
+     * creation through an inspect, and that first one came too late: the container was gone
+     * (measured: the first of 20 was lost in every run). Attaching running containers warms it
+     * up; without any, inspect some stopped container, if there is one.
+     */
+    private void warmUpInspect() {
+        try {
+            List<Container> any = docker.listContainersCmd().withShowAll(true).withLimit(1).exec();
+            if (!any.isEmpty()) {
+                docker.inspectContainerCmd(any.get(0).getId()).exec();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "warm-up inspect failed", e);
+        }
     }
 
     /**
@@ -565,9 +586,15 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
                 // broken (dockerd restarting?): go on from the log, after the lines already read
                 container.switchToLogs();
                 schedule(() -> reopenIfRunning(container, false), BROKEN_STREAM_RETRY);
+            } else if (status == 200) {
+                // The container exited. If the attach came in only after it had started, dockerd
+                // replayed its log so far, which can lack the last line (an unterminated one is
+                // written to the log as the container exits): read the log once more, right away
+                // (AutoRemove is about to delete it), skipping the lines already kept. A later
+                // start event (docker restart) then reads on from the log as well.
+                container.switchToLogs();
+                container.open(true);
             }
-            // completed: the container exited; AutoRemove deletes it (the destroy event forgets
-            // it), or its next start event switches it to its log
             return;
         }
         if (!container.follow()) {
@@ -727,9 +754,9 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
             }
         } else if ("destroy".equals(action)) {
             FollowedContainer followed = attached.get(id);
-            if (followed != null && followed.isLive() && followed.isStreaming()) {
-                // an attach stream may still hold the container's last bytes: the engine closes
-                // it when they are sent; close it ourselves only if it has not after a while
+            if (followed != null && followed.isStreaming()) {
+                // a stream may still hold the container's last bytes: the engine closes it when
+                // they are sent; close it ourselves only if it has not after a while
                 schedule(() -> forget(id), LIVE_STREAM_GRACE);
             } else {
                 forget(id);
