@@ -5,10 +5,14 @@
  *
  * <h2>How a container's log is read</h2>
  * Each attached container has one reader thread holding one {@code GET /containers/{id}/logs}
- * request ({@code timestamps=1}, {@code follow=1}) made through docker-java's raw
- * {@code DockerHttpClient}, because only the raw Engine API accepts a fractional {@code since}
- * (docker-java's {@code withSince} takes whole seconds and would re-deliver up to a second of
- * lines on every resume). The body is demultiplexed (8-byte frame headers; one frame per log entry)
+ * request ({@code timestamps=1}, {@code follow=1}) on the raw Engine API, because only it accepts
+ * a fractional {@code since} (docker-java's {@code withSince} takes whole seconds and would
+ * re-deliver up to a second of lines on every resume). With a client from {@link
+ * io.containerlogging.docker.DockerClients} and a unix-socket or plain-TCP engine, the request
+ * goes over a connection of its own ({@code SocketLogStreams}: chunked decoding here, and a 50 µs
+ * nap after a short read so that dockerd's one-write-per-entry output arrives kilobytes per read;
+ * 0.63-0.69x the time of {@code docker logs} for 1M lines, see docs/BENCHMARKS.md); otherwise
+ * through docker-java's raw {@code DockerHttpClient}. The body is demultiplexed (8-byte frame headers; one frame per log entry)
  * or, for TTY containers, read raw as stdout; then re-split into lines byte by byte, since reads
  * split entries anywhere and dockerd cuts lines over 16 KiB into pieces that each carry their own
  * timestamp prefix (rejoined here, keeping the first piece's timestamp).
@@ -22,8 +26,20 @@
  * impossible. A new monitor on a persisted backend takes the positions from the newest stored
  * info (stdout) and error (stderr) lines of the container.
  *
+ * <h2>Containers run with {@code --rm}</h2>
+ * An AutoRemove container is deleted with its log file as soon as it exits, often before a log
+ * stream opened at its {@code start} event could read a line. With {@code start()}, such a
+ * container is attached at its {@code create} event through the attach API
+ * ({@code logs=1&stream=1}, no timestamps: lines carry their arrival time); when that stream ends,
+ * the log is read once more, skipping by count the lines already kept; a restart switches it to
+ * the log the same way.
+ *
  * <h2>dockerd behaviour this code works around (measured on Docker 20.10)</h2>
  * <ul>
+ *   <li>Inspect and attach wait for the container lock while dockerd starts a container
+ *       (~300 ms), so an attach made at the {@code create} event of a {@code docker run --rm}
+ *       often takes hold after the start; {@code logs=1} makes dockerd replay what was written
+ *       so far, and a line written during its hand-over to live output can come twice.</li>
  *   <li>A follow stream ends when the container stops, and often (10 of 15 tries) before sending
  *       the last entries the container wrote; after it ends, a stopped container gets one
  *       catch-up read (no follow) from the position reached, a running one a new follow stream.</li>
