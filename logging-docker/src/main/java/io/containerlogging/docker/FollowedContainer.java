@@ -56,6 +56,9 @@ final class FollowedContainer {
      */
     static final java.time.Duration UNKNOWN_STREAM_SLACK = java.time.Duration.ofSeconds(1);
 
+    /** How dockerd reports, inside an attach stream, an attach that failed after it began. */
+    static final String ATTACH_ERROR = "Error attaching: ";
+
     /** Called by the reader thread when a stream ended. */
     interface EndListener {
         /**
@@ -90,7 +93,6 @@ final class FollowedContainer {
     // opened once, without timestamps. Switched off for good when the container runs again.
     private boolean live;
     private boolean liveOpened;
-    private int liveStarts;
     private LogStreams.Response response;
     private final Mark stdoutMark = new Mark();
     private final Mark stderrMark = new Mark();
@@ -191,14 +193,6 @@ final class FollowedContainer {
     /** Whether this container is read through the attach API (see {@link ContainerLogMonitor}). */
     synchronized boolean isLive() {
         return live;
-    }
-
-    /**
-     * Counts a start event of a container read through the attach API; true from the second on,
-     * when the container runs again and its attach stream (which covered one run) is over.
-     */
-    synchronized boolean startedAgainAfterLive() {
-        return live && ++liveStarts > 1;
     }
 
     synchronized boolean isStreaming() {
@@ -311,6 +305,13 @@ final class FollowedContainer {
         synchronized (this) {
             if (detached) {
                 return; // detach() already took the resume point: this line belongs to the next attach
+            }
+            if (live && !stdErr && text.startsWith(ATTACH_ERROR)) {
+                // dockerd writes an attach that failed after it began (e.g. the container's log
+                // file was deleted under it) into the stream itself: not the container's line
+                writer.offer(LogMessage.system("reading container " + containerId + " through the attach API failed: "
+                        + text.substring(ATTACH_ERROR.length()), LogLevel.WARN, timestamp));
+                return;
             }
             if (!(stdErr ? stderrMark : stdoutMark).keep(timestamp)) {
                 return;

@@ -28,7 +28,8 @@
  *
  * <h2>Containers run with {@code --rm}</h2>
  * An AutoRemove container is deleted with its log file as soon as it exits, often before a log
- * stream opened at its {@code start} event could read a line. With {@code start()}, such a
+ * stream opened at its {@code start} event could read a line. With {@code start()} and
+ * {@code attachAtCreate(true)} (off by default, see its javadoc for what it trades), such a
  * container is attached at its {@code create} event through the attach API
  * ({@code logs=1&stream=1}, no timestamps: lines carry their arrival time); when that stream ends,
  * the log is read once more, skipping by count the lines already kept; a restart switches it to
