@@ -975,12 +975,12 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
          * <p>Why it is off: it trades loss for two rarer faults that dockerd causes, not us.
          * An attach that takes hold while the container already runs makes dockerd replay the
          * log so far before the live output, and output written during that hand-over comes
-         * twice (seen: 6 short containers of about 1 950 run through {@code
-         * scripts/rm-containers.sh}, each with its whole output twice). And reading the log of an exited AutoRemove
-         * container while dockerd deletes it makes dockerd recreate its log file, so the removal
-         * fails and the container is left {@code Dead} (seen: 3 of the same 1 950, until
-         * {@code docker rm -f}). Lines read this way carry their arrival time (the attach API has
-         * no timestamps).
+         * twice (seen: 6 short containers of about 1 950 run through
+         * {@code scripts/rm-containers.sh}, each with its whole output twice). And reading the
+         * log of an exited AutoRemove container while dockerd deletes it makes dockerd recreate
+         * its log file, so the removal fails and the container is left {@code Dead} (seen: 3 of
+         * the same 1 950, until {@code docker rm -f}). Lines read this way carry their arrival
+         * time (the attach API has no timestamps).
          */
         public Builder attachAtCreate(boolean attachAtCreate) {
             this.attachAtCreate = attachAtCreate;
