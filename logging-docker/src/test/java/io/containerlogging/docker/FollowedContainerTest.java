@@ -11,7 +11,6 @@ import io.containerlogging.local.LocalLogBackend;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,27 +20,12 @@ import org.junit.jupiter.api.DisplayName;
 @DisplayName("A container read through the attach API, with a scripted engine")
 class FollowedContainerTest {
 
-    static byte[] frame(int stream, String payload) {
-        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(stream);
-        out.write(0);
-        out.write(0);
-        out.write(0);
-        out.write(bytes.length >>> 24);
-        out.write(bytes.length >>> 16);
-        out.write(bytes.length >>> 8);
-        out.write(bytes.length);
-        out.writeBytes(bytes);
-        return out.toByteArray();
-    }
-
     @Test
     @DisplayName("dockerd's own 'Error attaching' text becomes a system warning, not a line of the container")
     void attachErrorIsNotContainerOutput() throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(frame(1, "hello\n"));
-        body.writeBytes(frame(1, "Error attaching: open /var/lib/docker/containers/c1/c1-json.log: no such file or directory\n"));
+        body.writeBytes(LogStreamDecoderTest.frame(1, "hello\n"));
+        body.writeBytes(LogStreamDecoderTest.frame(1, "Error attaching: open /var/lib/docker/containers/c1/c1-json.log: no such file or directory\n"));
         AtomicReference<String> requested = new AtomicReference<>();
         LogStreams engine = (method, path) -> {
             requested.set(method + " " + path);
