@@ -82,17 +82,20 @@ final class EntryTimestamps {
         } else {
             return null;
         }
-        Long epochSecond = epochSecond(bytes);
-        if (epochSecond == null) {
+        if (!resolveSecond(bytes)) {
             return null;
         }
-        return Instant.ofEpochSecond(epochSecond - offsetSeconds, nanos);
+        return Instant.ofEpochSecond(cachedEpochSecond - offsetSeconds, nanos);
     }
 
-    /** The local date-time to the second, as epoch seconds (offset not applied); cached. */
-    private Long epochSecond(byte[] bytes) {
+    /**
+     * Makes {@code cachedEpochSecond} the local date-time to the second of {@code bytes}, as epoch
+     * seconds (offset not applied); false if it is no valid date-time. A boolean rather than a
+     * boxed {@code Long}, which would allocate once per line.
+     */
+    private boolean resolveSecond(byte[] bytes) {
         if (cached && java.util.Arrays.equals(bytes, 0, SECONDS_PREFIX, cachedPrefix, 0, SECONDS_PREFIX)) {
-            return cachedEpochSecond;
+            return true;
         }
         int year = twoDigits(bytes, 0) * 100 + twoDigits(bytes, 2);
         int month = twoDigits(bytes, 5);
@@ -101,18 +104,18 @@ final class EntryTimestamps {
         int minute = twoDigits(bytes, 14);
         int second = twoDigits(bytes, 17);
         if (hour > 23 || minute > 59 || second > 59) {
-            return null; // a leap second among them: the general parser decides
+            return false; // a leap second among them: the general parser decides
         }
         long epochDay;
         try {
             epochDay = LocalDate.of(year, month, day).toEpochDay();
         } catch (DateTimeException e) {
-            return null;
+            return false;
         }
         cachedEpochSecond = epochDay * 86_400 + hour * 3600 + minute * 60 + second;
         System.arraycopy(bytes, 0, cachedPrefix, 0, SECONDS_PREFIX);
         cached = true;
-        return cachedEpochSecond;
+        return true;
     }
 
     /** {@code dddd-dd-ddTdd:dd:dd} */
