@@ -54,9 +54,9 @@ public final class PersistenceThroughput {
                 backend.close();
                 long end = System.nanoTime();
                 long lines = countLines(dir);
-                if (lines != count || backend.persistenceDropped() != 0) {
+                if (lines != count || backend.statistics().dropped() != 0) {
                     throw new IllegalStateException("wrote " + lines + " of " + count + " lines, dropped "
-                            + backend.persistenceDropped());
+                            + backend.statistics().dropped());
                 }
                 rates[round] = count * 1_000_000_000L / (end - start);
                 System.out.printf("round %d: %d lines on disk in %d ms (log() calls took %d ms): %d lines/s%n",

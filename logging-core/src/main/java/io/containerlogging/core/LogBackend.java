@@ -42,20 +42,38 @@ public interface LogBackend extends AutoCloseable {
     /**
      * The stored messages matching {@code query}, oldest first; with a limit, the newest
      * {@code limit} of them (still oldest first).
+     *
+     * @param query the filters and limit
+     * @return the matching messages, oldest first
+     * @throws BackendUnavailableException if the store cannot answer now (e.g. a remote store is
+     *     unreachable)
      */
     List<LogMessage> getLogs(LogQuery query);
 
-    /** The number of stored messages. */
+    /**
+     * The number of stored messages.
+     *
+     * @return how many messages are stored
+     * @throws BackendUnavailableException if the store cannot answer now
+     */
     long count();
 
-    /** The number of stored messages matching {@code query}; its limit is ignored. */
+    /**
+     * The number of stored messages matching {@code query}; its limit is ignored.
+     *
+     * @param query the filters
+     * @return how many stored messages match
+     * @throws BackendUnavailableException if the store cannot answer now
+     */
     long count(LogQuery query);
 
     /**
      * Removes every message older than {@code maxAge} (by the backend's clock), in memory and on
      * disk.
      *
+     * @param maxAge how old a message may be to stay
      * @return how many messages were removed
+     * @throws BackendUnavailableException if the store cannot be reached now
      */
     long cleanup(Duration maxAge);
 
@@ -96,8 +114,34 @@ public interface LogBackend extends AutoCloseable {
     default void flush() {
     }
 
-    /** The number of open subscriptions. */
+    /**
+     * The number of open subscriptions.
+     *
+     * @return how many subscriptions are open
+     */
     int subscriberCount();
+
+    /**
+     * Whether {@link #log(LogMessage)} hands messages to a bounded queue of the backend's own,
+     * written by a background thread. A collector then writes straight into the backend instead
+     * of putting a queue of its own in front of it, so there is one queue between a container and
+     * the store. False by default: the caller cannot assume {@code log()} returns quickly.
+     *
+     * @return true if {@code log()} only queues
+     */
+    default boolean buffersWrites() {
+        return false;
+    }
+
+    /**
+     * What the backend has done so far; see {@link BackendStatistics}. By default, only the
+     * subscriber count is known.
+     *
+     * @return a snapshot of the counters
+     */
+    default BackendStatistics statistics() {
+        return new BackendStatistics(0, 0, 0, 0, 0, 0, subscriberCount());
+    }
 
     /**
      * Stops background work, flushes what is buffered, and releases files and threads; open

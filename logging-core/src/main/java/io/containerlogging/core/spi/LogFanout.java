@@ -1,4 +1,10 @@
-package io.containerlogging.core;
+package io.containerlogging.core.spi;
+
+import io.containerlogging.core.LogBackend;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogQuery;
+import io.containerlogging.core.LogSubscriber;
+import io.containerlogging.core.LogSubscription;
 
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,23 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LogFanout implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LogFanout.class.getName());
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
-
     private final ExecutorService executor;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     /** A fan-out whose workers are named daemon threads. */
     public LogFanout() {
-        this(runnable -> {
-            Thread thread = new Thread(runnable,
-                    "container-logging-subscriber-" + THREAD_NUMBER.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this(DaemonThreads.factory("subscriber"));
     }
 
-    /** A fan-out whose workers come from {@code threadFactory}. */
     public LogFanout(ThreadFactory threadFactory) {
         // Cached pool: one worker per subscription that currently has messages waiting; a slow
         // subscriber holds only its own worker, never another subscriber's or the publisher.

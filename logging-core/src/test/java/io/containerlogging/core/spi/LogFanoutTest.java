@@ -1,4 +1,12 @@
-package io.containerlogging.core;
+package io.containerlogging.core.spi;
+
+import io.containerlogging.core.LogId;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogQuery;
+import io.containerlogging.core.LogSource;
+import io.containerlogging.core.LogSubscriber;
+import io.containerlogging.core.LogSubscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,394 @@
+package io.containerlogging.core.spi;
+
+import io.containerlogging.core.BackendStatistics;
+import io.containerlogging.core.LogBackend;
+import io.containerlogging.core.LogId;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogQuery;
+import io.containerlogging.core.LogSubscriber;
+import io.containerlogging.core.LogSubscription;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The machinery every {@link LogBackend} shares, written once: the lifecycle, id assignment,
+ * device stamping, live subscriptions, and, for a backend that writes in the background, the one
+ * bounded {@link WriteQueue} with its drop-and-count reporting. A backend extends it and adds only
+ * its store: how to open it, append to it, query it and clean it up.
+ *
+ * <h2>Writing</h2>
+ * {@link #log(LogMessage)} is final: under one append lock it takes the next id from the
+ * {@link IdSequence}, stamps the backend's device id on a message that has none, hands the message
+ * to {@link #append(LogMessage)} and publishes what that returns to subscribers, so subscribers see
+ * id order. A <em>synchronous</em> backend (settings without a queue) stores in {@code append};
+ * an <em>asynchronous</em> one leaves {@code append} as it is and receives batches in
+ * {@link #writeBatch(List)} on the queue's worker thread. {@code log()} never waits on I/O; on an
+ * asynchronous backend it waits at most the queue's overflow wait when the queue is full.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #initialize()} calls {@link #open()} outside the append lock (a {@code log()} meanwhile
+ * returns at once, unstored), continues ids after what {@code open()} reports, starts the queue
+ * and then {@link #started()}. If {@code open()} throws, the backend is new again and may be
+ * initialized once more. {@link #close()} stops taking messages, drains the queue for at most
+ * the close timeout, then calls {@link #shutdown()} and closes subscriptions.
+ *
+ * <p>Thread-safety: all public methods are thread-safe. Subclass hooks are called as documented
+ * on each.
+ */
+public abstract class AbstractLogBackend implements LogBackend {
+
+    private static final int NEW = 0;
+    private static final int STARTING = 1;
+    private static final int RUNNING = 2;
+    private static final int CLOSED = 3;
+
+    private final BackendSettings settings;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final LogFanout fanout;
+    private volatile int state = NEW; // changed under appendLock
+    private volatile WriteQueue queue;
+    private long logged; // guarded by appendLock
+
+    /**
+     * A backend with the given common settings.
+     *
+     * @param settings name, ids, device id, threads, close timeout and queue
+     */
+    protected AbstractLogBackend(BackendSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.fanout = new LogFanout(settings.threadFactory("subscriber"));
+    }
+
+    // ---- hooks ----------------------------------------------------------------------------------
+
+    /**
+     * Opens the store: creates directories or connections, reloads what it keeps. Called once per
+     * {@link #initialize()}, outside the append lock.
+     *
+     * @return the highest id sequence the store already holds (ids continue after it), or 0
+     * @throws IOException if the store cannot work at all; the backend is then new again
+     */
+    protected abstract long open() throws IOException;
+
+    /**
+     * Called after the backend is running (e.g. to log what {@link #open()} found). Does nothing
+     * by default.
+     */
+    protected void started() {
+    }
+
+    /**
+     * Stores {@code stored} (synchronous backends) and returns it as kept, which may be an
+     * equal message sharing canonical strings. Called under the append lock, in id order, only
+     * while running; must not block on I/O. An asynchronous backend keeps the default, which
+     * returns the message unchanged.
+     *
+     * @param stored the message with its id and device id
+     * @param sequence the number in its id, {@code log-<sequence>}
+     * @return the message as stored, published to subscribers and returned by {@code log()}
+     */
+    protected LogMessage append(LogMessage stored, long sequence) {
+        return stored;
+    }
+
+    /**
+     * Writes a batch (asynchronous backends): see {@link BatchSink#write(List)}. Called on the
+     * queue's worker only.
+     *
+     * @param batch messages in the order they were logged
+     * @throws InterruptedException when the backend gives up on the write at close
+     */
+    protected void writeBatch(List<LogMessage> batch) throws InterruptedException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has a queue but no writeBatch");
+    }
+
+    /**
+     * See {@link BatchSink#unwrittenAfterInterrupt(List)}: by default the whole batch.
+     *
+     * @param batch the batch whose write was interrupted
+     * @return how many of its messages were neither written nor rejected
+     */
+    protected int unwrittenAfterInterrupt(List<LogMessage> batch) {
+        return batch.size();
+    }
+
+    /**
+     * Makes written messages visible to queries (e.g. an index refresh). Called by {@link #flush()}
+     * after the queue has been written. Does nothing by default.
+     */
+    protected void flushStore() {
+    }
+
+    /**
+     * Releases the store: stops its threads, closes files and connections. Called once by
+     * {@link #close()} after the queue has drained, or when the backend was closed while starting.
+     */
+    protected abstract void shutdown();
+
+    /**
+     * How many messages the store lost on its own (e.g. a file writer that fell behind), for
+     * {@link #statistics()}. 0 by default.
+     *
+     * @return a count that only grows
+     */
+    protected long storeDropped() {
+        return 0;
+    }
+
+    /**
+     * How many messages the store refused for good, for {@link #statistics()}. 0 by default.
+     *
+     * @return a count that only grows
+     */
+    protected long storeRejected() {
+        return 0;
+    }
+
+    /**
+     * How many corrupt records the store skipped while reloading, for {@link #statistics()}. 0 by
+     * default.
+     *
+     * @return a count that only grows
+     */
+    protected long storeSkipped() {
+        return 0;
+    }
+
+    /**
+     * How many messages of those logged the store has written, for {@link #statistics()}. By
+     * default: for a synchronous backend every logged message, for an asynchronous one what the
+     * queue has handed over less what the store rejected.
+     *
+     * @param logged messages logged so far
+     * @return a count that only grows
+     */
+    protected long storeWritten(long logged) {
+        WriteQueue current = queue;
+        return current == null ? logged : Math.max(0, current.written() - storeRejected());
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    @Override
+    public final void initialize() throws IOException {
+        appendLock.lock();
+        try {
+            if (state != NEW) {
+                throw new IllegalStateException(state == CLOSED ? "closed" : "already initialized");
+            }
+            state = STARTING;
+        } finally {
+            appendLock.unlock();
+        }
+        long highest;
+        try {
+            highest = open();
+        } catch (IOException | RuntimeException | Error e) {
+            appendLock.lock();
+            try {
+                if (state == STARTING) {
+                    state = NEW;
+                }
+            } finally {
+                appendLock.unlock();
+            }
+            throw e;
+        }
+        if (!startRunning(highest)) { // close() ran while we were opening
+            shutdown();
+            throw new IllegalStateException("closed while initializing");
+        }
+        started();
+    }
+
+    private boolean startRunning(long highestStored) {
+        appendLock.lock();
+        try {
+            if (state != STARTING) {
+                return false;
+            }
+            settings.ids().continueAfter(highestStored);
+            if (settings.queue() != null) {
+                WriteQueue started = new WriteQueue(settings.name(), settings.queue(), new BatchSink() {
+                    @Override
+                    public void write(List<LogMessage> batch) throws InterruptedException {
+                        writeBatch(batch);
+                    }
+
+                    @Override
+                    public int unwrittenAfterInterrupt(List<LogMessage> batch) {
+                        return AbstractLogBackend.this.unwrittenAfterInterrupt(batch);
+                    }
+                }, settings.threadFactory("writer"), this::reportDropped);
+                started.start();
+                queue = started;
+            }
+            state = RUNNING;
+            return true;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Stops taking messages, writes what is queued (waiting at most the close timeout), releases
+     * the store and closes every subscription. Safe to call more than once.
+     */
+    @Override
+    public final void close() {
+        int previous;
+        appendLock.lock();
+        try {
+            previous = state;
+            state = CLOSED; // under the lock: no append can follow
+        } finally {
+            appendLock.unlock();
+        }
+        if (previous == RUNNING) {
+            WriteQueue current = queue;
+            if (current != null) {
+                current.close(settings.closeTimeout());
+            }
+            shutdown();
+        }
+        fanout.close();
+    }
+
+    /**
+     * Whether {@link #initialize()} has completed and {@link #close()} has not been called.
+     *
+     * @return true while messages are taken
+     */
+    protected final boolean isRunning() {
+        return state == RUNNING;
+    }
+
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return true once closed
+     */
+    protected final boolean isClosed() {
+        return state == CLOSED;
+    }
+
+    // ---- writing --------------------------------------------------------------------------------
+
+    @Override
+    public final LogMessage log(LogMessage message) {
+        Objects.requireNonNull(message, "message");
+        if (state != RUNNING) {
+            return message;
+        }
+        LogMessage stored;
+        appendLock.lock();
+        try {
+            if (state != RUNNING) {
+                return message;
+            }
+            long sequence = settings.ids().next();
+            String id = LogId.format(sequence);
+            String deviceId = message.deviceId() != null ? message.deviceId() : settings.deviceId();
+            stored = append(new LogMessage(id, message.message(), message.timestamp(), message.level(),
+                    message.source(), message.serviceId(), message.serviceName(), message.containerId(),
+                    message.isStdErr(), message.isSystem(), deviceId), sequence);
+            logged++;
+            fanout.publish(stored); // under the lock, so subscribers get id order
+        } finally {
+            appendLock.unlock();
+        }
+        WriteQueue current = queue;
+        if (current != null) {
+            current.offer(stored); // outside the lock: a full queue's wait must not hold other loggers
+        }
+        return stored;
+    }
+
+    @Override
+    public final boolean buffersWrites() {
+        return settings.queue() != null;
+    }
+
+    private void reportDropped(long count) {
+        log(LogMessage.system("suppressed " + count + " messages: the " + settings.name()
+                + " write queue (capacity " + settings.queue().capacity()
+                + ") was full or its store failed", io.containerlogging.core.LogLevel.WARN,
+                settings.clock().instant()));
+    }
+
+    /**
+     * Waits until everything logged before this call has been written (at most the backend's
+     * flush timeout), then makes it visible to queries through {@link #flushStore()}.
+     */
+    @Override
+    public final void flush() {
+        WriteQueue current = queue;
+        if (state != RUNNING) {
+            return;
+        }
+        if (current != null) {
+            try {
+                if (!current.awaitWritten(settings.flushTimeout())) {
+                    System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
+                            "flush: queued messages not written within " + settings.flushTimeout()
+                                    + " (store unreachable or slow?)");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        flushStore();
+    }
+
+    // ---- subscriptions --------------------------------------------------------------------------
+
+    @Override
+    public final LogSubscription subscribe(LogQuery filter, int bufferSize, LogSubscriber subscriber) {
+        if (state == CLOSED) {
+            throw new IllegalStateException("closed");
+        }
+        return fanout.subscribe(filter, bufferSize, subscriber);
+    }
+
+    @Override
+    public final int subscriberCount() {
+        return fanout.subscriberCount();
+    }
+
+    // ---- statistics -----------------------------------------------------------------------------
+
+    /**
+     * What this backend has done so far; see {@link BackendStatistics} for the meaning of each
+     * counter.
+     *
+     * @return a snapshot of the counters
+     */
+    @Override
+    public BackendStatistics statistics() {
+        long loggedNow;
+        appendLock.lock();
+        try {
+            loggedNow = logged;
+        } finally {
+            appendLock.unlock();
+        }
+        WriteQueue current = queue;
+        return new BackendStatistics(loggedNow, storeWritten(loggedNow),
+                (current == null ? 0 : current.dropped()) + storeDropped(), storeRejected(), storeSkipped(),
+                current == null ? 0 : current.queued(), fanout.subscriberCount());
+    }
+
+    /**
+     * The settings this backend was built with.
+     *
+     * @return the common settings
+     */
+    protected final BackendSettings settings() {
+        return settings;
+    }
+}
