@@ -1,110 +1,49 @@
 package io.containerlogging.opensearch;
 
-import io.containerlogging.core.LogId;
-import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import org.opensearch.client.opensearch.core.BulkResponse;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 import org.opensearch.client.transport.httpclient5.ResponseException;
 
 /**
- * The background half of {@link OpenSearchLogBackend}: a bounded queue that {@code log()} offers
- * to without ever waiting, and one thread that drains it in batches into bulk requests.
- *
- * <p>A batch is sent when it holds {@code batchSize} messages, when {@code flushInterval} has
- * passed since its first message arrived, or at once when a flush or close asks. A request that
- * fails as a whole (OpenSearch unreachable, overloaded) is retried with exponential backoff from
- * {@link #INITIAL_RETRY_DELAY} up to {@code maxRetryDelay}, for as long as it takes, while new
- * messages wait in the queue; when the queue is full, new messages are dropped and counted. In a
- * request that succeeds, each failed item is retried the same way when OpenSearch says it may
- * succeed later (429 and 5xx) and otherwise counted as rejected and reported. Document ids are
- * the message ids, so a retry after a lost response overwrites instead of duplicating.
- *
- * <p>Thread-safety: {@link #offer} is called under the backend's append lock (it keeps
- * {@link #lastEnqueued} in id order); everything else is thread-safe.
+ * Writes batches to OpenSearch as bulk requests, on the backend's write-queue worker: a batch of
+ * long lines goes as several requests of at most {@code maxRequestBytes}; while OpenSearch cannot
+ * be reached, a request is retried with exponential backoff (from {@link #INITIAL_RETRY_DELAY},
+ * doubling up to {@code maxRetryDelay}), so the queue fills and the backend's overflow policy
+ * applies; items refused with 429 or 5xx are retried, other refused items are rejected and
+ * counted; a request refused as too large (413) is halved, and a lone message refused as too
+ * large is rejected instead of retried forever. The index template is installed before the
+ * first write.
  */
-final class BulkWriter implements Runnable {
+final class BulkWriter {
 
-    /** The first pause after a failed request; it doubles after each further failure. */
     static final Duration INITIAL_RETRY_DELAY = Duration.ofMillis(100);
-    /** How often, at most, drops are reported. */
-    static final Duration DROP_REPORT_INTERVAL = Duration.ofSeconds(10);
 
     private static final System.Logger LOG = System.getLogger(OpenSearchLogBackend.class.getName());
-    /** Put in the queue to cut a lingering batch short (flush, close); never written. */
-    private static final LogMessage WAKE = LogMessage.system("wake", LogLevel.DEBUG, Instant.EPOCH);
 
     private final OpenSearchStore store;
-    private final ArrayBlockingQueue<LogMessage> queue;
     private final int queueCapacity;
-    private final int batchSize;
     private final long maxRequestBytes;
-    private final long flushIntervalNanos;
     private final long maxRetryDelayMillis;
-    private final LongConsumer dropReporter;
-    private final Thread thread;
 
-    private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failedRequests = new AtomicLong();
 
-    /** The sequence of the last message put in the queue; written under the backend's append lock. */
-    private volatile long lastEnqueued;
-    /** Every message up to this sequence has been written, rejected or given up; writer thread writes. */
-    private volatile long settled;
-    private final Object settledMonitor = new Object();
-
-    private volatile boolean closing;
-    private volatile boolean abandon;
-    private volatile boolean terminated;
-
-    // Writer thread only.
-    private int unsettledInBatch; // messages of the current batch neither written nor rejected yet
+    // Worker thread only, but read by unsettled() after an interrupted write on that thread.
+    private volatile int unsettledInBatch; // messages of the current batch neither written nor rejected yet
     private boolean templateReady;
     private boolean outage;
-    private long loggedDrops;
-    private long storedDrops;
-    private long lastDropLogNanos = System.nanoTime() - DROP_REPORT_INTERVAL.toNanos();
 
-    BulkWriter(OpenSearchStore store, int queueCapacity, int batchSize, long maxRequestBytes, Duration flushInterval,
-            Duration maxRetryDelay, ThreadFactory threadFactory, LongConsumer dropReporter) {
-        this.maxRequestBytes = maxRequestBytes;
+    BulkWriter(OpenSearchStore store, int queueCapacity, long maxRequestBytes, Duration maxRetryDelay) {
         this.store = store;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.queueCapacity = queueCapacity;
-        this.batchSize = batchSize;
-        this.flushIntervalNanos = flushInterval.toNanos();
+        this.maxRequestBytes = maxRequestBytes;
         this.maxRetryDelayMillis = maxRetryDelay.toMillis();
-        this.dropReporter = dropReporter;
-        this.thread = threadFactory.newThread(this);
-    }
-
-    void start() {
-        thread.start();
-    }
-
-    /** Queues a stored message, or drops and counts it if the queue is full. Never blocks. */
-    boolean offer(LogMessage stored, long sequence) {
-        if (queue.offer(stored)) {
-            lastEnqueued = sequence;
-            return true;
-        }
-        dropped.incrementAndGet();
-        return false;
-    }
-
-    long dropped() {
-        return dropped.get();
     }
 
     long rejected() {
@@ -119,130 +58,14 @@ final class BulkWriter implements Runnable {
         return failedRequests.get();
     }
 
-    int queued() {
-        return queue.size();
+    /** After an interrupted {@link #write}: messages of its batch neither written nor rejected. */
+    int unsettled() {
+        return unsettledInBatch;
     }
 
-    /**
-     * Waits until every message queued before this call has been handed to OpenSearch (or
-     * rejected by it), at most {@code timeout}.
-     *
-     * @return false if the time ran out or the writer stopped first
-     */
-    boolean awaitSettled(Duration timeout) throws InterruptedException {
-        long target = lastEnqueued;
-        if (settled >= target) {
-            return true;
-        }
-        queue.offer(WAKE); // if the queue is full the writer is not lingering anyway
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (settledMonitor) {
-            while (settled < target && !terminated) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(settledMonitor, remaining);
-            }
-        }
-        return settled >= target;
-    }
-
-    /**
-     * Writes what is queued and stops, waiting at most {@code timeout}; then gives up on what
-     * is left (counted as dropped and reported).
-     */
-    void close(Duration timeout) {
-        closing = true;
-        queue.offer(WAKE);
-        try {
-            thread.join(Math.max(1, timeout.toMillis()));
-            if (thread.isAlive()) {
-                abandon = true;
-                thread.interrupt();
-                thread.join(1_000);
-            }
-        } catch (InterruptedException e) {
-            abandon = true;
-            thread.interrupt();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void run() {
-        List<LogMessage> batch = new ArrayList<>(batchSize);
-        try {
-            while (!abandon) {
-                LogMessage first = closing ? queue.poll() : queue.poll(flushIntervalNanos, TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    if (closing) {
-                        break;
-                    }
-                    reportDrops();
-                    continue;
-                }
-                if (first == WAKE) {
-                    continue;
-                }
-                batch.add(first);
-                fill(batch);
-                unsettledInBatch = batch.size();
-                write(batch);
-                settle(LogId.sequence(batch.get(batch.size() - 1).id()));
-                unsettledInBatch = 0;
-                batch.clear();
-                reportDrops();
-            }
-        } catch (InterruptedException e) {
-            // close() gave up waiting: fall through and count what is left
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "OpenSearch writer failed; messages are no longer stored", e);
-        } finally {
-            long left = unsettledInBatch;
-            for (LogMessage queued = queue.poll(); queued != null; queued = queue.poll()) {
-                if (queued != WAKE) {
-                    left++;
-                }
-            }
-            if (left > 0) {
-                dropped.addAndGet(left);
-                LOG.log(System.Logger.Level.WARNING,
-                        "OpenSearch writer stopped with {0} messages not written (dropped {1} in all)",
-                        left, dropped.get());
-            }
-            terminated = true;
-            synchronized (settledMonitor) {
-                settledMonitor.notifyAll();
-            }
-        }
-    }
-
-    /** Adds to {@code batch} until it is full, the flush interval has passed, or someone asks. */
-    private void fill(List<LogMessage> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + flushIntervalNanos;
-        while (batch.size() < batchSize) {
-            queue.drainTo(batch, batchSize - batch.size());
-            if (batch.removeIf(m -> m == WAKE) || closing || batch.size() >= batchSize) {
-                return;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return;
-            }
-            LogMessage next = queue.poll(remaining, TimeUnit.NANOSECONDS);
-            if (next == null || next == WAKE) {
-                return;
-            }
-            batch.add(next);
-        }
-    }
-
-    /**
-     * Writes {@code batch} in requests of at most {@code maxRequestBytes} (estimated), so that
-     * a batch of long lines stays under OpenSearch's request size limit.
-     */
-    private void write(List<LogMessage> batch) throws InterruptedException {
+    /** Writes {@code batch}, retrying until every message is written or rejected. */
+    void write(List<LogMessage> batch) throws InterruptedException {
+        unsettledInBatch = batch.size();
         int from = 0;
         while (from < batch.size()) {
             int to = from;
@@ -279,7 +102,7 @@ final class BulkWriter implements Runnable {
         List<LogMessage> pending = request;
         long delay = INITIAL_RETRY_DELAY.toMillis();
         while (true) {
-            if (abandon) {
+            if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("abandoned");
             }
             try {
@@ -356,34 +179,5 @@ final class BulkWriter implements Runnable {
             }
         }
         return retry;
-    }
-
-    private void settle(long sequence) {
-        settled = sequence;
-        synchronized (settledMonitor) {
-            settledMonitor.notifyAll();
-        }
-    }
-
-    /**
-     * Reports new drops: to the system log at most every {@link #DROP_REPORT_INTERVAL}, and as a
-     * stored message (through the backend, so the fleet sees it) once OpenSearch is reachable
-     * and the queue has caught up, so that the report itself is not dropped.
-     */
-    private void reportDrops() {
-        long total = dropped.get();
-        long now = System.nanoTime();
-        if (total > loggedDrops && now - lastDropLogNanos >= DROP_REPORT_INTERVAL.toNanos()) {
-            LOG.log(System.Logger.Level.WARNING,
-                    "dropped {0} log messages because the OpenSearch queue (capacity {1}) was full; {2} in all",
-                    total - loggedDrops, queueCapacity, total);
-            loggedDrops = total;
-            lastDropLogNanos = now;
-        }
-        if (total > storedDrops && !outage && queue.isEmpty()) {
-            long unreported = total - storedDrops;
-            storedDrops = total;
-            dropReporter.accept(unreported);
-        }
     }
 }

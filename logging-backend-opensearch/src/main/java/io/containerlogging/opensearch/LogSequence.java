@@ -1,5 +1,6 @@
 package io.containerlogging.opensearch;
 
+import io.containerlogging.core.spi.IdSequence;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,7 +27,7 @@ import java.util.zip.CRC32;
  *
  * <p>Not thread-safe: the backend calls {@link #next()} under its append lock.
  */
-final class LogSequence {
+final class LogSequence implements IdSequence {
 
     static final int SLOT_BITS = 10;
     static final int SLOTS = 1 << SLOT_BITS;
@@ -65,7 +66,8 @@ final class LogSequence {
     }
 
     /** The next sequence number, greater than every one returned before. */
-    long next() {
+    @Override
+    public long next() {
         long clockTick = Math.max(0, clock.millis() - EPOCH_MILLIS) << TICKS_PER_MILLI_BITS;
         long tick = Math.max(lastTick + 1, clockTick);
         lastTick = tick;
@@ -73,7 +75,8 @@ final class LogSequence {
     }
 
     /** Makes every later {@link #next()} greater than {@code sequence} (e.g. the highest stored). */
-    void continueAfter(long sequence) {
+    @Override
+    public void continueAfter(long sequence) {
         lastTick = Math.max(lastTick, sequence >>> SLOT_BITS);
     }
 }

@@ -1,35 +1,22 @@
 package io.containerlogging.opensearch;
 
+import io.containerlogging.core.BackendUnavailableException;
 import io.containerlogging.core.LogBackend;
-import io.containerlogging.core.LogFanout;
-import io.containerlogging.core.LogId;
-import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
-import io.containerlogging.core.LogSubscriber;
-import io.containerlogging.core.LogSubscription;
+import io.containerlogging.core.spi.AbstractLogBackend;
+import io.containerlogging.core.spi.BackendSettings;
+import io.containerlogging.core.spi.WriteQueue;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.message.BasicHeader;
-import org.apache.hc.core5.util.Timeout;
-import org.opensearch.client.transport.OpenSearchTransport;
-import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 
 /**
  * A {@link LogBackend} that stores messages in OpenSearch, so that the logs of a whole fleet of
@@ -37,7 +24,8 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
  *
  * <h2>Writing</h2>
  * {@link #log(LogMessage)} assigns the id, hands the message to subscribers and puts it in a
- * bounded in-memory queue; it never waits on the network. One daemon thread
+ * bounded in-memory queue; it never waits on the network (when the queue is full it waits at most
+ * {@link Builder#overflowWait(Duration) overflowWait} for room, by default not at all). One daemon thread
  * ({@code container-logging-opensearch-writer-N}) drains the queue into bulk requests of up to
  * {@link Builder#batchSize(int) batchSize} messages, at least every
  * {@link Builder#flushInterval(Duration) flushInterval}. While OpenSearch cannot be reached the
@@ -45,10 +33,10 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
  * {@link Builder#maxRetryDelay(Duration) maxRetryDelay}) and messages wait: at most
  * {@link Builder#queueCapacity(int) queueCapacity} in the queue plus one batch in the writer's
  * hands. Beyond that, new messages are dropped (still returned with an id and delivered to
- * subscribers, but not stored), counted in {@link #dropped()}, and reported through
+ * subscribers, but not stored), counted ({@link #statistics()}{@code .dropped()}), and reported through
  * {@code System.Logger} and, once OpenSearch is back, as a stored {@code warn} system message.
  * Items that OpenSearch refuses individually are retried when it says so (429, 5xx) and otherwise
- * counted in {@link #rejected()} and logged. A batch of long lines is sent as several requests of
+ * counted ({@link #statistics()}{@code .rejected()}) and logged. A batch of long lines is sent as several requests of
  * at most {@link Builder#maxRequestBytes(long) maxRequestBytes}; a request refused as too large
  * (413) is halved, and a single message refused as too large is rejected. {@link #close()} writes what is queued, waiting at
  * most {@link Builder#closeTimeout(Duration) closeTimeout}. Writes become visible to queries
@@ -80,12 +68,12 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
  *
  * <h2>Subscriptions</h2>
  * {@link #subscribe} delivers the messages logged through this backend instance (not those other
- * devices write to the same indices), via {@link LogFanout}.
+ * devices write to the same indices), like every backend built on {@link AbstractLogBackend}.
  *
  * <p>Thread-safety: all methods are thread-safe. {@code log()} holds one lock only to assign the
  * id, queue the message and hand it to the subscriptions' queues, so subscribers see id order.
  */
-public final class OpenSearchLogBackend implements LogBackend {
+public final class OpenSearchLogBackend extends AbstractLogBackend {
 
     /** Default {@link Builder#endpoints(List)}: a local node. */
     public static final URI DEFAULT_ENDPOINT = URI.create("http://localhost:9200");
@@ -110,42 +98,32 @@ public final class OpenSearchLogBackend implements LogBackend {
     /** Default {@link Builder#closeTimeout(Duration)}. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Default {@link Builder#overflowWait(Duration)}: none, a full queue drops at once. */
+    public static final Duration DEFAULT_OVERFLOW_WAIT = Duration.ZERO;
+
     private static final System.Logger LOG = System.getLogger(OpenSearchLogBackend.class.getName());
-    private static final AtomicInteger WRITER_THREADS = new AtomicInteger();
-    private static final AtomicInteger FANOUT_THREADS = new AtomicInteger();
     private static final Pattern INDEX_PREFIX = Pattern.compile("[a-z0-9][a-z0-9._-]{0,199}");
 
-    private static final int NEW = 0;
-    private static final int RUNNING = 1;
-    private static final int CLOSED = 2;
-
     private final Builder config;
-    private final String deviceId;
     private final Clock clock;
     private final LogSequence sequence;
-    private final LogFanout fanout;
-    private final Object appendLock = new Object();
-
-    private int state = NEW; // guarded by appendLock
-    private boolean initializing; // guarded by appendLock
     private volatile OpenSearchStore store;
-    private volatile BulkWriter writer;
+    private volatile BulkWriter bulk;
 
-    private OpenSearchLogBackend(Builder builder) {
-        this.config = builder.copy();
-        this.deviceId = builder.deviceId;
+    private OpenSearchLogBackend(Builder builder, LogSequence sequence) {
+        super(new BackendSettings("opensearch", sequence, builder.deviceId, builder.clock, builder.threadFactory,
+                builder.closeTimeout, builder.flushTimeout, new WriteQueue.Settings(builder.queueCapacity,
+                        builder.batchSize, builder.flushInterval, builder.overflowWait)));
+        this.config = builder;
         this.clock = builder.clock;
-        this.sequence = new LogSequence(
-                builder.deviceSlot != null ? builder.deviceSlot : LogSequence.slotOf(builder.deviceId), clock);
-        this.fanout = new LogFanout(runnable -> {
-            Thread thread = new Thread(runnable,
-                    "container-logging-opensearch-subscriber-" + FANOUT_THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.sequence = sequence;
     }
 
-    /** A builder with every setting at its default. */
+    /**
+     * A builder with every setting at its default.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -153,157 +131,59 @@ public final class OpenSearchLogBackend implements LogBackend {
     // ---- lifecycle ----------------------------------------------------------------------------
 
     /**
-     * Creates the client, continues ids after the highest one stored for this device slot (if
-     * OpenSearch answers within the connect timeout; if not, the clock alone keeps ids apart),
-     * and starts the writer. Does not fail when OpenSearch is down: messages wait in the queue.
-     *
-     * @throws IllegalStateException if already initialized or closed
+     * Connects and looks up the highest id stored for this device's slot. An unreachable node is
+     * no failure: messages wait in the queue until it can be reached.
      */
     @Override
-    public void initialize() {
-        synchronized (appendLock) {
-            if (state != NEW || initializing) {
-                throw new IllegalStateException(state == CLOSED ? "closed" : "already initialized");
-            }
-            initializing = true;
-        }
-        // Outside the lock: a log() meanwhile returns at once (not running yet) instead of
-        // waiting for the network.
-        OpenSearchStore newStore = new OpenSearchStore(transport(config), config.indexPrefix);
+    protected long open() {
+        OpenSearchStore newStore = new OpenSearchStore(OpenSearchConnection.transport(config.endpoints, config.username,
+                config.password, config.sslContext, config.connectTimeout, config.requestTimeout), config.indexPrefix);
+        long highest = 0;
         try {
-            sequence.continueAfter(newStore.maxSequence(sequence.slot()));
+            highest = newStore.maxSequence(sequence.slot());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "OpenSearch at " + config.endpoints
                     + " cannot be reached at start (" + e + "); messages wait in the queue until it can");
         }
-        synchronized (appendLock) {
-            if (state == CLOSED) { // close() came first
-                closeQuietly(newStore);
-                throw new IllegalStateException("closed");
-            }
-            BulkWriter newWriter = new BulkWriter(newStore, config.queueCapacity, config.batchSize, config.maxRequestBytes,
-                    config.flushInterval, config.maxRetryDelay, config.threadFactory, this::reportDrops);
-            store = newStore;
-            writer = newWriter;
-            newWriter.start();
-            state = RUNNING;
-        }
+        bulk = new BulkWriter(newStore, config.queueCapacity, config.maxRequestBytes, config.maxRetryDelay);
+        store = newStore;
+        return highest;
     }
 
-    private static void closeQuietly(OpenSearchStore store) {
-        try {
-            store.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the OpenSearch client failed", e);
-        }
-    }
-
-    private static OpenSearchTransport transport(Builder config) {
-        HttpHost[] hosts = config.endpoints.stream()
-                .map(uri -> new HttpHost(uri.getScheme(), uri.getHost(), port(uri)))
-                .toArray(HttpHost[]::new);
-        ApacheHttpClient5TransportBuilder builder = ApacheHttpClient5TransportBuilder.builder(hosts);
-        if (config.username != null) {
-            String credentials = config.username + ":" + config.password;
-            builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))});
-        }
-        SSLContext sslContext = config.sslContext;
-        if (sslContext != null) {
-            builder.setHttpClientConfigCallback(client -> client.setConnectionManager(
-                    PoolingAsyncClientConnectionManagerBuilder.create()
-                            .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(sslContext).build())
-                            .build()));
-        }
-        Timeout connect = Timeout.ofMilliseconds(config.connectTimeout.toMillis());
-        Timeout response = Timeout.ofMilliseconds(config.requestTimeout.toMillis());
-        builder.setRequestConfigCallback(request -> request.setConnectTimeout(connect).setResponseTimeout(response));
-        return builder.build();
-    }
-
-    private static int port(URI uri) {
-        if (uri.getPort() != -1) {
-            return uri.getPort();
-        }
-        return "https".equals(uri.getScheme()) ? 443 : 80;
-    }
-
-    /**
-     * Writes what is queued (waiting at most the close timeout, then counting the rest as
-     * dropped), closes subscriptions and the client. Safe to call more than once.
-     */
     @Override
-    public void close() {
-        int previous;
-        synchronized (appendLock) {
-            previous = state;
-            state = CLOSED;
+    protected void shutdown() {
+        OpenSearchStore current = store;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the OpenSearch client failed", e);
+            }
         }
-        if (previous != RUNNING) {
-            fanout.close();
-            return;
-        }
-        writer.close(config.closeTimeout);
-        fanout.close();
-        closeQuietly(store);
     }
 
     // ---- writing ------------------------------------------------------------------------------
 
-    /**
-     * Assigns the next id, stamps the configured device id on a message without one, queues it
-     * for the writer and hands it to matching subscribers. Never blocks on the network and never
-     * throws for a non-null message; if the queue is full the message is dropped from storage
-     * and counted. Before {@link #initialize()} and after {@link #close()} the message is
-     * returned unchanged and not stored.
-     */
     @Override
-    public LogMessage log(LogMessage message) {
-        Objects.requireNonNull(message, "message");
-        synchronized (appendLock) {
-            if (state != RUNNING) {
-                return message;
-            }
-            long next = sequence.next();
-            LogMessage stored = new LogMessage(LogId.format(next), message.message(), message.timestamp(),
-                    message.level(), message.source(), message.serviceId(), message.serviceName(),
-                    message.containerId(), message.isStdErr(), message.isSystem(),
-                    message.deviceId() != null ? message.deviceId() : deviceId);
-            writer.offer(stored, next);
-            fanout.publish(stored);
-            return stored;
-        }
+    protected void writeBatch(List<LogMessage> batch) throws InterruptedException {
+        bulk.write(batch);
     }
 
-    private void reportDrops(long count) {
-        log(LogMessage.system("OpenSearch backend dropped " + count
-                + " log messages because its queue (capacity " + config.queueCapacity
-                + ") was full while OpenSearch was unreachable or too slow", LogLevel.WARN, clock.instant()));
+    @Override
+    protected int unwrittenAfterInterrupt(List<LogMessage> batch) {
+        return bulk.unsettled();
     }
 
-    /**
-     * Waits until every message logged before this call has been written (or rejected), at most
-     * the {@link Builder#flushTimeout(Duration) flushTimeout}, then refreshes the indices so that
-     * queries see them. If OpenSearch cannot be reached, returns after the timeout with a warning
-     * logged. Does nothing before {@link #initialize()} or after {@link #close()}.
-     */
     @Override
-    public void flush() {
-        BulkWriter currentWriter;
-        synchronized (appendLock) {
-            if (state != RUNNING) {
-                return;
-            }
-            currentWriter = writer;
-        }
+    protected String dropReport(long count) {
+        return "OpenSearch backend dropped " + count + " log messages because its queue (capacity "
+                + config.queueCapacity + ") was full while OpenSearch was unreachable or too slow";
+    }
+
+    @Override
+    protected void flushStore() {
         try {
-            if (!currentWriter.awaitSettled(config.flushTimeout)) {
-                LOG.log(System.Logger.Level.WARNING, "flush: queued messages not written within "
-                        + config.flushTimeout + " (OpenSearch unreachable or slow?)");
-            }
             store.refresh();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "flush: refreshing OpenSearch indices failed: " + e);
         }
@@ -312,57 +192,63 @@ public final class OpenSearchLogBackend implements LogBackend {
     // ---- reading ------------------------------------------------------------------------------
 
     /**
-     * The stored (and refreshed) messages matching {@code query}, oldest first, with exactly the
-     * limit and {@code afterId} semantics of {@link LogQuery}. Without a limit, pages through all
-     * matches 10 000 at a time.
+     * {@inheritDoc}
      *
-     * @throws UncheckedIOException if OpenSearch cannot answer
-     * @throws IllegalStateException before {@link #initialize()} or after {@link #close()}
+     * @throws BackendUnavailableException if OpenSearch cannot be reached or fails the query
+     * @throws IllegalStateException if the backend is not initialized or closed
      */
     @Override
     public List<LogMessage> getLogs(LogQuery query) {
         Objects.requireNonNull(query, "query");
         try {
             return openStore().search(query);
-        } catch (IOException e) {
-            throw new UncheckedIOException("OpenSearch query failed: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw unavailable("query", e);
         }
     }
 
-    /** @throws UncheckedIOException if OpenSearch cannot answer */
     @Override
     public long count() {
         return count(LogQuery.all());
     }
 
-    /** @throws UncheckedIOException if OpenSearch cannot answer */
+    /**
+     * {@inheritDoc}
+     *
+     * @throws BackendUnavailableException if OpenSearch cannot be reached or fails the count
+     * @throws IllegalStateException if the backend is not initialized or closed
+     */
     @Override
     public long count(LogQuery query) {
         Objects.requireNonNull(query, "query");
         try {
             return openStore().count(query);
-        } catch (IOException e) {
-            throw new UncheckedIOException("OpenSearch count failed: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw unavailable("count", e);
         }
     }
 
     /**
-     * Removes the stored messages with a timestamp before {@code clock.instant() - maxAge}:
-     * whole daily indices, and the older part of the cutoff's day. Messages still queued are not
-     * affected (call {@link #flush()} first to include them). Removes those of every device
-     * writing to this index prefix.
+     * {@inheritDoc}
      *
-     * @return how many messages were removed
-     * @throws UncheckedIOException if OpenSearch cannot be reached
+     * @throws BackendUnavailableException if OpenSearch cannot be reached or fails the deletion
+     * @throws IllegalStateException if the backend is not initialized or closed
      */
     @Override
     public long cleanup(Duration maxAge) {
         Objects.requireNonNull(maxAge, "maxAge");
         try {
             return openStore().deleteBefore(clock.instant().minus(maxAge));
-        } catch (IOException e) {
-            throw new UncheckedIOException("OpenSearch cleanup failed: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw unavailable("cleanup", e);
         }
+    }
+
+    private static RuntimeException unavailable(String what, Exception e) {
+        if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+            return (RuntimeException) e; // our own state or a bad query, not the store's fault
+        }
+        return new BackendUnavailableException("OpenSearch " + what + " failed: " + e.getMessage(), e);
     }
 
     private OpenSearchStore openStore() {
@@ -370,62 +256,42 @@ public final class OpenSearchLogBackend implements LogBackend {
         if (current == null) {
             throw new IllegalStateException("not initialized");
         }
-        synchronized (appendLock) {
-            if (state == CLOSED) {
-                throw new IllegalStateException("closed");
-            }
+        if (isClosed()) {
+            throw new IllegalStateException("closed");
         }
         return current;
     }
 
-    // ---- subscriptions ------------------------------------------------------------------------
-
-    @Override
-    public LogSubscription subscribe(LogQuery filter, int bufferSize, LogSubscriber subscriber) {
-        return fanout.subscribe(filter, bufferSize, subscriber);
-    }
-
-    @Override
-    public int subscriberCount() {
-        return fanout.subscriberCount();
-    }
-
     // ---- statistics ---------------------------------------------------------------------------
 
-    /** How many messages were not stored because the queue was full (or left over at close). */
-    public long dropped() {
-        BulkWriter current = writer;
-        return current == null ? 0 : current.dropped();
-    }
-
-    /** How many messages OpenSearch refused for good (e.g. a timestamp before 1970). */
-    public long rejected() {
-        BulkWriter current = writer;
-        return current == null ? 0 : current.rejected();
-    }
-
-    /** How many messages OpenSearch has accepted from this backend. */
-    public long written() {
-        BulkWriter current = writer;
+    @Override
+    protected long storeWritten(long logged) {
+        BulkWriter current = bulk;
         return current == null ? 0 : current.written();
     }
 
+    @Override
+    protected long storeRejected() {
+        BulkWriter current = bulk;
+        return current == null ? 0 : current.rejected();
+    }
+
     /**
-     * How many requests to OpenSearch failed as a whole (unreachable, timed out, overloaded) and
-     * were retried; grows while OpenSearch is down.
+     * Bulk requests that failed as a whole (OpenSearch unreachable, timed out, 5xx) and were
+     * retried; a measure of outages, not of messages.
+     *
+     * @return a count that only grows
      */
     public long failedRequests() {
-        BulkWriter current = writer;
+        BulkWriter current = bulk;
         return current == null ? 0 : current.failedRequests();
     }
 
-    /** How many messages wait in the queue now (not counting the batch being written). */
-    public int queued() {
-        BulkWriter current = writer;
-        return current == null ? 0 : current.queued();
-    }
-
-    /** The device slot in the low bits of this backend's ids (see the class documentation). */
+    /**
+     * The 10-bit device slot in this backend's ids.
+     *
+     * @return a number from 0 to 1023
+     */
     public int deviceSlot() {
         return sequence.slot();
     }
@@ -433,7 +299,7 @@ public final class OpenSearchLogBackend implements LogBackend {
     @Override
     public String toString() {
         return "OpenSearchLogBackend" + config.endpoints + "/" + config.indexPrefix
-                + (deviceId == null ? "" : " device " + deviceId);
+                + (config.deviceId == null ? "" : " device " + config.deviceId);
     }
 
     // ---- configuration ------------------------------------------------------------------------
@@ -460,11 +326,8 @@ public final class OpenSearchLogBackend implements LogBackend {
         private Duration flushTimeout = DEFAULT_FLUSH_TIMEOUT;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private Clock clock = Clock.systemUTC();
-        private ThreadFactory threadFactory = runnable -> {
-            Thread thread = new Thread(runnable, "container-logging-opensearch-writer-" + WRITER_THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        private ThreadFactory threadFactory;
+        private Duration overflowWait = DEFAULT_OVERFLOW_WAIT;
 
         private Builder() {
         }
@@ -489,6 +352,7 @@ public final class OpenSearchLogBackend implements LogBackend {
             copy.closeTimeout = closeTimeout;
             copy.clock = clock;
             copy.threadFactory = threadFactory;
+            copy.overflowWait = overflowWait;
             return copy;
         }
 
@@ -724,6 +588,25 @@ public final class OpenSearchLogBackend implements LogBackend {
         }
 
         /**
+         * How long {@code log()} waits for room when the queue is full before it drops the
+         * message. Default {@link #DEFAULT_OVERFLOW_WAIT}: a host's {@code log()} call never
+         * waits on an outage. A collector that can pause its input (as the Docker monitor can,
+         * since dockerd keeps the lines) loses less with a few seconds. After one wait runs out,
+         * further messages drop at once until the queue has drained.
+         *
+         * @param overflowWait zero or a positive duration
+         * @return this builder
+         */
+        public Builder overflowWait(Duration overflowWait) {
+            Objects.requireNonNull(overflowWait, "overflowWait");
+            if (overflowWait.isNegative()) {
+                throw new IllegalArgumentException("overflowWait must not be negative, was " + overflowWait);
+            }
+            this.overflowWait = overflowWait;
+            return this;
+        }
+
+        /**
          * The clock for ids, cleanup cutoffs and drop reports. Default {@link Clock#systemUTC()}.
          *
          * @throws NullPointerException if null
@@ -754,7 +637,9 @@ public final class OpenSearchLogBackend implements LogBackend {
 
         /** A new, not yet initialized backend with these settings. */
         public OpenSearchLogBackend build() {
-            return new OpenSearchLogBackend(this);
+            Builder copy = copy();
+            return new OpenSearchLogBackend(copy, new LogSequence(
+                    copy.deviceSlot != null ? copy.deviceSlot : LogSequence.slotOf(copy.deviceId), copy.clock));
         }
     }
 }

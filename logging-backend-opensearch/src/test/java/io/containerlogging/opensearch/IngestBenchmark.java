@@ -104,7 +104,7 @@ public final class IngestBenchmark {
             backend.flush();
             long elapsed = System.nanoTime() - begin;
             System.out.printf(Locale.ROOT, "  (log() calls alone: %,.0f msg/s on the caller's thread; dropped %d)%n",
-                    messages.size() / (logged / 1e9), backend.dropped());
+                    messages.size() / (logged / 1e9), backend.statistics().dropped());
             check(backend.count(), messages.size());
             return elapsed;
         } finally {

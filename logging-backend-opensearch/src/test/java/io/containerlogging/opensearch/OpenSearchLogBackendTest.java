@@ -60,7 +60,11 @@ class OpenSearchLogBackendTest {
     private OpenSearchLogBackend start(OpenSearchLogBackend.Builder builder) {
         OpenSearchLogBackend backend = builder.build();
         opened.add(backend);
-        backend.initialize();
+        try {
+            backend.initialize();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // opening OpenSearch declares no IOException
+        }
         return backend;
     }
 
@@ -165,7 +169,7 @@ class OpenSearchLogBackendTest {
                 }
                 for (OpenSearchLogBackend writer : writers) {
                     writer.close(); // writes everything queued
-                    assertThat(writer.dropped()).isZero();
+                    assertThat(writer.statistics().dropped()).isZero();
                 }
 
                 OpenSearchLogBackend central = start(config());
@@ -258,13 +262,13 @@ class OpenSearchLogBackendTest {
                     logged.add(backend.log(line("m" + i, "web", LogLevel.INFO, Instant.now())));
                 }
                 assertThat(logged).allSatisfy(m -> assertThat(m.id()).isNotNull());
-                long dropped = backend.dropped();
+                long dropped = backend.statistics().dropped();
                 int kept = total - (int) dropped;
                 assertThat(kept).as("at most the queue and one batch wait").isLessThanOrEqualTo(capacity + batch)
                         .isGreaterThanOrEqualTo(capacity);
 
                 await().atMost(Duration.ofSeconds(20)).until(() -> backend.failedRequests() > 0);
-                assertThat(backend.written()).isZero();
+                assertThat(backend.statistics().written()).isZero();
                 proxy.start();
                 backend.flush();
 
@@ -275,7 +279,7 @@ class OpenSearchLogBackendTest {
                 assertThat(stored).hasSize(kept).isSubsetOf(logged).startsWith(
                         logged.subList(0, capacity).toArray(new LogMessage[0]));
                 assertThat(sequences(stored)).isSorted();
-                assertThat(backend.dropped()).isEqualTo(dropped);
+                assertThat(backend.statistics().dropped()).isEqualTo(dropped);
                 // The drop is reported where the fleet can see it.
                 LogQuery warnings = LogQuery.builder().sourceType(SourceType.SYSTEM).level(LogLevel.WARN)
                         .deviceId("pi-down").build();
@@ -296,7 +300,7 @@ class OpenSearchLogBackendTest {
                 proxy.start();
                 backend.flush();
                 assertThat(backend.getLogs(LogQuery.builder().serviceName("api").build())).containsExactlyElementsOf(during);
-                assertThat(backend.dropped()).isEqualTo(dropped);
+                assertThat(backend.statistics().dropped()).isEqualTo(dropped);
             }
         }
     }
@@ -320,8 +324,8 @@ class OpenSearchLogBackendTest {
 
                 backend.close();
 
-                assertThat(backend.written()).isZero();
-                assertThat(backend.dropped()).isEqualTo(35);
+                assertThat(backend.statistics().written()).isZero();
+                assertThat(backend.statistics().dropped()).isEqualTo(35);
             }
         }
     }
@@ -342,8 +346,8 @@ class OpenSearchLogBackendTest {
             backend.flush();
 
             assertThat(texts(backend.getLogs(LogQuery.all()))).containsExactly("before", "after");
-            assertThat(backend.rejected()).isEqualTo(1);
-            assertThat(backend.written()).isEqualTo(2);
+            assertThat(backend.statistics().rejected()).isEqualTo(1);
+            assertThat(backend.statistics().written()).isEqualTo(2);
         }
     }
 
@@ -381,7 +385,7 @@ class OpenSearchLogBackendTest {
             backend.flush();
 
             assertThat(backend.count()).isEqualTo(8);
-            assertThat(backend.rejected()).isEqualTo(1);
+            assertThat(backend.statistics().rejected()).isEqualTo(1);
             assertThat(texts(backend.getLogs(LogQuery.builder().limit(1).build()))).containsExactly("small after");
         }
     }

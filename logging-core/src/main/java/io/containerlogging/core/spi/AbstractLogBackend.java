@@ -3,6 +3,7 @@ package io.containerlogging.core.spi;
 import io.containerlogging.core.BackendStatistics;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogId;
+import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSubscriber;
@@ -128,6 +129,18 @@ public abstract class AbstractLogBackend implements LogBackend {
      * {@link #close()} after the queue has drained, or when the backend was closed while starting.
      */
     protected abstract void shutdown();
+
+    /**
+     * The text of the {@code warn} system message that reports {@code count} messages dropped by
+     * the write queue; stored once the queue has drained.
+     *
+     * @param count messages dropped since the last report
+     * @return the report
+     */
+    protected String dropReport(long count) {
+        return "suppressed " + count + " messages: the " + settings.name() + " write queue (capacity "
+                + settings.queue().capacity() + ") was full or its store failed";
+    }
 
     /**
      * How many messages the store lost on its own (e.g. a file writer that fell behind), for
@@ -314,10 +327,7 @@ public abstract class AbstractLogBackend implements LogBackend {
     }
 
     private void reportDropped(long count) {
-        log(LogMessage.system("suppressed " + count + " messages: the " + settings.name()
-                + " write queue (capacity " + settings.queue().capacity()
-                + ") was full or its store failed", io.containerlogging.core.LogLevel.WARN,
-                settings.clock().instant()));
+        log(LogMessage.system(dropReport(count), LogLevel.WARN, settings.clock().instant()));
     }
 
     /**
