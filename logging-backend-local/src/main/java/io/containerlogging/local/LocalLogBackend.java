@@ -1,5 +1,6 @@
 package io.containerlogging.local;
 
+import io.containerlogging.core.CheckpointStore;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -96,6 +98,9 @@ public final class LocalLogBackend extends AbstractLogBackend {
     /** Default for {@link Builder#closeTimeout(Duration)}: 10 seconds. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The file in {@code logDir} that keeps the read checkpoints of container streams. */
+    static final String CHECKPOINT_FILE = "checkpoints.json";
+
     private static final System.Logger LOG = System.getLogger(LocalLogBackend.class.getName());
     private static final LogSource COMPONENT = new LogSource(SourceType.SYSTEM, "log-backend");
     private static final long DROP_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -108,6 +113,8 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private final Clock clock;
     private final Duration cleanupInterval;
     private final MessageRing ring;
+    private final ReservedIds reservedIds; // null without persistence
+    private volatile Removals removals = Removals.NONE;
 
     private volatile LogFileWriter writer;
     private volatile ScheduledExecutorService scheduler;
@@ -116,8 +123,15 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private long lastDropReportNanos; // writer thread only
 
     private LocalLogBackend(Builder builder) {
-        super(new BackendSettings("local", IdSequence.counter(), builder.deviceId, builder.clock,
-                builder.threadFactory, builder.closeTimeout, BackendSettings.DEFAULT_FLUSH_TIMEOUT, null));
+        this(builder, builder.enableFilePersistence ? new ReservedIds(builder.logDir) : null);
+    }
+
+    private LocalLogBackend(Builder builder, ReservedIds reservedIds) {
+        super(new BackendSettings("local", reservedIds != null ? reservedIds : IdSequence.counter(), builder.deviceId,
+                builder.clock, builder.threadFactory, builder.closeTimeout, BackendSettings.DEFAULT_FLUSH_TIMEOUT, null,
+                reservedIds != null ? CheckpointStore.file(builder.logDir.resolve(CHECKPOINT_FILE)) : null,
+                builder.maxAge));
+        this.reservedIds = reservedIds;
         this.maxAge = builder.maxAge;
         this.filePersistence = builder.enableFilePersistence;
         this.logDir = builder.logDir;
@@ -173,7 +187,17 @@ public final class LocalLogBackend extends AbstractLogBackend {
         // Open the first new file before reading: an unwritable directory fails here, clearly.
         fileWriter.open(existing.isEmpty() ? 0 : existing.get(existing.size() - 1).startMillis());
         writer = fileWriter;
-        LogFiles.Reloaded reloaded = LogFiles.reload(existing, ring.capacity(), clock.instant().minus(maxAge));
+        removals = Removals.load(logDir);
+        List<LogMessage> replayed = new ArrayList<>();
+        LogFiles.Reloaded reloaded = LogFiles.reload(existing, ring.capacity(), clock.instant().minus(maxAge), removals,
+                checkpointedThrough(), message -> {
+                    replayed.add(message);
+                    if (replayed.size() == LogFileWriter.BATCH_SIZE) {
+                        durablyStored(replayed);
+                        replayed.clear();
+                    }
+                });
+        durablyStored(replayed); // lines written after the last saved checkpoint: read, so not read again
         ring.reload(reloaded.messages(), true);
         corruptLines = reloaded.corruptLines();
         if (reloaded.corruptLines() > 0) {
@@ -181,8 +205,9 @@ public final class LocalLogBackend extends AbstractLogBackend {
                     + " corrupt lines while reloading logs from " + logDir.toAbsolutePath());
         }
         fileWriter.deleteFilesOlderThan(clock.instant().minus(maxAge));
+        long continueAfter = reservedIds.open(reloaded.highestSequence());
         fileWriter.start();
-        return reloaded.highestSequence();
+        return continueAfter;
     }
 
     @Override
@@ -208,6 +233,9 @@ public final class LocalLogBackend extends AbstractLogBackend {
         LogFileWriter fileWriter = writer;
         if (fileWriter != null) {
             fileWriter.close(settings().closeTimeout());
+            if (isClosed()) {
+                reservedIds.closeCleanly();
+            }
         }
     }
 
@@ -260,13 +288,30 @@ public final class LocalLogBackend extends AbstractLogBackend {
         if (maxAge.isNegative()) {
             throw new IllegalArgumentException("maxAge must not be negative, was " + maxAge);
         }
-        Instant cutoff = clock.instant().minus(maxAge);
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(maxAge);
         long removed = ring.removeOlderThan(cutoff);
         LogFileWriter fileWriter = writer;
         if (fileWriter != null) {
             fileWriter.deleteFilesOlderThan(cutoff);
+            if (maxAge.compareTo(this.maxAge) < 0) {
+                rememberRemoval(cutoff, now);
+            }
         }
         return removed;
+    }
+
+    // A shorter age than the configured one removes lines from files that must stay for newer
+    // lines: remember the removal, so that the next reload leaves those lines out.
+    private synchronized void rememberRemoval(Instant cutoff, Instant now) {
+        Removals updated = removals.with(cutoff, reservedIds.last(), now.minus(maxAge));
+        try {
+            updated.save(logDir);
+            removals = updated;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot record a cleanup in " + logDir
+                    + "; its lines come back at the next start: " + e);
+        }
     }
 
     private void scheduledCleanup() {
@@ -314,6 +359,17 @@ public final class LocalLogBackend extends AbstractLogBackend {
         @Override
         public int drainTo(List<LogMessage> batch, int max) {
             return ring.drainUnwritten(batch, max);
+        }
+
+        @Override
+        public void written(List<LogMessage> messages) {
+            durablyStored(messages);
+        }
+
+        @Override
+        public void flushed() {
+            saveCheckpoints();
+            reservedIds.extendIfDue();
         }
 
         @Override

@@ -5,6 +5,8 @@ import io.containerlogging.core.LogMessage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -52,6 +54,19 @@ final class LogFileWriter implements AutoCloseable {
          * to report drops); must be cheap.
          */
         void afterBatch();
+
+        /**
+         * Called on the writer thread with the messages of a batch that were written to the
+         * file's buffer (all of them unless writing failed); they are durable after the next
+         * {@link #flushed()}.
+         */
+        void written(List<LogMessage> messages);
+
+        /**
+         * Called on the writer thread after the file was flushed and forced to the device:
+         * everything passed to {@link #written} so far is durable.
+         */
+        void flushed();
     }
 
     private final Path dir;
@@ -69,6 +84,7 @@ final class LogFileWriter implements AutoCloseable {
 
     // Confined to the writer thread once started (before that, to the thread calling open()).
     private OutputStream out;
+    private FileChannel channel;
     private long currentSize;
     private long lastStartMillis;
     private boolean dirty;
@@ -152,7 +168,10 @@ final class LogFileWriter implements AutoCloseable {
             try {
                 batch.clear();
                 drained = source.drainTo(batch, BATCH_SIZE);
-                write(batch);
+                int written = write(batch);
+                if (written > 0) {
+                    source.written(written == batch.size() ? batch : batch.subList(0, written));
+                }
                 if (dirty && System.nanoTime() - lastFlush >= flushIntervalNanos) {
                     flush();
                     lastFlush = System.nanoTime();
@@ -181,10 +200,12 @@ final class LogFileWriter implements AutoCloseable {
             }
             waiting = false;
         }
+        flush(); // and save the checkpoints that cover the last lines
         closeFile();
     }
 
-    private void write(List<LogMessage> batch) {
+    /** Writes the batch to the buffer; returns how many of its messages were written. */
+    private int write(List<LogMessage> batch) {
         for (int i = 0; i < batch.size(); i++) {
             LogMessage message = batch.get(i);
             try {
@@ -206,16 +227,17 @@ final class LogFileWriter implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "cannot write log file in " + dir + "; " + lost
                         + " messages lost: " + e);
                 closeFile();
-                return;
+                return i;
             }
         }
+        return batch.size();
     }
 
     private void startFile() throws IOException {
         LogFiles.LogFile file = LogFiles.createFile(dir, Math.max(clock.millis(), lastStartMillis + 1));
         lastStartMillis = file.startMillis();
-        out = new BufferedOutputStream(
-                Files.newOutputStream(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND), 64 * 1024);
+        channel = FileChannel.open(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
         currentSize = 0;
         currentPath = file.path();
     }
@@ -224,17 +246,28 @@ final class LogFileWriter implements AutoCloseable {
         if (out != null) {
             try {
                 out.flush();
+                // Forced to the device once per flush interval, before the read checkpoints that
+                // cover these lines are saved: a checkpoint must never run ahead of the lines.
+                channel.force(false);
                 dirty = false;
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot flush log file " + currentPath + ": " + e);
                 closeFile();
+                return;
             }
+        }
+        try {
+            source.flushed();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "log file writer callback failed", e);
         }
     }
 
     private void closeFile() {
         if (out != null) {
             try {
+                out.flush();
+                channel.force(false);
                 out.close();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot close log file " + currentPath + ": " + e);

@@ -129,18 +129,27 @@ final class LogFiles {
      * message with a {@code log-N} id (a torn last line, garbage) is skipped and counted, a file
      * that cannot be read is skipped and logged.
      *
+     * <p>Also replays, to {@code replay}, every message with an id above {@code replayAfter}, reading
+     * older files as long as they may hold one, even past {@code maxMessages} and including expired
+     * and removed messages (the read checkpoints must cover everything in the files). Messages that
+     * {@code removals} says a cleanup removed are not returned.
+     *
      * @return at most {@code maxMessages} messages in id order (the newest), the highest id seen
      *     in any line read (even an expired one), and the number of lines skipped
      */
-    static Reloaded reload(List<LogFile> files, int maxMessages, Instant notBefore) {
+    static Reloaded reload(List<LogFile> files, int maxMessages, Instant notBefore, Removals removals,
+            long replayAfter, java.util.function.Consumer<LogMessage> replay) {
         // One list per file, newest file first; each in file order (which is id order unless
         // the files were edited by hand).
         List<List<Found>> perFile = new ArrayList<>();
         int foundCount = 0;
         long highest = 0;
         long corrupt = 0;
-        for (int i = files.size() - 1; i >= 0 && foundCount < maxMessages; i--) {
+        boolean olderMayReplay = true;
+        for (int i = files.size() - 1; i >= 0 && (foundCount < maxMessages || olderMayReplay); i--) {
             Path path = files.get(i).path();
+            boolean keep = foundCount < maxMessages;
+            long lowestInFile = Long.MAX_VALUE;
             List<Found> found = new ArrayList<>();
             perFile.add(found);
             try (LineReader reader = new LineReader(new InputStreamReader(Files.newInputStream(path),
@@ -170,7 +179,12 @@ final class LogFiles {
                         continue;
                     }
                     highest = Math.max(highest, sequence);
-                    if (!message.timestamp().isBefore(notBefore)) {
+                    lowestInFile = Math.min(lowestInFile, sequence);
+                    if (sequence > replayAfter) {
+                        replay.accept(message);
+                    }
+                    if (keep && !message.timestamp().isBefore(notBefore)
+                            && !removals.removes(sequence, message.timestamp())) {
                         found.add(new Found(sequence, message));
                     }
                 }
@@ -178,6 +192,9 @@ final class LogFiles {
                 LOG.log(System.Logger.Level.WARNING, "skipping unreadable log file " + path + ": " + e);
             }
             foundCount += found.size();
+            // Files hold increasing ids: once a file starts at or below replayAfter, older ones
+            // hold nothing to replay.
+            olderMayReplay = lowestInFile > replayAfter;
         }
         List<Found> all = new ArrayList<>(foundCount);
         for (int i = perFile.size() - 1; i >= 0; i--) {

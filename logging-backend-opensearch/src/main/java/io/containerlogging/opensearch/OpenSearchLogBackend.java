@@ -1,6 +1,7 @@
 package io.containerlogging.opensearch;
 
 import io.containerlogging.core.BackendUnavailableException;
+import io.containerlogging.core.CheckpointStore;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
@@ -98,6 +99,8 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
     /** Default {@link Builder#closeTimeout(Duration)}. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Default {@link Builder#checkpointRetention(Duration)}: 24 hours. */
+    public static final Duration DEFAULT_CHECKPOINT_RETENTION = Duration.ofHours(24);
     /** Default {@link Builder#overflowWait(Duration)}: none, a full queue drops at once. */
     public static final Duration DEFAULT_OVERFLOW_WAIT = Duration.ZERO;
 
@@ -109,11 +112,13 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
     private final LogSequence sequence;
     private volatile OpenSearchStore store;
     private volatile BulkWriter bulk;
+    private long lastCheckpointNanos; // queue worker only
 
     private OpenSearchLogBackend(Builder builder, LogSequence sequence) {
         super(new BackendSettings("opensearch", sequence, builder.deviceId, builder.clock, builder.threadFactory,
                 builder.closeTimeout, builder.flushTimeout, new WriteQueue.Settings(builder.queueCapacity,
-                        builder.batchSize, builder.flushInterval, builder.overflowWait)));
+                        builder.batchSize, builder.flushInterval, builder.overflowWait),
+                builder.checkpointStore, builder.checkpointRetention));
         this.config = builder;
         this.clock = builder.clock;
         this.sequence = sequence;
@@ -167,6 +172,12 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
     @Override
     protected void writeBatch(List<LogMessage> batch) throws InterruptedException {
         bulk.write(batch);
+        durablyStored(batch); // acknowledged (or rejected for good): never to be read again
+        long now = System.nanoTime();
+        if (now - lastCheckpointNanos >= config.flushInterval.toNanos()) {
+            saveCheckpoints();
+            lastCheckpointNanos = now;
+        }
     }
 
     @Override
@@ -328,6 +339,8 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
         private Clock clock = Clock.systemUTC();
         private ThreadFactory threadFactory;
         private Duration overflowWait = DEFAULT_OVERFLOW_WAIT;
+        private CheckpointStore checkpointStore;
+        private Duration checkpointRetention = DEFAULT_CHECKPOINT_RETENTION;
 
         private Builder() {
         }
@@ -353,6 +366,8 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
             copy.clock = clock;
             copy.threadFactory = threadFactory;
             copy.overflowWait = overflowWait;
+            copy.checkpointStore = checkpointStore;
+            copy.checkpointRetention = checkpointRetention;
             return copy;
         }
 
@@ -584,6 +599,37 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
          */
         public Builder closeTimeout(Duration closeTimeout) {
             this.closeTimeout = positive(closeTimeout, "closeTimeout");
+            return this;
+        }
+
+        /**
+         * Where the read checkpoints of container streams are kept across restarts, so that a
+         * Docker monitor writing into this backend resumes each container exactly after the last
+         * line OpenSearch acknowledged. Saved from the writer thread after acknowledged writes, at
+         * most every flush interval. Default: none (positions are kept in memory only, and a
+         * restarted monitor reads each container from its history window again).
+         *
+         * @param checkpointStore e.g. {@code CheckpointStore.file(dataDir.resolve("checkpoints.json"))}
+         * @return this builder
+         */
+        public Builder checkpointStore(CheckpointStore checkpointStore) {
+            this.checkpointStore = Objects.requireNonNull(checkpointStore, "checkpointStore");
+            return this;
+        }
+
+        /**
+         * How long the checkpoint of a container stream is kept after its last line. Default
+         * {@link #DEFAULT_CHECKPOINT_RETENTION}.
+         *
+         * @param checkpointRetention a positive duration
+         * @return this builder
+         */
+        public Builder checkpointRetention(Duration checkpointRetention) {
+            Objects.requireNonNull(checkpointRetention, "checkpointRetention");
+            if (checkpointRetention.isZero() || checkpointRetention.isNegative()) {
+                throw new IllegalArgumentException("checkpointRetention must be positive, was " + checkpointRetention);
+            }
+            this.checkpointRetention = checkpointRetention;
             return this;
         }
 

@@ -134,6 +134,22 @@ public interface LogBackend extends AutoCloseable {
     }
 
     /**
+     * Where reading a container stream stands in this backend: the Docker timestamp of the newest
+     * line of that stream it stores, and how many lines share it. A collector resumes there, so a
+     * line is never read twice or skipped, across restarts too where the backend keeps checkpoints.
+     * The position is durable state of its own, not derived from the messages the backend still
+     * holds: eviction and retention never move it back. Empty if the backend has stored no line of
+     * that stream (or does not track positions, the default).
+     *
+     * @param containerId the full container id
+     * @param stdErr true for stderr, false for stdout
+     * @return the position, or empty
+     */
+    default java.util.Optional<ReadCheckpoint> readPosition(String containerId, boolean stdErr) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * What the backend has done so far; see {@link BackendStatistics}. By default, only the
      * subscriber count is known.
      *

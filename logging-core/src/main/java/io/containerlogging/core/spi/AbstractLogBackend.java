@@ -1,6 +1,7 @@
 package io.containerlogging.core.spi;
 
 import io.containerlogging.core.BackendStatistics;
+import io.containerlogging.core.CheckpointStore;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogLevel;
@@ -8,10 +9,13 @@ import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSubscriber;
 import io.containerlogging.core.LogSubscription;
+import io.containerlogging.core.ReadCheckpoint;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -53,6 +57,14 @@ public abstract class AbstractLogBackend implements LogBackend {
     private volatile int state = NEW; // changed under appendLock
     private volatile WriteQueue queue;
     private long logged; // guarded by appendLock
+    // What this backend holds, in memory or beyond: answers readPosition(). Guarded by appendLock.
+    private final ReadPositions appended = new ReadPositions();
+    // What the store holds durably: the only positions ever saved. Guarded by durableLock.
+    private final ReadPositions durable = new ReadPositions();
+    private final Object durableLock = new Object();
+    private long durableThrough; // guarded by durableLock
+    private long savedThrough; // guarded by durableLock
+    private volatile long restoredThrough;
 
     /**
      * A backend with the given common settings.
@@ -199,6 +211,7 @@ public abstract class AbstractLogBackend implements LogBackend {
         }
         long highest;
         try {
+            restoreCheckpoints();
             highest = open();
         } catch (IOException | RuntimeException | Error e) {
             appendLock.lock();
@@ -225,6 +238,9 @@ public abstract class AbstractLogBackend implements LogBackend {
                 return false;
             }
             settings.ids().continueAfter(highestStored);
+            synchronized (durableLock) {
+                appended.restore(durable.snapshot()); // what is durable is also what we hold
+            }
             if (settings.queue() != null) {
                 WriteQueue started = new WriteQueue(settings.name(), settings.queue(), new BatchSink() {
                     @Override
@@ -266,6 +282,7 @@ public abstract class AbstractLogBackend implements LogBackend {
             if (current != null) {
                 current.close(settings.closeTimeout());
             }
+            saveCheckpoints();
             shutdown();
         }
         fanout.close();
@@ -310,6 +327,7 @@ public abstract class AbstractLogBackend implements LogBackend {
                     message.source(), message.serviceId(), message.serviceName(), message.containerId(),
                     message.isStdErr(), message.isSystem(), deviceId), sequence);
             logged++;
+            appended.advance(stored, stored.timestamp());
             fanout.publish(stored); // under the lock, so subscribers get id order
         } finally {
             appendLock.unlock();
@@ -353,6 +371,100 @@ public abstract class AbstractLogBackend implements LogBackend {
             }
         }
         flushStore();
+    }
+
+    // ---- read checkpoints -------------------------------------------------------------------------
+
+    private void restoreCheckpoints() throws IOException {
+        CheckpointStore store = settings.checkpoints();
+        CheckpointStore.Snapshot snapshot = store == null ? CheckpointStore.Snapshot.EMPTY : store.load();
+        synchronized (durableLock) {
+            durable.restore(snapshot.checkpoints());
+            durableThrough = snapshot.throughSequence();
+            savedThrough = snapshot.throughSequence();
+            durable.takeChanged();
+        }
+        restoredThrough = snapshot.throughSequence();
+    }
+
+    /**
+     * The highest id sequence covered by the checkpoints restored at start: a backend that keeps
+     * its messages itself passes every message after it to {@link #durablyStored} from
+     * {@link #open()}, so that positions match exactly what it holds (no line is read twice).
+     *
+     * @return a sequence, 0 if nothing was restored
+     */
+    protected final long checkpointedThrough() {
+        return restoredThrough;
+    }
+
+    /**
+     * Tells the backend that {@code messages} are durably stored (written and forced to the
+     * device, or acknowledged by a remote store), so their read positions may be saved. Called by
+     * the store's writer, never on a stream reader's thread; the order does not matter.
+     *
+     * @param messages stored messages with their ids
+     */
+    protected final void durablyStored(List<LogMessage> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        Instant now = settings.clock().instant();
+        synchronized (durableLock) {
+            for (LogMessage message : messages) {
+                durable.advance(message, now);
+                long sequence = LogId.trySequence(message.id());
+                if (sequence > durableThrough) {
+                    durableThrough = sequence;
+                }
+            }
+        }
+    }
+
+    /**
+     * Saves the durable read positions to the checkpoint store, if there is one and they moved,
+     * after dropping those of streams idle for longer than the checkpoint retention. The store's
+     * writer calls it after it has made messages durable; {@link #close()} calls it too.
+     */
+    protected final void saveCheckpoints() {
+        CheckpointStore store = settings.checkpoints();
+        if (store == null) {
+            return;
+        }
+        synchronized (durableLock) {
+            durable.expire(settings.clock().instant().minus(settings.checkpointRetention()));
+            if (!durable.takeChanged() && durableThrough == savedThrough) {
+                return;
+            }
+            try {
+                store.save(new CheckpointStore.Snapshot(durableThrough, durable.snapshot()));
+                savedThrough = durableThrough;
+            } catch (IOException | RuntimeException e) {
+                durableChangedAgain();
+                System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
+                        "cannot save read checkpoints to " + store + ": " + e);
+            }
+        }
+    }
+
+    private void durableChangedAgain() {
+        savedThrough = -1; // forces the next save
+    }
+
+    /**
+     * Where reading {@code containerId}'s stream stands in this backend: the position after the
+     * newest line of that stream it stores. Kept apart from the stored messages, so eviction,
+     * cleanup and retention never move it back; restored at start from the checkpoint store.
+     */
+    @Override
+    public final Optional<ReadCheckpoint> readPosition(String containerId, boolean stdErr) {
+        Objects.requireNonNull(containerId, "containerId");
+        appendLock.lock();
+        try {
+            return Optional.ofNullable(appended.get(containerId, stdErr));
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     // ---- subscriptions --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.containerlogging.core.spi;
 
+import io.containerlogging.core.CheckpointStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,9 +20,12 @@ import java.util.concurrent.ThreadFactory;
  * @param closeTimeout how long {@code close()} waits for queued messages to be written
  * @param flushTimeout how long {@code flush()} waits for queued messages to be written
  * @param queue the write queue of an asynchronous backend; null for a synchronous one
+ * @param checkpoints where read checkpoints are kept across restarts; null to keep them in memory only
+ * @param checkpointRetention how long the checkpoint of a container stream is kept after its last line
  */
 public record BackendSettings(String name, IdSequence ids, String deviceId, Clock clock,
-        ThreadFactory threadFactory, Duration closeTimeout, Duration flushTimeout, WriteQueue.Settings queue) {
+        ThreadFactory threadFactory, Duration closeTimeout, Duration flushTimeout, WriteQueue.Settings queue,
+        CheckpointStore checkpoints, Duration checkpointRetention) {
 
     /** Default close timeout: 10 seconds. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -40,6 +44,7 @@ public record BackendSettings(String name, IdSequence ids, String deviceId, Cloc
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(closeTimeout, "closeTimeout");
         Objects.requireNonNull(flushTimeout, "flushTimeout");
+        Objects.requireNonNull(checkpointRetention, "checkpointRetention");
         if (closeTimeout.isNegative()) {
             throw new IllegalArgumentException("closeTimeout must not be negative, was " + closeTimeout);
         }
