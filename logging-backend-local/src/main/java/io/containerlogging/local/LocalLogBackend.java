@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A {@link LogBackend} that keeps the newest messages in memory and, optionally, in NDJSON files.
@@ -95,6 +96,8 @@ public final class LocalLogBackend extends AbstractLogBackend {
     /** How often the scheduled cleanup runs. */
     public static final Duration CLEANUP_INTERVAL = Duration.ofHours(1);
 
+    /** Default for {@link Builder#overflowWait(Duration)}: 2 seconds. */
+    public static final Duration DEFAULT_OVERFLOW_WAIT = Duration.ofSeconds(2);
     /** Default for {@link Builder#closeTimeout(Duration)}: 10 seconds. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -104,6 +107,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private static final System.Logger LOG = System.getLogger(LocalLogBackend.class.getName());
     private static final LogSource COMPONENT = new LogSource(SourceType.SYSTEM, "log-backend");
     private static final long DROP_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long ROOM_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final Duration maxAge;
     private final boolean filePersistence;
@@ -115,6 +119,9 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private final MessageRing ring;
     private final ReservedIds reservedIds; // null without persistence
     private volatile Removals removals = Removals.NONE;
+    private final long roomThreshold;
+    private final long overflowWaitNanos;
+    private volatile boolean congested;
 
     private volatile LogFileWriter writer;
     private volatile ScheduledExecutorService scheduler;
@@ -140,6 +147,8 @@ public final class LocalLogBackend extends AbstractLogBackend {
         this.clock = builder.clock;
         this.cleanupInterval = builder.cleanupInterval;
         this.ring = new MessageRing(builder.maxLogs);
+        this.roomThreshold = Math.max(1, builder.maxLogs / 2);
+        this.overflowWaitNanos = builder.overflowWait.toNanos();
     }
 
     /**
@@ -253,6 +262,38 @@ public final class LocalLogBackend extends AbstractLogBackend {
             fileWriter.nudge(ring.unwrittenHint());
         }
         return kept;
+    }
+
+    /**
+     * With persistence, waits while half the ring holds lines the file writer has not copied yet,
+     * so that a flood is slowed to the disk's pace instead of evicting unwritten lines (which would
+     * be lost to the files and skipped by the read checkpoints). Waits at most
+     * {@link Builder#overflowWait(Duration) overflowWait}; after one wait runs out (a hung disk),
+     * no call waits again until the writer has caught up, and evicted lines are counted and
+     * reported.
+     */
+    @Override
+    protected void awaitRoom() {
+        LogFileWriter fileWriter = writer;
+        if (fileWriter == null || ring.unwrittenHint() < roomThreshold) {
+            if (congested && fileWriter != null && ring.unwrittenHint() == 0) {
+                congested = false;
+            }
+            return;
+        }
+        if (congested || overflowWaitNanos == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + overflowWaitNanos;
+        fileWriter.nudge(Long.MAX_VALUE);
+        while (ring.unwrittenHint() >= roomThreshold) {
+            if (System.nanoTime() - deadline >= 0) {
+                congested = true;
+                return;
+            }
+            LockSupport.parkNanos(ROOM_POLL_NANOS);
+            fileWriter.nudge(Long.MAX_VALUE);
+        }
     }
 
     // ---- reading ------------------------------------------------------------------------------
@@ -403,6 +444,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         private String deviceId;
         private ThreadFactory threadFactory;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private Duration overflowWait = DEFAULT_OVERFLOW_WAIT;
 
         private Builder() {
         }
@@ -532,6 +574,24 @@ public final class LocalLogBackend extends AbstractLogBackend {
          */
         public Builder threadFactory(ThreadFactory threadFactory) {
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * With persistence: how long {@code log()} waits, when half the ring holds lines the file
+         * writer has not written yet, for the writer to catch up, rather than evict unwritten lines.
+         * Default {@link #DEFAULT_OVERFLOW_WAIT}; zero never waits (the ring then drops unwritten
+         * lines under a flood, counted in {@code statistics().dropped()}).
+         *
+         * @param overflowWait zero or a positive duration
+         * @return this builder
+         */
+        public Builder overflowWait(Duration overflowWait) {
+            Objects.requireNonNull(overflowWait, "overflowWait");
+            if (overflowWait.isNegative()) {
+                throw new IllegalArgumentException("overflowWait must not be negative, was " + overflowWait);
+            }
+            this.overflowWait = overflowWait;
             return this;
         }
 

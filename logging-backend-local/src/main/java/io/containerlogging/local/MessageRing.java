@@ -61,6 +61,7 @@ final class MessageRing {
     private volatile boolean tracksWrites;
     private volatile long writeCursor;
     private volatile long overrunDropped; // written under the write lock
+    private volatile long publishedTail; // tail, for unlocked readers of unwrittenHint()
 
     MessageRing(int capacity) {
         this.capacity = capacity;
@@ -97,6 +98,7 @@ final class MessageRing {
                 appendLocked(message, io.containerlogging.core.LogId.sequence(message.id()));
             }
             writeCursor = tail; // already on disk
+            publishedTail = tail;
             this.tracksWrites = tracksWrites;
         } finally {
             lock.writeLock().unlock();
@@ -110,6 +112,7 @@ final class MessageRing {
             Arrays.fill(ring, null);
             head = 0;
             tail = 0;
+            publishedTail = 0;
             newestSoFar = Long.MIN_VALUE;
             live = 0;
             writeCursor = 0;
@@ -122,11 +125,11 @@ final class MessageRing {
     }
 
     /**
-     * Messages stored but not yet copied by the writer, read without the lock: exact on the thread
-     * that appends (appends are serialised by the backend), a hint anywhere else.
+     * Messages stored but not yet copied by the writer, read without the lock: a hint, exact
+     * only while no append or copy runs.
      */
     long unwrittenHint() {
-        return tail - writeCursor;
+        return publishedTail - writeCursor;
     }
 
     private LogMessage appendLocked(LogMessage message, long sequence) {
@@ -161,6 +164,7 @@ final class MessageRing {
             head++;
         }
         long position = tail++;
+        publishedTail = tail;
         int slot = slot(position);
         ring[slot] = stored;
         sequences[slot] = sequence;

@@ -109,6 +109,14 @@ public abstract class AbstractLogBackend implements LogBackend {
     }
 
     /**
+     * Called by {@code log()} before it takes the append lock, while running: a backend whose
+     * store falls behind may wait here, a bounded time, for room (the local backend waits for its
+     * file writer rather than evict lines it has not written). Does nothing by default.
+     */
+    protected void awaitRoom() {
+    }
+
+    /**
      * Writes a batch (asynchronous backends): see {@link BatchSink#write(List)}. Called on the
      * queue's worker only.
      *
@@ -314,6 +322,7 @@ public abstract class AbstractLogBackend implements LogBackend {
         if (state != RUNNING) {
             return message;
         }
+        awaitRoom();
         LogMessage stored;
         appendLock.lock();
         try {
