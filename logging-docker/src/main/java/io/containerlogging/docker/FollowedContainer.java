@@ -317,7 +317,7 @@ final class FollowedContainer {
                 return;
             }
             writer.offer(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
-                    source, serviceId, serviceName, containerId, stdErr, false));
+                    source, serviceId, serviceName, containerId, stdErr, false, null));
         }
     }
 
