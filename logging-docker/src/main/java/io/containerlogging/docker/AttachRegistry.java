@@ -1,6 +1,7 @@
 package io.containerlogging.docker;
 
 import io.containerlogging.core.AttachedContainer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * kept by two streams of one container and a closed registry stays empty; lookups read a
  * concurrent map without it.
  */
-final class AttachRegistry {
+final class AttachRegistry implements AutoCloseable {
 
     /** Makes the stream of a container being attached; called under the registry's lock. */
     interface Streams {
@@ -36,7 +37,7 @@ final class AttachRegistry {
      * @param live read through the attach API from the container's start on, not from its log
      */
     record Attachment(String containerId, boolean tty, boolean follow, boolean stdout, boolean stderr,
-            Integer serviceId, String serviceName, java.time.Instant since, boolean live) {
+            Integer serviceId, String serviceName, Instant since, boolean live) {
     }
 
     private final Object lock = new Object();
@@ -159,12 +160,18 @@ final class AttachRegistry {
         }
     }
 
+    /** {@link #closeOnce()}, for try-with-resources. */
+    @Override
+    public void close() {
+        closeOnce();
+    }
+
     /**
      * Refuses new attaches from now on and stops every stream, as gone for good.
      *
      * @return false if it was closed already
      */
-    boolean close() {
+    boolean closeOnce() {
         synchronized (lock) {
             if (closed) {
                 return false;

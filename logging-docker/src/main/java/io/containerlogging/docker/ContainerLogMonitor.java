@@ -102,6 +102,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         LogStreams logStreams = LogStreams.forClient(builder.docker, builder.http);
         Clock clock = builder.clock;
         ThreadFactory threadFactory = builder.threadFactory;
+        int maxLineLength = builder.maxLineLength;
         this.attachAtCreate = builder.attachAtCreate;
         this.closeTimeout = builder.closeTimeout;
         this.engine = new DockerEngine(builder.docker);
@@ -111,7 +112,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         this.control = new ControlThread(threadFactory);
         this.registry = new AttachRegistry(new BackendResumePoints(builder.backend),
                 (a, from) -> new FollowedContainer(a.containerId(), a.tty(), a.follow(), a.stdout(), a.stderr(),
-                        a.serviceId(), a.serviceName(), from, a.live(), logStreams, writer, builder.maxLineLength,
+                        a.serviceId(), a.serviceName(), from, a.live(), logStreams, writer, maxLineLength,
                         clock, threadFactory, this::streamEnded),
                 new AttachRegistry.Listener() {
                     @Override
@@ -301,7 +302,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      */
     @Override
     public void close() {
-        if (!registry.close()) {
+        if (!registry.closeOnce()) {
             return;
         }
         events.close();

@@ -29,7 +29,7 @@ import java.util.concurrent.ThreadFactory;
  * {@code this}; the reader thread takes the lock once per line so a detach never races a line
  * being kept.
  */
-final class FollowedContainer {
+final class FollowedContainer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FollowedContainer.class.getName());
 
@@ -228,6 +228,12 @@ final class FollowedContainer {
             closeQuietly(open); // unblocks the reader: its read fails and it ends
         }
         return point;
+    }
+
+    /** {@link #detach()}: stops the stream for good. */
+    @Override
+    public void close() {
+        detach();
     }
 
     /**
