@@ -75,7 +75,6 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     // one numbering for the default threads of every monitor in the JVM
     private static final ThreadFactory DEFAULT_THREADS = new DaemonThreadFactory("docker");
 
-    private final boolean attachAtCreate;
     private final Duration closeTimeout;
     private final DockerEngine engine;
     private final ServiceLabels serviceLabels;
@@ -103,7 +102,6 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         Clock clock = builder.clock;
         ThreadFactory threadFactory = builder.threadFactory;
         int maxLineLength = builder.maxLineLength;
-        this.attachAtCreate = builder.attachAtCreate;
         this.closeTimeout = builder.closeTimeout;
         this.engine = new DockerEngine(builder.docker);
         this.serviceLabels = new ServiceLabels(builder.serviceNameLabels, builder.serviceIdLabels);
@@ -129,7 +127,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
                     }
                 });
         this.streamEnds = new StreamEndPolicy(registry, engine, control);
-        this.createAttacher = attachAtCreate
+        this.createAttacher = builder.attachAtCreate
                 ? new AttachAtCreate(engine, control, threadFactory, this::attachLive, this::attachQuietly)
                 : null;
         this.events = new EventsWatcher(engine, control, registry, this::attachQuietly, createAttacher,
@@ -165,7 +163,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         for (String id : running) {
             attachQuietly(id);
         }
-        if (attachAtCreate && running.isEmpty()) {
+        if (createAttacher != null && running.isEmpty()) {
             // The first container attached at its creation must not wait for docker-java to
             // warm up: attaching running containers does that, without any an inspect does.
             engine.warmUpInspect();
