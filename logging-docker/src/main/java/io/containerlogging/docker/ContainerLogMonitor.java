@@ -1,43 +1,19 @@
 package io.containerlogging.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
-import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
-import com.google.gson.stream.JsonWriter;
 import io.containerlogging.core.AttachOptions;
 import io.containerlogging.core.AttachedContainer;
 import io.containerlogging.core.ContainerAttacher;
 import io.containerlogging.core.ContainerNotFoundException;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
-import io.containerlogging.core.LogMessage;
-import io.containerlogging.core.LogQuery;
-import io.containerlogging.core.SourceType;
-import java.io.Closeable;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Collects the stdout and stderr of Docker containers into a {@link LogBackend}, and stores the
@@ -60,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link #droppedMessages()}) and reported as a system message "suppressed N messages".
  *
  * <p>Threads: one reader per open container stream, one writer, one control thread for events,
- * reconnection and reconciliation; all daemon threads from the {@link Builder#threadFactory}.
+ * reconnection and reconciliation (with {@link Builder#attachAtCreate(boolean)}, also one short-lived
+ * thread per create event being handled); all daemon threads from the {@link Builder#threadFactory}.
  * Every open stream holds one connection of the Docker client's pool (see {@link DockerClients}).
  *
  * <p>Thread-safety: all methods are thread-safe. {@link #close()} stops everything; the Docker
@@ -89,42 +66,25 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     /** Default {@link Builder#attachAtCreate(boolean)}: off. */
     public static final boolean DEFAULT_ATTACH_AT_CREATE = false;
 
+    /** Default {@link Builder#closeTimeout(Duration)}: how long {@link #close()} waits for the backend, 5 s. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    // the writer's wait is in whole milliseconds, and a wait of none would be one without end
+    private static final Duration MIN_CLOSE_TIMEOUT = Duration.ofMillis(1);
     private static final System.Logger LOG = System.getLogger(ContainerLogMonitor.class.getName());
-    private static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(100);
-    private static final Duration BROKEN_STREAM_RETRY = Duration.ofMillis(500);
-    private static final Duration LIVE_STREAM_GRACE = Duration.ofSeconds(5);
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+    // one numbering for the default threads of every monitor in the JVM
+    private static final ThreadFactory DEFAULT_THREADS = new DaemonThreadFactory("docker");
 
-    private final DockerClient docker;
-    private final LogStreams logStreams;
-    private final LogBackend backend;
-    private final int maxLineLength;
-    private final List<String> serviceNameLabels;
-    private final List<String> serviceIdLabels;
-    private final Duration maxReconnectDelay;
-    private final boolean lifecycleEvents;
-    private final boolean attachAtCreate;
-    private final Clock clock;
-    private final ThreadFactory threadFactory;
+    private final Duration closeTimeout;
+    private final DockerEngine engine;
+    private final ServiceLabels serviceLabels;
+    private final ManagerMessages messages;
     private final BackendWriter writer;
-    private final ScheduledExecutorService control;
-    // Attaches at create events (each waits for the container's start lock, see attachAtCreate)
-    private final ExecutorService createAttacher;
-    // Containers whose create event is being handled: id -> whether a start event came meanwhile
-    private final Map<String, Boolean> pendingCreates = new ConcurrentHashMap<>();
-
-    private final Object lock = new Object();
-    private final Map<String, FollowedContainer> attached = new ConcurrentHashMap<>();
-    // Where detached containers stopped, so a re-attach by this monitor resumes exactly; guarded by lock
-    private final Map<String, FollowedContainer.ResumePoint> detachedAt = new ConcurrentHashMap<>();
-    private volatile boolean autoAttach;
-    private volatile boolean closed;
-    private volatile boolean eventsConnected;
-    // guarded by lock
-    private Closeable events;
-    private boolean eventsWanted;
-    private boolean reconnectHeld; // test hook, see breakEventsStream
-    private int reconnectAttempts;
+    private final ControlThread control;
+    private final AttachRegistry registry;
+    private final StreamEndPolicy streamEnds;
+    private final AttachAtCreate createAttacher; // null unless attachAtCreate
+    private final EventsWatcher events;
 
     /**
      * A monitor with every default; see {@link #builder(DockerClient, LogBackend)}.
@@ -138,20 +98,40 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     }
 
     private ContainerLogMonitor(Builder builder) {
-        this.docker = builder.docker;
-        this.logStreams = builder.logStreams();
-        this.backend = builder.backend;
-        this.maxLineLength = builder.maxLineLength;
-        this.serviceNameLabels = builder.serviceNameLabels;
-        this.serviceIdLabels = builder.serviceIdLabels;
-        this.maxReconnectDelay = builder.maxReconnectDelay;
-        this.lifecycleEvents = builder.lifecycleEvents;
-        this.attachAtCreate = builder.attachAtCreate;
-        this.clock = builder.clock;
-        this.threadFactory = builder.threadFactory;
-        this.writer = new BackendWriter(backend, builder.bufferSize, builder.overflowWait, clock, threadFactory);
-        this.control = Executors.newSingleThreadScheduledExecutor(threadFactory);
-        this.createAttacher = Executors.newCachedThreadPool(threadFactory);
+        LogStreams logStreams = LogStreams.forClient(builder.docker, builder.http);
+        Clock clock = builder.clock;
+        ThreadFactory threadFactory = builder.threadFactory;
+        int maxLineLength = builder.maxLineLength;
+        this.closeTimeout = builder.closeTimeout;
+        this.engine = new DockerEngine(builder.docker);
+        this.serviceLabels = new ServiceLabels(builder.serviceNameLabels, builder.serviceIdLabels);
+        this.messages = new ManagerMessages(builder.backend, clock, builder.lifecycleEvents);
+        this.writer = new BackendWriter(builder.backend, builder.bufferSize, builder.overflowWait, clock, threadFactory);
+        this.control = new ControlThread(threadFactory);
+        this.registry = new AttachRegistry(new BackendResumePoints(builder.backend),
+                (a, from) -> new FollowedContainer(a.containerId(), a.tty(), a.follow(), a.stdout(), a.stderr(),
+                        a.serviceId(), a.serviceName(), from, a.live(), logStreams, writer, maxLineLength,
+                        clock, threadFactory, this::streamEnded),
+                new AttachRegistry.Listener() {
+                    @Override
+                    public void attached(FollowedContainer container) {
+                        messages.attached(container.describe());
+                        if (container.follow()) {
+                            events.ensureStarted();
+                        }
+                    }
+
+                    @Override
+                    public void detached(FollowedContainer container, boolean removed) {
+                        messages.detached(container.describe(), removed);
+                    }
+                });
+        this.streamEnds = new StreamEndPolicy(registry, engine, control);
+        this.createAttacher = builder.attachAtCreate
+                ? new AttachAtCreate(engine, control, threadFactory, this::attachLive, this::attachQuietly)
+                : null;
+        this.events = new EventsWatcher(engine, control, registry, this::attachQuietly, createAttacher,
+                builder.maxReconnectDelay);
     }
 
     /**
@@ -176,33 +156,17 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      *     the monitor is closed
      */
     public void start() {
-        ensureOpen();
-        List<Container> running = listRunning();
-        autoAttach = true;
-        ensureEvents();
-        for (Container container : running) {
-            attachQuietly(container.getId());
+        registry.ensureOpen();
+        List<String> running = engine.runningIds();
+        events.autoAttach();
+        events.ensureStarted();
+        for (String id : running) {
+            attachQuietly(id);
         }
-        if (attachAtCreate && running.isEmpty()) {
-            warmUpInspect();
-        }
-    }
-
-    /**
-     * docker-java's first inspect takes ~135 ms (its JSON mapping is built on first use), later
-     * ones ~3 ms. The first {@code docker run --rm} container after start is attached at its
-     * creation through an inspect, and that first one came too late: the container was gone
-     * (measured: the first of 20 was lost in every run). Attaching running containers warms it
-     * up; without any, inspect some stopped container, if there is one.
-     */
-    private void warmUpInspect() {
-        try {
-            List<Container> any = docker.listContainersCmd().withShowAll(true).withLimit(1).exec();
-            if (!any.isEmpty()) {
-                docker.inspectContainerCmd(any.get(0).getId()).exec();
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "warm-up inspect failed", e);
+        if (createAttacher != null && running.isEmpty()) {
+            // The first container attached at its creation must not wait for docker-java to
+            // warm up: attaching running containers does that, without any an inspect does.
+            engine.warmUpInspect();
         }
     }
 
@@ -218,46 +182,42 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     @Override
     public AttachedContainer attach(AttachOptions options) {
         Objects.requireNonNull(options, "options");
-        ensureOpen();
-        return attach(inspect(options.containerId()), options, false);
+        registry.ensureOpen();
+        return attach(engine.inspect(options.containerId()), options, false);
     }
 
     /**
      * @param live read through the attach API from the container's start on, not from its log
-     *     (see {@link #attachAtCreate})
+     *     (see {@link AttachAtCreate})
      */
-    private AttachedContainer attach(InspectContainerResponse info, AttachOptions options, boolean live) {
-        String id = info.getId();
-        Map<String, String> labels = info.getConfig() == null ? null : info.getConfig().getLabels();
+    private AttachedContainer attach(DockerEngine.ContainerInfo info, AttachOptions options, boolean live) {
         String serviceName = options.serviceName() != null ? options.serviceName()
-                : serviceName(labels, info.getName(), id);
-        Integer serviceId = options.serviceId() != null ? options.serviceId() : serviceId(labels);
-        boolean tty = info.getConfig() != null && Boolean.TRUE.equals(info.getConfig().getTty());
-        FollowedContainer container;
-        synchronized (lock) {
-            ensureOpen();
-            FollowedContainer existing = attached.get(id);
-            if (existing != null) {
-                existing.service(serviceId, serviceName);
-                return existing.describe();
-            }
-            FollowedContainer.ResumePoint from = options.since() != null
-                    ? FollowedContainer.ResumePoint.from(options.since())
-                    : detachedAt.remove(id);
-            if (from == null) {
-                from = storedResumePoint(id);
-            }
-            container = new FollowedContainer(id, tty, options.follow(), options.stdout(), options.stderr(),
-                    serviceId, serviceName, from, live, logStreams, writer, maxLineLength, clock, threadFactory,
-                    this::streamEnded);
-            attached.put(id, container);
-            container.open();
+                : serviceLabels.serviceName(info.labels(), info.name(), info.id());
+        Integer serviceId = options.serviceId() != null ? options.serviceId() : serviceLabels.serviceId(info.labels());
+        return registry.attach(new AttachRegistry.Attachment(info.id(), info.tty(), options.follow(),
+                options.stdout(), options.stderr(), serviceId, serviceName, options.since(), live));
+    }
+
+    private void attachLive(DockerEngine.ContainerInfo info) {
+        attach(info, AttachOptions.builder(info.id()).build(), true);
+    }
+
+    // the registry makes streams before the policy exists, which needs the registry
+    private void streamEnded(FollowedContainer container, boolean completed, int status, boolean catchUp) {
+        streamEnds.streamEnded(container, completed, status, catchUp);
+    }
+
+    private void attachQuietly(String containerId) {
+        if (registry.isClosed() || registry.contains(containerId)) {
+            return;
         }
-        lifecycleEvent("container-attached", container.describe(), null);
-        if (options.follow()) {
-            ensureEvents();
+        try {
+            attach(AttachOptions.builder(containerId).build());
+        } catch (ContainerNotFoundException e) {
+            LOG.log(System.Logger.Level.DEBUG, "container {0} vanished before it could be attached", containerId);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "could not attach container " + containerId, e);
         }
-        return container.describe();
     }
 
     /**
@@ -270,73 +230,22 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     @Override
     public boolean detach(String containerId) {
         Objects.requireNonNull(containerId, "containerId");
-        synchronized (lock) {
-            FollowedContainer container = attached.get(containerId);
-            if (container == null) {
-                List<FollowedContainer> matches = attached.values().stream()
-                        .filter(c -> c.containerId().startsWith(containerId)).toList();
-                if (matches.size() == 1) {
-                    container = matches.get(0);
-                }
-            }
-            if (container != null) {
-                return detach(container, false);
-            }
+        if (registry.detach(containerId)) {
+            return true;
         }
-        if (closed || attached.isEmpty()) {
+        if (registry.isClosed() || registry.isEmpty()) {
             return false;
         }
         // perhaps a container name: ask Docker for the id (outside the lock, it is a remote call)
-        String id;
-        try {
-            id = docker.inspectContainerCmd(containerId).exec().getId();
-        } catch (RuntimeException e) {
-            return false; // unknown, or the engine is unreachable: nothing we can detach by that name
-        }
-        synchronized (lock) {
-            FollowedContainer container = attached.get(id);
-            return container != null && detach(container, false);
-        }
-    }
-
-    // requires lock
-    private boolean detach(FollowedContainer container, boolean forget) {
-        if (!attached.remove(container.containerId(), container)) {
-            return false;
-        }
-        FollowedContainer.ResumePoint point = container.detach();
-        if (point != null && !forget) {
-            detachedAt.put(container.containerId(), point);
-        }
-        lifecycleEvent("container-detached", container.describe(), forget ? "removed" : null);
-        return true;
-    }
-
-    /** With {@link Builder#lifecycleEvents}, records an attach or detach as a manager event. */
-    private void lifecycleEvent(String event, AttachedContainer container, String reason) {
-        if (!lifecycleEvents) {
-            return;
-        }
-        Map<String, Object> details = new java.util.LinkedHashMap<>();
-        details.put("containerId", container.containerId());
-        details.put("serviceName", container.serviceName());
-        if (container.serviceId() != null) {
-            details.put("serviceId", container.serviceId());
-        }
-        if (reason != null) {
-            details.put("reason", reason);
-        }
-        logManagerEvent(event, details, LogLevel.INFO);
+        String id = engine.idOf(containerId);
+        FollowedContainer container = id == null ? null : registry.get(id);
+        return container != null && registry.detach(container);
     }
 
     /** The containers currently attached, in no particular order. */
     @Override
     public List<AttachedContainer> attachedContainers() {
-        List<AttachedContainer> list = new ArrayList<>();
-        for (FollowedContainer container : attached.values()) {
-            list.add(container.describe());
-        }
-        return list;
+        return registry.describeAll();
     }
 
     /**
@@ -347,7 +256,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     public void logSystemMessage(String message, LogLevel level) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(level, "level");
-        backend.log(LogMessage.system(message, level, clock.instant()));
+        messages.system(message, level);
     }
 
     /**
@@ -363,8 +272,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     public void logManagerEvent(String event, Map<String, ?> details, LogLevel level) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(level, "level");
-        String text = details == null || details.isEmpty() ? event : event + " " + toJson(details);
-        backend.log(LogMessage.manager(text, level, clock.instant()));
+        messages.managerEvent(event, details, level);
     }
 
     /** Lines dropped so far because the buffer to the backend was full. */
@@ -382,37 +290,29 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      * {@link #start}, and while reconnecting (for instance while dockerd restarts).
      */
     public boolean isEventsConnected() {
-        return eventsConnected;
+        return events.isConnected();
     }
 
     /**
-     * Stops every stream and thread, stores the lines already read (waiting up to five seconds for
-     * the backend), and reports any drops. The Docker client and the backend stay open. Idempotent.
+     * Stops every stream and thread, stores the lines already read (waiting up to the
+     * {@link Builder#closeTimeout(Duration)} for the backend), and reports any drops. The Docker
+     * client and the backend stay open. Idempotent.
      */
     @Override
     public void close() {
-        List<FollowedContainer> stopped;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            autoAttach = false;
-            eventsWanted = false;
-            closeEvents();
-            stopped = new ArrayList<>(attached.values());
-            for (FollowedContainer container : stopped) {
-                detach(container, true);
-            }
+        if (!registry.closeOnce()) {
+            return;
         }
-        control.shutdownNow();
-        createAttacher.shutdownNow();
-        try {
-            control.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        events.close();
+        if (createAttacher != null) {
+            createAttacher.close();
         }
-        writer.close();
+        control.close(min(ControlThread.STOP_WAIT, closeTimeout));
+        writer.close(closeTimeout);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /**
@@ -421,450 +321,12 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      * {@link #releaseEventsStream()} (so a test can change things while nobody listens).
      */
     void breakEventsStream(boolean holdReconnect) {
-        Closeable current;
-        synchronized (lock) {
-            reconnectHeld = holdReconnect;
-            current = events;
-        }
-        if (current != null) {
-            try {
-                current.close(); // the callback's onError/onComplete then sees itself still current
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the events stream failed", e);
-            }
-        }
+        events.breakStream(holdReconnect);
     }
 
     /** Test hook: lets a reconnection held by {@link #breakEventsStream(boolean)} happen now. */
     void releaseEventsStream() {
-        synchronized (lock) {
-            reconnectHeld = false;
-        }
-        schedule(this::connectEvents, Duration.ZERO);
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this ContainerLogMonitor is closed");
-        }
-    }
-
-    // ---- Docker calls, converted at the edge ----
-
-    private InspectContainerResponse inspect(String containerId) {
-        try {
-            return docker.inspectContainerCmd(containerId).exec();
-        } catch (NotFoundException e) {
-            throw new ContainerNotFoundException(containerId, e);
-        } catch (RuntimeException e) {
-            throw unreachable(e);
-        }
-    }
-
-    private List<Container> listRunning() {
-        try {
-            return docker.listContainersCmd().exec();
-        } catch (RuntimeException e) {
-            throw unreachable(e);
-        }
-    }
-
-    private IllegalStateException unreachable(RuntimeException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return new IllegalStateException("cannot reach the Docker engine: " + e.getMessage()
-                + (root != e ? " (" + root + ")" : ""), e);
-    }
-
-    /**
-     * Where the backend's copy of a container's lines ends, per stream (stdout lines are stored
-     * at level info, stderr at error; TTY output is all stdout).
-     */
-    private FollowedContainer.ResumePoint storedResumePoint(String containerId) {
-        LogQuery mine = LogQuery.builder().containerId(containerId).sourceType(SourceType.CONTAINER).build();
-        FollowedContainer.StreamPosition stdout = storedPosition(mine, containerId, false);
-        FollowedContainer.StreamPosition stderr = storedPosition(mine, containerId, true);
-        return stdout == null && stderr == null ? null : new FollowedContainer.ResumePoint(stdout, stderr);
-    }
-
-    private FollowedContainer.StreamPosition storedPosition(LogQuery mine, String containerId, boolean stdErr) {
-        LogQuery stream = mine.toBuilder().level(stdErr ? LogLevel.ERROR : LogLevel.INFO).build();
-        List<LogMessage> newest = backend.getLogs(stream.toBuilder().limit(1).build());
-        if (newest.isEmpty()) {
-            return null;
-        }
-        // The newest stored is the newest by arrival, normally also by time; look at everything
-        // from its timestamp on to be sure and to count the lines sharing the newest timestamp.
-        Instant last = newest.get(0).timestamp();
-        List<LogMessage> tail = backend.getLogs(stream.toBuilder().since(last).build());
-        for (LogMessage message : tail) {
-            if (message.timestamp().isAfter(last)) {
-                last = message.timestamp();
-            }
-        }
-        int count = 0;
-        for (LogMessage message : tail) {
-            if (message.timestamp().equals(last) && message.isStdErr() == stdErr
-                    && containerId.equals(message.containerId())) {
-                count++;
-            }
-        }
-        return new FollowedContainer.StreamPosition(last, count);
-    }
-
-    private String serviceName(Map<String, String> labels, String name, String id) {
-        if (labels != null) {
-            for (String label : serviceNameLabels) {
-                String value = labels.get(label);
-                if (value != null && !value.isBlank()) {
-                    return value;
-                }
-            }
-        }
-        if (name != null && !name.isBlank()) {
-            return name.startsWith("/") ? name.substring(1) : name;
-        }
-        return id.substring(0, Math.min(12, id.length()));
-    }
-
-    private Integer serviceId(Map<String, String> labels) {
-        if (labels != null) {
-            for (String label : serviceIdLabels) {
-                String value = labels.get(label);
-                if (value != null) {
-                    try {
-                        return Integer.valueOf(value.trim());
-                    } catch (NumberFormatException e) {
-                        LOG.log(System.Logger.Level.DEBUG, "label {0}={1} is not a service id", label, value);
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    private void attachQuietly(String containerId) {
-        if (closed || attached.containsKey(containerId)) {
-            return;
-        }
-        try {
-            attach(AttachOptions.builder(containerId).build());
-        } catch (ContainerNotFoundException e) {
-            LOG.log(System.Logger.Level.DEBUG, "container {0} vanished before it could be attached", containerId);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "could not attach container " + containerId, e);
-        }
-    }
-
-    /**
-     * A container created with AutoRemove ({@code docker run --rm}) is attached at its create
-     * event through the attach API, as {@code docker run} itself reads it: such a container that
-     * exits within milliseconds is deleted with its log file before a log stream opened at its
-     * start event could read it (measured: 1 of 20 one-line containers arrived that way). The
-     * attach API has no timestamps, so its lines carry the time they arrived; {@code logs=1}
-     * also returns whatever the container wrote before the attach took hold. Other containers
-     * keep waiting for their start event: their log stays readable, with Docker's timestamps.
-     *
-     * <p>Runs on a thread of its own per create event: the inspect (like any attach) waits for
-     * the container lock while dockerd starts the container (~300 ms), and done one after another
-     * on the control thread, ten parallel {@code docker run --rm} lost half their lines (32 of
-     * 60). Meanwhile the control thread leaves the container's start event to this method
-     * ({@link #pendingCreates}), which attaches it from its log after all if it is no AutoRemove
-     * container.
-     */
-    private void attachAtCreate(String containerId) {
-        boolean attachedLive = false;
-        try {
-            InspectContainerResponse info = docker.inspectContainerCmd(containerId).exec();
-            if (info.getHostConfig() != null && Boolean.TRUE.equals(info.getHostConfig().getAutoRemove())) {
-                attach(info, AttachOptions.builder(containerId).build(), true);
-                attachedLive = true;
-            }
-        } catch (RuntimeException e) {
-            // gone already, closed, or the engine is away
-            LOG.log(System.Logger.Level.DEBUG, "could not attach container " + containerId + " at creation", e);
-        } finally {
-            Boolean startedMeanwhile = pendingCreates.remove(containerId);
-            if (!attachedLive && Boolean.TRUE.equals(startedMeanwhile)) {
-                schedule(() -> attachQuietly(containerId), Duration.ZERO); // as its start event would have
-            }
-        }
-    }
-
-    // ---- stream ends, events, reconciliation: all on the control thread ----
-
-    private void streamEnded(FollowedContainer container, boolean completed, int status, boolean catchUp) {
-        if (container.isLive()) {
-            if (status == 404) {
-                forget(container.containerId());
-            } else if (status == 200 && !completed) {
-                // broken (dockerd restarting?): go on from the log, after the lines already read
-                container.switchToLogs();
-                schedule(() -> reopenIfRunning(container, false), BROKEN_STREAM_RETRY);
-            } else if (status == 200) {
-                // The container exited. If the attach came in only after it had started, dockerd
-                // replayed its log so far, which can lack the last line (an unterminated one is
-                // written to the log as the container exits): read the log once more, right away
-                // (AutoRemove is about to delete it), skipping the lines already kept. A later
-                // start event (docker restart) then reads on from the log as well.
-                container.switchToLogs();
-                container.open(true);
-            }
-            return;
-        }
-        if (!container.follow()) {
-            synchronized (lock) {
-                detach(container, false);
-            }
-            return;
-        }
-        if (status == 404) {
-            forget(container.containerId());
-            return;
-        }
-        if (status != 0 && status != 200) {
-            return; // e.g. a logging driver without read support; a later start event retries
-        }
-        // A completed stream means the container stopped: it is reopened by its next start event,
-        // or right away if it already started again (the start event may have come first); if it
-        // did not, one catch-up read collects entries the follow stream ended too early to send.
-        // A broken stream is retried after a pause.
-        schedule(() -> reopenIfRunning(container, completed && !catchUp),
-                completed ? Duration.ZERO : BROKEN_STREAM_RETRY);
-    }
-
-    private void reopenIfRunning(FollowedContainer container, boolean catchUpIfStopped) {
-        if (closed || attached.get(container.containerId()) != container) {
-            return;
-        }
-        try {
-            InspectContainerResponse info = docker.inspectContainerCmd(container.containerId()).exec();
-            if (info.getState() != null && Boolean.TRUE.equals(info.getState().getRunning())) {
-                container.open();
-            } else if (catchUpIfStopped) {
-                container.open(true);
-            }
-        } catch (NotFoundException e) {
-            forget(container.containerId());
-        } catch (RuntimeException e) {
-            // engine unreachable: the events reconnection reconciles once it is back
-            LOG.log(System.Logger.Level.DEBUG, "cannot check container " + container.containerId(), e);
-        }
-    }
-
-    private void forget(String containerId) {
-        synchronized (lock) {
-            FollowedContainer container = attached.get(containerId);
-            if (container != null) {
-                detach(container, true);
-            }
-            detachedAt.remove(containerId);
-        }
-    }
-
-    private void schedule(Runnable task, Duration delay) {
-        try {
-            control.schedule(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "container log monitor task failed", e);
-                }
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // closing
-        }
-    }
-
-    private void ensureEvents() {
-        synchronized (lock) {
-            if (closed || eventsWanted) {
-                return;
-            }
-            eventsWanted = true;
-        }
-        schedule(this::connectEvents, Duration.ZERO);
-    }
-
-    private void connectEvents() {
-        synchronized (lock) {
-            if (closed || !eventsWanted || reconnectHeld) {
-                return;
-            }
-            closeEvents();
-            try {
-                events = docker.eventsCmd().withEventTypeFilter(EventType.CONTAINER).exec(new EventsCallback());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "cannot subscribe to Docker events", e);
-                reconnectLater();
-            }
-        }
-    }
-
-    // requires lock
-    private void closeEvents() {
-        eventsConnected = false;
-        if (events != null) {
-            try {
-                events.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the events stream failed", e);
-            }
-            events = null;
-        }
-    }
-
-    // requires lock
-    private void reconnectLater() {
-        long delay = Math.min(maxReconnectDelay.toMillis(),
-                MIN_RECONNECT_DELAY.toMillis() << Math.min(reconnectAttempts, 16));
-        reconnectAttempts++;
-        schedule(this::connectEvents, Duration.ofMillis(delay));
-    }
-
-    /**
-     * After (re)connecting: reopen attached containers that run but have no stream, and in
-     * auto-attach mode attach running containers not yet attached. Covers events missed while
-     * disconnected (dockerd keeps only the last 256 and drops lagging subscribers).
-     */
-    private void reconcile() {
-        List<Container> running;
-        try {
-            running = docker.listContainersCmd().exec();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot list containers to reconcile", e);
-            return;
-        }
-        for (Container container : running) {
-            FollowedContainer followed = attached.get(container.getId());
-            if (followed != null) {
-                followed.open();
-            } else if (autoAttach) {
-                attachQuietly(container.getId());
-            }
-        }
-    }
-
-    private void onEvent(Event event) {
-        if (closed || event.getActor() == null || event.getActor().getId() == null) {
-            return;
-        }
-        String id = event.getActor().getId();
-        String action = event.getAction();
-        if ("start".equals(action)) {
-            if (pendingCreates.computeIfPresent(id, (key, started) -> true) != null) {
-                return; // attachAtCreate is still deciding; it handles this start too
-            }
-            FollowedContainer followed = attached.get(id);
-            if (followed != null) {
-                // does nothing while the previous stream is still ending; an AutoRemove container
-                // attached at creation was switched to its log when its attach stream ended
-                followed.open();
-            } else if (autoAttach) {
-                attachQuietly(id);
-            }
-        } else if ("create".equals(action)) {
-            if (attachAtCreate && autoAttach && !attached.containsKey(id)
-                    && pendingCreates.putIfAbsent(id, false) == null) {
-                try {
-                    createAttacher.execute(() -> attachAtCreate(id));
-                } catch (RejectedExecutionException e) {
-                    pendingCreates.remove(id); // closing
-                }
-            }
-        } else if ("destroy".equals(action)) {
-            FollowedContainer followed = attached.get(id);
-            if (followed != null && followed.isStreaming()) {
-                // a stream may still hold the container's last bytes: the engine closes it when
-                // they are sent; close it ourselves only if it has not after a while
-                schedule(() -> forget(id), LIVE_STREAM_GRACE);
-            } else {
-                forget(id);
-            }
-        }
-    }
-
-    private final class EventsCallback extends ResultCallback.Adapter<Event> {
-        @Override
-        public void onStart(Closeable stream) {
-            super.onStart(stream);
-            synchronized (lock) {
-                reconnectAttempts = 0;
-            }
-            eventsConnected = true;
-            schedule(ContainerLogMonitor.this::reconcile, Duration.ZERO);
-        }
-
-        @Override
-        public void onNext(Event event) {
-            schedule(() -> onEvent(event), Duration.ZERO);
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            LOG.log(System.Logger.Level.DEBUG, "Docker events stream broke", throwable);
-            ended();
-        }
-
-        @Override
-        public void onComplete() {
-            ended();
-        }
-
-        private void ended() {
-            synchronized (lock) {
-                if (events != this) {
-                    return; // a stale stream we already replaced or closed
-                }
-                eventsConnected = false;
-                if (!closed && eventsWanted) {
-                    reconnectLater();
-                }
-            }
-        }
-    }
-
-    private static String toJson(Map<String, ?> details) {
-        StringWriter out = new StringWriter();
-        try (JsonWriter json = new JsonWriter(out)) {
-            json.setSerializeNulls(true);
-            writeJson(json, details);
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to a StringWriter failed", e); // cannot happen
-        }
-        return out.toString();
-    }
-
-    private static void writeJson(JsonWriter json, Object value) throws IOException {
-        if (value == null) {
-            json.nullValue();
-        } else if (value instanceof Map<?, ?> map) {
-            json.beginObject();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                json.name(String.valueOf(entry.getKey()));
-                writeJson(json, entry.getValue());
-            }
-            json.endObject();
-        } else if (value instanceof Collection<?> collection) {
-            json.beginArray();
-            for (Object element : collection) {
-                writeJson(json, element);
-            }
-            json.endArray();
-        } else if (value instanceof Number number) {
-            double d = number.doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                json.value(number.toString());
-            } else {
-                json.value(number);
-            }
-        } else if (value instanceof Boolean bool) {
-            json.value(bool);
-        } else {
-            json.value(value.toString());
-        }
+        events.releaseStream();
     }
 
     /**
@@ -883,12 +345,9 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         private boolean lifecycleEvents;
         private boolean attachAtCreate = DEFAULT_ATTACH_AT_CREATE;
         private Duration overflowWait = DEFAULT_OVERFLOW_WAIT;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private Clock clock = Clock.systemUTC();
-        private ThreadFactory threadFactory = runnable -> {
-            Thread thread = new Thread(runnable, "container-logging-docker-" + THREAD_NUMBER.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        private ThreadFactory threadFactory = DEFAULT_THREADS;
 
         private Builder(DockerClient docker, LogBackend backend) {
             this.docker = Objects.requireNonNull(docker, "dockerClient");
@@ -921,7 +380,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
          * name without its leading {@code /} (default {@link #DEFAULT_SERVICE_NAME_LABELS}).
          */
         public Builder serviceNameLabels(List<String> labels) {
-            this.serviceNameLabels = labels(labels, "serviceNameLabels");
+            this.serviceNameLabels = ServiceLabels.checked(labels, "serviceNameLabels");
             return this;
         }
 
@@ -930,7 +389,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
          * {@link #DEFAULT_SERVICE_ID_LABELS}).
          */
         public Builder serviceIdLabels(List<String> labels) {
-            this.serviceIdLabels = labels(labels, "serviceIdLabels");
+            this.serviceIdLabels = ServiceLabels.checked(labels, "serviceIdLabels");
             return this;
         }
 
@@ -969,18 +428,15 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
          * {@link #DEFAULT_ATTACH_AT_CREATE}, off).
          *
          * <p>Why: dockerd deletes such a container, log file and all, as soon as it exits, so one
-         * that exits within milliseconds is usually gone before its log can be read (measured
-         * with the {@code docker} CLI: off, 1 of 20 one-line containers arrived; on, 20 of 20).
+         * that exits within milliseconds is usually gone before its log can be read.
          *
-         * <p>Why it is off: it trades loss for two rarer faults that dockerd causes, not us.
+         * <p>Why it is off: it trades that loss for two rarer faults that dockerd causes, not us.
          * An attach that takes hold while the container already runs makes dockerd replay the
-         * log so far before the live output, and output written during that hand-over comes
-         * twice (seen: 6 short containers of about 1 950 run through
-         * {@code scripts/rm-containers.sh}, each with its whole output twice). And reading the
-         * log of an exited AutoRemove container while dockerd deletes it makes dockerd recreate
-         * its log file, so the removal fails and the container is left {@code Dead} (seen: 3 of
-         * the same 1 950, until {@code docker rm -f}). Lines read this way carry their arrival
-         * time (the attach API has no timestamps).
+         * log so far before the live output, and output written during that hand-over can come
+         * twice. And reading the log of an exited AutoRemove container while dockerd deletes it
+         * makes dockerd recreate its log file, so the removal fails and the container is left
+         * {@code Dead} until {@code docker rm -f}. Lines read this way carry their arrival time
+         * (the attach API has no timestamps). How often each happens: {@code docs/docker-notes.md}.
          */
         public Builder attachAtCreate(boolean attachAtCreate) {
             this.attachAtCreate = attachAtCreate;
@@ -990,11 +446,27 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         /** The longest wait between reconnection attempts of the events stream (default {@link #DEFAULT_MAX_RECONNECT_DELAY}). */
         public Builder maxReconnectDelay(Duration maxReconnectDelay) {
             Objects.requireNonNull(maxReconnectDelay, "maxReconnectDelay");
-            if (maxReconnectDelay.compareTo(MIN_RECONNECT_DELAY) < 0) {
-                throw new IllegalArgumentException("maxReconnectDelay must be >= " + MIN_RECONNECT_DELAY
+            if (maxReconnectDelay.compareTo(EventsWatcher.MIN_RECONNECT_DELAY) < 0) {
+                throw new IllegalArgumentException("maxReconnectDelay must be >= " + EventsWatcher.MIN_RECONNECT_DELAY
                         + ", was " + maxReconnectDelay);
             }
             this.maxReconnectDelay = maxReconnectDelay;
+            return this;
+        }
+
+        /**
+         * How long {@link ContainerLogMonitor#close()} waits for the backend to store the lines
+         * already read (default {@link #DEFAULT_CLOSE_TIMEOUT}); lines still waiting after it are
+         * not stored. It also bounds the wait for the control thread.
+         *
+         * @throws IllegalArgumentException if shorter than a millisecond
+         */
+        public Builder closeTimeout(Duration closeTimeout) {
+            Objects.requireNonNull(closeTimeout, "closeTimeout");
+            if (closeTimeout.compareTo(MIN_CLOSE_TIMEOUT) < 0) {
+                throw new IllegalArgumentException("closeTimeout must be >= " + MIN_CLOSE_TIMEOUT + ", was " + closeTimeout);
+            }
+            this.closeTimeout = closeTimeout;
             return this;
         }
 
@@ -1004,7 +476,11 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
             return this;
         }
 
-        /** Where the monitor's threads come from (default daemon threads named {@code container-logging-docker-N}). */
+        /**
+         * Where the monitor's threads come from (default daemon threads named
+         * {@code container-logging-docker-N}). The threads of a given factory are used as they
+         * come, never renamed.
+         */
         public Builder threadFactory(ThreadFactory threadFactory) {
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
             return this;
@@ -1026,29 +502,6 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
          */
         public ContainerLogMonitor build() {
             return new ContainerLogMonitor(this);
-        }
-
-        private LogStreams logStreams() {
-            if (http != null) {
-                return LogStreams.through(http);
-            }
-            if (!(docker instanceof DockerClientImpl impl)) {
-                throw new IllegalArgumentException("the Docker client is a " + docker.getClass().getName()
-                        + ", not docker-java's DockerClientImpl: pass its transport with httpClient(...)");
-            }
-            DockerHttpClient transport = impl.getHttpClient();
-            // clients from DockerClients carry a faster way to read log streams
-            return transport instanceof DockerTransport ours ? ours.logStreams() : LogStreams.through(transport);
-        }
-
-        private static List<String> labels(List<String> labels, String name) {
-            Objects.requireNonNull(labels, name);
-            for (String label : labels) {
-                if (label == null || label.isBlank()) {
-                    throw new IllegalArgumentException(name + " must not contain null or blank labels: " + labels);
-                }
-            }
-            return List.copyOf(labels);
         }
     }
 }

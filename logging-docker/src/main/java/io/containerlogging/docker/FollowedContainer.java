@@ -29,7 +29,7 @@ import java.util.concurrent.ThreadFactory;
  * {@code this}; the reader thread takes the lock once per line so a detach never races a line
  * being kept.
  */
-final class FollowedContainer {
+final class FollowedContainer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FollowedContainer.class.getName());
 
@@ -230,6 +230,12 @@ final class FollowedContainer {
         return point;
     }
 
+    /** {@link #detach()}: stops the stream for good. */
+    @Override
+    public void close() {
+        detach();
+    }
+
     /**
      * Where the engine should start: early enough for both streams. Each stream's own position
      * then filters exactly (per stream, timestamps increase in file order).
@@ -317,7 +323,7 @@ final class FollowedContainer {
                 return;
             }
             writer.offer(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
-                    source, serviceId, serviceName, containerId, stdErr, false));
+                    source, serviceId, serviceName, containerId, stdErr, false, null));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.containerlogging.docker;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.Closeable;
 import java.io.IOException;
@@ -69,5 +71,24 @@ interface LogStreams {
                 }
             };
         };
+    }
+
+    /**
+     * The log streams of a monitor: through {@code http} if given, else through the Docker client's
+     * own transport, the faster way if the client comes from {@link DockerClients}.
+     *
+     * @throws IllegalArgumentException if {@code http} is null and the client is not docker-java's
+     *     {@code DockerClientImpl}, whose transport could be used
+     */
+    static LogStreams forClient(DockerClient docker, DockerHttpClient http) {
+        if (http != null) {
+            return through(http);
+        }
+        if (!(docker instanceof DockerClientImpl impl)) {
+            throw new IllegalArgumentException("the Docker client is a " + docker.getClass().getName()
+                    + ", not docker-java's DockerClientImpl: pass its transport with httpClient(...)");
+        }
+        DockerHttpClient transport = impl.getHttpClient();
+        return transport instanceof DockerTransport ours ? ours.logStreams() : through(transport);
     }
 }

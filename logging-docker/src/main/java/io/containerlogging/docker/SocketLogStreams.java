@@ -25,12 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  * each wake-up costs dockerd, which shares the CPU with us, as much as it costs the reader.
  * Reading through here, when a read did not fill the buffer, the reader naps {@link
  * #COALESCE_NAP} before the next one, so entries pile up in the socket and arrive a few kilobytes
- * per read instead of one entry per read. Measured on the 2-core benchmark machine, reading a
- * 1M-line log to its end ({@code RawLogRead}, docs/BENCHMARKS.md): reads fell from ~250 000 to
- * ~12 000, the time from 3.8 s to 2.3 s, since dockerd gets more done. A longer nap is worse: a
- * unix socket accounts buffer space per write, so it holds only ~250 such small entries and
- * dockerd stalls when it is full (1 ms naps took 4.4 s, 5 ms 18.9 s). A nap adds at most that
- * much latency to a live line.
+ * per read instead of one entry per read, and dockerd gets more done. A longer nap is worse: a
+ * unix socket holds only a few hundred such small entries and dockerd stalls when it is full. A
+ * nap adds at most that much latency to a live line. The measurements: docs/BENCHMARKS.md
+ * (section 1) and docs/docker-notes.md.
  *
  * <p>Thread-safety: a {@link Response} is read by one thread; {@link Response#close()} may come from
  * any thread and makes a blocked read fail.
@@ -38,9 +36,9 @@ import java.util.concurrent.locks.LockSupport;
 final class SocketLogStreams implements LogStreams {
 
     /**
-     * Read buffer of a stream, one per followed container. With the naps a read brings ~4 KiB;
-     * 64 KiB ingested a 1M-line log no faster (DockerIngest, 2 x 3 rounds: 2.5-2.9 s either way),
-     * so the smaller size keeps a host with hundreds of containers lean.
+     * Read buffer of a stream, one per followed container. With the naps a read brings a few
+     * KiB, and a larger buffer ingested no faster (docs/docker-notes.md), so the smaller size
+     * keeps a host with hundreds of containers lean.
      */
     static final int BUFFER_SIZE = 16 * 1024;
 

@@ -9,9 +9,9 @@
  * a fractional {@code since} (docker-java's {@code withSince} takes whole seconds and would
  * re-deliver up to a second of lines on every resume). With a client from {@link
  * io.containerlogging.docker.DockerClients} and a unix-socket or plain-TCP engine, the request
- * goes over a connection of its own ({@code SocketLogStreams}: chunked decoding here, and a 50 µs
- * nap after a short read so that dockerd's one-write-per-entry output arrives kilobytes per read;
- * 0.63-0.69x the time of {@code docker logs} for 1M lines, see docs/BENCHMARKS.md); otherwise
+ * goes over a connection of its own ({@code SocketLogStreams}: chunked decoding here, and a short
+ * nap after a short read so that dockerd's one-write-per-entry output arrives kilobytes per read,
+ * which makes ingest faster than {@code docker logs} itself, see docs/BENCHMARKS.md); otherwise
  * through docker-java's raw {@code DockerHttpClient}. The body is demultiplexed (8-byte frame headers; one frame per log entry)
  * or, for TTY containers, read raw as stdout; then re-split into lines byte by byte, since reads
  * split entries anywhere and dockerd cuts lines over 16 KiB into pieces that each carry their own
@@ -35,13 +35,14 @@
  * the log is read once more, skipping by count the lines already kept; a restart switches it to
  * the log the same way.
  *
- * <h2>dockerd behaviour this code works around (measured on Docker 20.10)</h2>
+ * <h2>dockerd behaviour this code works around</h2>
+ * (Observed on Docker 20.10; the measurements are in docs/docker-notes.md.)
  * <ul>
  *   <li>Inspect and attach wait for the container lock while dockerd starts a container
- *       (~300 ms), so an attach made at the {@code create} event of a {@code docker run --rm}
+ *       (a few hundred milliseconds), so an attach made at the {@code create} event of a {@code docker run --rm}
  *       often takes hold after the start; {@code logs=1} makes dockerd replay what was written
  *       so far, and a line written during its hand-over to live output can come twice.</li>
- *   <li>A follow stream ends when the container stops, and often (10 of 15 tries) before sending
+ *   <li>A follow stream ends when the container stops, and often before sending
  *       the last entries the container wrote; after it ends, a stopped container gets one
  *       catch-up read (no follow) from the position reached, a running one a new follow stream.</li>
  *   <li>The stream ends on restart too; the {@code start} event, or the end of the old stream,

@@ -119,4 +119,37 @@ class MonitorWithoutEngineTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThat(monitor.detach("abc")).isFalse();
     }
+
+    @Test
+    @DisplayName("closeTimeout is configurable and refuses less than a millisecond, quoting the value")
+    void closeTimeout() {
+        var builder = ContainerLogMonitor.builder(nowhere, backend);
+        assertThatThrownBy(() -> builder.closeTimeout(java.time.Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> builder.closeTimeout(java.time.Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1S");
+        assertThatThrownBy(() -> builder.closeTimeout(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("closeTimeout");
+        builder.closeTimeout(java.time.Duration.ofMillis(200)).build().close();
+    }
+
+    @Test
+    @DisplayName("threads of a host's factory keep the host's names; the default threads are named daemons")
+    void threadNames() {
+        List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ThreadFactory host = runnable -> {
+            Thread thread = new Thread(runnable, "host-" + made.size());
+            made.add(thread);
+            return thread;
+        };
+        try (ContainerLogMonitor hosted = ContainerLogMonitor.builder(nowhere, backend).threadFactory(host).build()) {
+            hosted.logManagerEvent("ping", null, LogLevel.INFO);
+            assertThat(made).isNotEmpty();
+        }
+        for (int n = 0; n < made.size(); n++) {
+            assertThat(made.get(n).getName()).isEqualTo("host-" + n);
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("container-logging-docker-"))
+                .isNotEmpty().allMatch(Thread::isDaemon).allMatch(t -> t.getName().matches("container-logging-docker-\\d+"));
+    }
 }
