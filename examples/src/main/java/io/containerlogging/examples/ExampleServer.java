@@ -1,11 +1,13 @@
 package io.containerlogging.examples;
 
 import com.github.dockerjava.api.DockerClient;
+import io.containerlogging.core.CheckpointStore;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.docker.ContainerLogMonitor;
 import io.containerlogging.docker.DockerClients;
+import io.containerlogging.docker.FirstRead;
 import io.containerlogging.http.LogHttpServer;
 import io.containerlogging.local.LocalLogBackend;
 import io.containerlogging.opensearch.OpenSearchLogBackend;
@@ -93,7 +95,8 @@ public final class ExampleServer implements AutoCloseable {
                     docker = config.dockerHost() != null ? DockerClients.forHost(config.dockerHost())
                             : DockerClients.fromEnvironment();
                     docker.pingCmd().exec();
-                    monitor = ContainerLogMonitor.builder(docker, backend).lifecycleEvents(true).build();
+                    monitor = ContainerLogMonitor.builder(docker, backend).lifecycleEvents(true)
+                            .firstRead(FirstRead.window(config.maxAge())).build();
                     monitor.start();
                     console.println("Docker: connected to " + dockerHost + "; following "
                             + monitor.attachedContainers().size() + " running container(s) and every one started later");
@@ -168,7 +171,17 @@ public final class ExampleServer implements AutoCloseable {
         OpenSearchLogBackend.Builder builder = OpenSearchLogBackend.builder()
                 .endpoints(openSearch.urls())
                 .indexPrefix(openSearch.indexPrefix())
-                .deviceId(config.deviceId());
+                .deviceId(config.deviceId())
+                .checkpointRetention(config.maxAge());
+        try {
+            // The read checkpoints stay on the device, so a restart resumes each container where
+            // OpenSearch's acknowledged copy ends.
+            java.nio.file.Files.createDirectories(config.logDir());
+            builder.checkpointStore(CheckpointStore.file(config.logDir().resolve("checkpoints.json")));
+        } catch (java.io.IOException e) {
+            System.err.println("warning: cannot create LOG_DIR " + config.logDir() + " (" + e.getMessage()
+                    + "); read checkpoints are kept in memory only");
+        }
         if (openSearch.username() != null) {
             builder.basicAuth(openSearch.username(), openSearch.password());
         }

@@ -108,7 +108,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         this.messages = new ManagerMessages(builder.backend, clock, builder.lifecycleEvents);
         this.writer = new BackendWriter(builder.backend, builder.bufferSize, builder.overflowWait, clock, threadFactory);
         this.control = new ControlThread(threadFactory);
-        this.registry = new AttachRegistry(new BackendResumePoints(builder.backend),
+        this.registry = new AttachRegistry(new CheckpointResumePoints(builder.backend, builder.firstRead, builder.clock),
                 (a, from) -> new FollowedContainer(a.containerId(), a.tty(), a.follow(), a.stdout(), a.stderr(),
                         a.serviceId(), a.serviceName(), from, a.live(), logStreams, writer, maxLineLength,
                         clock, threadFactory, this::streamEnded),
@@ -346,6 +346,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         private boolean attachAtCreate = DEFAULT_ATTACH_AT_CREATE;
         private Duration overflowWait = DEFAULT_OVERFLOW_WAIT;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private FirstRead firstRead = FirstRead.DEFAULT;
         private Clock clock = Clock.systemUTC();
         private ThreadFactory threadFactory = DEFAULT_THREADS;
 
@@ -470,7 +471,21 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
             return this;
         }
 
-        /** The clock of system and manager messages (default the system UTC clock). */
+        /**
+         * Where to start reading a container the backend has no read checkpoint for (default
+         * {@link FirstRead#DEFAULT}: the last 24 hours, from the container's start if younger).
+         * Containers with a checkpoint always resume right after it.
+         *
+         * @param firstRead e.g. {@code FirstRead.window(Duration.ofHours(1))}, {@code FirstRead.fromNow()}
+         *     or {@code FirstRead.lastLines(100)}
+         * @return this builder
+         */
+        public Builder firstRead(FirstRead firstRead) {
+            this.firstRead = Objects.requireNonNull(firstRead, "firstRead");
+            return this;
+        }
+
+        /** The clock of system and manager messages and of the first-read window (default the system UTC clock). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

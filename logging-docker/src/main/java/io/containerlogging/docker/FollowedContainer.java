@@ -31,6 +31,9 @@ import java.util.concurrent.ThreadFactory;
  */
 final class FollowedContainer implements AutoCloseable {
 
+    // Docker's tail for a first read with nothing kept yet (FirstRead.lastLines), or -1.
+    private final int firstTail;
+
     private static final System.Logger LOG = System.getLogger(FollowedContainer.class.getName());
 
     /**
@@ -40,12 +43,25 @@ final class FollowedContainer implements AutoCloseable {
     record StreamPosition(Instant timestamp, int linesAtTimestamp) {
     }
 
-    /** Where to resume: a position per stream, each null if nothing of that stream was kept. */
-    record ResumePoint(StreamPosition stdout, StreamPosition stderr) {
+    /**
+     * Where to resume: a position per stream, each null if nothing of that stream was kept; with
+     * neither, {@code tail} lines from the end (Docker's {@code tail}), or from the first line if
+     * {@code tail} is negative.
+     */
+    record ResumePoint(StreamPosition stdout, StreamPosition stderr, int tail) {
+        ResumePoint(StreamPosition stdout, StreamPosition stderr) {
+            this(stdout, stderr, -1);
+        }
+
         /** Both streams from {@code since} on, inclusive. */
         static ResumePoint from(Instant since) {
             StreamPosition position = new StreamPosition(since, 0);
             return new ResumePoint(position, position);
+        }
+
+        /** The last {@code lines} lines of the container's log, then everything after them. */
+        static ResumePoint lastLines(int lines) {
+            return new ResumePoint(null, null, lines);
         }
     }
 
@@ -114,6 +130,7 @@ final class FollowedContainer implements AutoCloseable {
         this.threadFactory = threadFactory;
         this.endListener = endListener;
         service(serviceId, serviceName);
+        this.firstTail = resumeFrom == null ? -1 : resumeFrom.tail();
         if (resumeFrom != null) {
             stdoutMark.set(resumeFrom.stdout());
             stderrMark.set(resumeFrom.stderr());
@@ -182,7 +199,8 @@ final class FollowedContainer implements AutoCloseable {
                     + "&follow=" + (follow && !catchUp ? 1 : 0)
                     + "&stdout=" + (stdout ? 1 : 0)
                     + "&stderr=" + (stderr ? 1 : 0)
-                    + (since == null ? "" : "&since=" + engineTime(since));
+                    + (since == null ? "" : "&since=" + engineTime(since))
+                    + (since == null && firstTail >= 0 ? "&tail=" + firstTail : "");
         }
         boolean timestamped = !live;
         Thread reader = threadFactory.newThread(() -> read(method, path, timestamped, catchUp));

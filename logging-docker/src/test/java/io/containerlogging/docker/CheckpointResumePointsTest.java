@@ -7,19 +7,23 @@ import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogSource;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Resume points kept by the monitor and inferred from the backend")
-class BackendResumePointsTest {
+@DisplayName("Resume points: where the monitor detached, else the backend's read checkpoints, else the first-read policy")
+class CheckpointResumePointsTest {
 
     static final Instant T1 = Instant.parse("2026-11-24T10:00:00.000000001Z");
     static final Instant T2 = Instant.parse("2026-11-24T10:00:00.000000002Z");
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
 
     final LogBackend backend = DockerTests.newBackend();
-    final BackendResumePoints points = new BackendResumePoints(backend);
+    final CheckpointResumePoints points = new CheckpointResumePoints(backend, FirstRead.window(Duration.ofHours(1)), CLOCK);
 
     @AfterEach
     void tearDown() throws IOException {
@@ -33,9 +37,33 @@ class BackendResumePointsTest {
     }
 
     @Test
-    @DisplayName("a container the backend knows nothing of is read from its first line")
+    @DisplayName("a container the backend has no checkpoint for is read from the first-read window")
     void unknown() {
-        assertThat(points.resumePoint("c1")).isNull();
+        assertThat(points.resumePoint("c1")).isEqualTo(FollowedContainer.ResumePoint.from(CLOCK.instant().minus(Duration.ofHours(1))));
+        assertThat(new CheckpointResumePoints(backend, FirstRead.fromNow(), CLOCK).resumePoint("c1"))
+                .isEqualTo(FollowedContainer.ResumePoint.from(CLOCK.instant()));
+        assertThat(new CheckpointResumePoints(backend, FirstRead.lastLines(7), CLOCK).resumePoint("c1"))
+                .isEqualTo(FollowedContainer.ResumePoint.lastLines(7));
+    }
+
+    @Test
+    @DisplayName("the checkpoint survives eviction: a ring of 2 forgets the lines, not where reading stands")
+    void survivesEviction() throws IOException {
+        io.containerlogging.local.LocalLogBackend small = io.containerlogging.local.LocalLogBackend.builder().maxLogs(2).build();
+        small.initialize();
+        try {
+            CheckpointResumePoints onSmall = new CheckpointResumePoints(small, FirstRead.DEFAULT, CLOCK);
+            small.log(LogMessage.builder().message("quiet").timestamp(T1).source(LogSource.container("q"))
+                    .containerId("quiet").build());
+            for (int i = 0; i < 10; i++) {
+                small.log(LogMessage.builder().message("loud " + i).timestamp(T2).source(LogSource.container("l"))
+                        .containerId("loud").build());
+            }
+            assertThat(small.count(io.containerlogging.core.LogQuery.builder().containerId("quiet").build())).isZero();
+            assertThat(onSmall.resumePoint("quiet").stdout()).isEqualTo(new FollowedContainer.StreamPosition(T1, 1));
+        } finally {
+            small.close();
+        }
     }
 
     @Test
