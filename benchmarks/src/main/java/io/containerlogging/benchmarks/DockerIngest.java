@@ -58,7 +58,7 @@ public final class DockerIngest {
                 }
                 long elapsed = System.nanoTime() - start;
                 System.out.printf("ingest round=%d lines=%d ms=%d dropped=%d end-epoch-ms=%d%n", round, count,
-                        elapsed / 1_000_000, monitor.droppedMessages(), System.currentTimeMillis());
+                        elapsed / 1_000_000, monitor.statistics().dropped(), System.currentTimeMillis());
                 return count >= expected;
             }
         }

@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadFactory;
  * {@link Builder#maxLineLength(int)} bytes (the rest is dropped and the text marked
  * {@code [truncated N bytes]}). Lines pass through a bounded buffer to one writer thread, so a slow
  * backend never blocks a Docker stream; on overflow lines are dropped, counted
- * ({@link #droppedMessages()}) and reported as a system message "suppressed N messages".
+ * ({@link #statistics()}) and reported as a system message "suppressed N messages".
  *
  * <p>Threads: one reader per open container stream, one writer, one control thread for events,
  * reconnection and reconciliation (with {@link Builder#attachAtCreate(boolean)}, also one short-lived
@@ -275,14 +275,13 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         messages.managerEvent(event, details, level);
     }
 
-    /** Lines dropped so far because the buffer to the backend was full. */
-    public long droppedMessages() {
-        return writer.dropped();
-    }
-
-    /** Lines read from Docker and waiting in the buffer for the backend. */
-    public int pendingMessages() {
-        return writer.pending();
+    /**
+     * What the monitor has done so far: containers attached, lines dropped and queued.
+     *
+     * @return a snapshot of the counters
+     */
+    public MonitorStatistics statistics() {
+        return new MonitorStatistics(attachedContainers().size(), writer.dropped(), writer.pending());
     }
 
     /**

@@ -114,7 +114,7 @@ class LoadDockerTest {
         monitor.attach(io.containerlogging.core.AttachOptions.builder(id).build());
         // The stream is read to its end although nothing reaches the backend: all but what the
         // buffer (100) and the writer's stuck batch (at most 100) hold is dropped.
-        await().atMost(Duration.ofSeconds(30)).until(() -> monitor.droppedMessages() >= 2000 - 2 * 100);
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor.statistics().dropped() >= 2000 - 2 * 100);
         stuck.release.countDown();
 
         Pattern suppressed = Pattern.compile("suppressed (\\d+) messages.*");
@@ -127,7 +127,7 @@ class LoadDockerTest {
                     reported += Long.parseLong(matcher.group(1));
                 }
             }
-            assertThat(reported).isPositive().isEqualTo(monitor.droppedMessages());
+            assertThat(reported).isPositive().isEqualTo(monitor.statistics().dropped());
             assertThat(stored + reported).isEqualTo(2000);
         });
     }
@@ -143,12 +143,12 @@ class LoadDockerTest {
         String id = containers.run("seq 1 2000");
         monitor.attach(io.containerlogging.core.AttachOptions.builder(id).build());
         // The buffer fills while the backend is stuck: the reader waits instead of dropping.
-        await().atMost(Duration.ofSeconds(30)).until(() -> monitor.droppedMessages() == 0 && stalledFull(monitor));
+        await().atMost(Duration.ofSeconds(30)).until(() -> monitor.statistics().dropped() == 0 && stalledFull(monitor));
         Thread.sleep(1000);
         stalled.release.countDown();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> backend.count(LogQuery.builder().containerId(id).build()) == 2000);
-        assertThat(monitor.droppedMessages()).isZero();
+        assertThat(monitor.statistics().dropped()).isZero();
         assertThat(backend.getLogs(LogQuery.builder().containerId(id).build())).extracting(LogMessage::message)
                 .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 2000).mapToObj(Integer::toString).toList());
         assertThat(backend.getLogs(LogQuery.builder().sourceType(SourceType.SYSTEM).build()))
@@ -156,7 +156,7 @@ class LoadDockerTest {
     }
 
     private static boolean stalledFull(ContainerLogMonitor monitor) {
-        return monitor.pendingMessages() >= 100;
+        return monitor.statistics().queued() >= 100;
     }
 
     @Test

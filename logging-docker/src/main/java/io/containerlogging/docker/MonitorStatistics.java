@@ -1,0 +1,14 @@
+package io.containerlogging.docker;
+
+/**
+ * What a {@link ContainerLogMonitor} has done so far, named as every component of the library
+ * names its counters (see {@code io.containerlogging.core.BackendStatistics}).
+ *
+ * @param containers containers attached now
+ * @param dropped lines dropped because the queue to the backend was full (reported as a system
+ *     message "suppressed N messages"); 0 when the backend queues its own writes, which then
+ *     counts its own drops
+ * @param queued lines read from Docker and waiting in the queue for the backend now
+ */
+public record MonitorStatistics(int containers, long dropped, int queued) {
+}
