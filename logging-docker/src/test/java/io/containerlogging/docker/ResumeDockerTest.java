@@ -7,6 +7,8 @@ import io.containerlogging.core.AttachOptions;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +17,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * No line lost, none duplicated. Each container prints sequence-numbered lines on stdout and
  * stderr, prefixed with how many times it has started ({@code /tmp/run} survives stop/start), and
  * the backend must end up with each exactly once, in order per stream.
  */
-@ExtendWith(DockerTests.class)
+@DockerTest
 @Timeout(90)
 @DisplayName("Collection resumes without loss or duplicates")
 class ResumeDockerTest {
