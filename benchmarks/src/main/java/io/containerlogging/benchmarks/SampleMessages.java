@@ -4,11 +4,17 @@ import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogSource;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
- * Realistic, seed-shaped container messages for the benchmarks: 100-character texts, 50 services
- * with one container each, levels spread as in a typical service log (70% info, 15% debug, 10%
- * warn, 5% error), timestamps a microsecond apart.
+ * Realistic container messages for the benchmarks: 100-character texts, 50 services with one
+ * container each, levels spread as in a typical service log (70% info, 15% debug, 10% warn, 5%
+ * error), timestamps a microsecond apart from {@link #START}.
+ *
+ * <p>{@link #START} is the second in which this class was loaded, not a fixed date: a backend on
+ * the system clock with the default 24 h retention keeps every sample message whatever day the
+ * benchmark runs (a fixed start date made every message expire a day later, and the reload
+ * benchmark reload none). Within one JVM (one JMH fork) all timestamps are fixed.
  */
 final class SampleMessages {
 
@@ -17,7 +23,8 @@ final class SampleMessages {
     /** The length of every message text. */
     static final int TEXT_LENGTH = 100;
 
-    private static final Instant START = Instant.parse("2026-11-24T10:00:00.000000000Z");
+    /** The timestamp of message 0: now, truncated to the second, when this class is loaded. */
+    static final Instant START = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private static final LogLevel[] LEVELS = new LogLevel[20];
 
     static {
@@ -59,7 +66,7 @@ final class SampleMessages {
         int service = (int) (i % SERVICES);
         return new LogMessage(null, text(i), START.plusNanos(i * 1000), LEVELS[(int) ((i / SERVICES * 7 + i) % LEVELS.length)],
                 LogSource.container(serviceName(service)), service + 1, serviceName(service),
-                containerId(service), i % 10 == 0, false);
+                containerId(service), i % 10 == 0, false, null);
     }
 
     /** {@code count} distinct messages, for benchmarks that must not measure their creation. */

@@ -7,9 +7,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.containerlogging.docker.DockerTests;
-import io.containerlogging.docker.ScratchContainers;
 import io.containerlogging.examples.ExampleServerConfig.DockerMode;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,10 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(DockerTests.class)
+@DockerTest
 @Timeout(120)
 @DisplayName("The example server end to end, against a real Docker engine")
 class ExampleServerEndToEndTest {

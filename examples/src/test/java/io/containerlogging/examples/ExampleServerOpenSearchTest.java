@@ -10,7 +10,8 @@ import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogSource;
 import io.containerlogging.opensearch.OpenSearchLogBackend;
-import io.containerlogging.opensearch.OpenSearchNode;
+import io.containerlogging.testing.OpenSearchNode;
+import io.containerlogging.testing.OpenSearchTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,9 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(OpenSearchNode.class)
+@OpenSearchTest
 @Timeout(120)
 @DisplayName("The example server as a fleet's central API on OpenSearch")
 class ExampleServerOpenSearchTest {

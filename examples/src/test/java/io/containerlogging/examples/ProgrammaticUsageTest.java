@@ -1,13 +1,14 @@
 package io.containerlogging.examples;
 
+import static io.containerlogging.testing.LogMessageAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.SourceType;
-import io.containerlogging.docker.DockerTests;
-import io.containerlogging.docker.ScratchContainers;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +17,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(DockerTests.class)
+@DockerTest
 @Timeout(60)
 class ProgrammaticUsageTest {
 
@@ -35,10 +35,7 @@ class ProgrammaticUsageTest {
             List<LogMessage> errors = ProgrammaticUsage.run(containers.docker(), id, logDir);
 
             // The query ran: whatever had arrived by then is web's errors only.
-            assertThat(errors).allSatisfy(m -> {
-                assertThat(m.serviceName()).isEqualTo("web");
-                assertThat(m.level()).isEqualTo(LogLevel.ERROR);
-            });
+            assertThat(errors).allSatisfy(m -> assertThat(m).hasServiceName("web").hasLevel(LogLevel.ERROR));
             // The backend closed and flushed: its files hold the system message and manager event.
             List<LogMessage> stored;
             try (Stream<Path> files = Files.list(logDir)) {

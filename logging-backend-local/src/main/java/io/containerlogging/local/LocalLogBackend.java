@@ -44,22 +44,40 @@ import java.util.concurrent.locks.LockSupport;
  * it was started more than {@code maxAge} ago, i.e. once every line in it was written before the
  * cutoff (judged by file names and the clock, never by reading the file); the file being written
  * is never deleted, and the last file of an earlier run counts as followed by the first file of
- * this run. Encoding and writing happen on
- * one background thread ({@code container-logging-local-writer}) that copies batches out of the
- * ring, so {@code log()} never waits for the disk. The ring is the hand-off buffer: a message
- * evicted before the writer reached it is not written; such losses are counted
+ * this run. Encoding and writing happen on one background thread
+ * ({@code container-logging-local-writer-N}) that copies batches out of the ring, so {@code log()}
+ * never waits for the disk. The ring is the hand-off buffer: while half of it holds lines the
+ * writer has not copied, {@code log()} waits for the writer (at most
+ * {@link Builder#overflowWait(Duration) overflowWait}) rather than evict them; a message evicted
+ * before the writer reached it all the same (a disk stuck for longer) is counted
  * ({@link #statistics()}{@code .dropped()}) and reported as a {@code warn} system message.
  *
- * <p><b>Crash window:</b> lines are flushed to the operating system at most
+ * <h2>Durable state</h2>
+ * Next to the log files, three small files, each replaced atomically and forced to the device:
+ * <ul>
+ *   <li>{@code checkpoints.json}: the read position of every container stream (see
+ *       {@link LogBackend#readPosition}), saved by the writer right after it has flushed the lines
+ *       they cover and forced them to the device, so a checkpoint never runs ahead of the files.
+ *       At start, lines written after the last save are read back and counted in, so the
+ *       positions match the files exactly; positions of streams idle for longer than
+ *       {@code maxAge} expire.</li>
+ *   <li>{@code ids.json}: ids reserved ahead of use in blocks of 2<sup>20</sup>; after a crash the
+ *       next run continues above the reservation, after a clean close right after the last id,
+ *       so an id once returned or served never names another message.</li>
+ *   <li>{@code removed.json}: what {@link #cleanup(Duration)} removed with an age shorter than
+ *       {@code maxAge}, left out at the next reload.</li>
+ * </ul>
+ *
+ * <p><b>Crash window:</b> lines are flushed and forced to the device at most
  * {@link Builder#flushInterval(Duration) flushInterval} after they are stored (and on
- * {@link #close()}), never synced to the device. A crash of the JVM loses up to about one flush
- * interval of messages (plus whatever an overrun ring dropped); a crash of the machine also loses
- * what the OS had not yet written back. A torn last line is skipped on the next start.
+ * {@link #close()}). A crash of the JVM or of the machine loses from the files up to about one
+ * flush interval of messages, which the read checkpoints do not cover yet, so a collector reads
+ * them again. A torn last line is skipped on the next start.
  *
  * <p>{@link #initialize()} reloads the newest messages (at most {@code maxLogs}, not older than
- * {@code maxAge}) from the files, continues ids after the highest id found, and skips lines that
- * are not messages (counted in {@link #corruptLinesSkipped()}, reported once as a {@code warn}
- * system message). It always starts a new file.
+ * {@code maxAge}) from the files, continues ids as above, and skips lines that are not messages
+ * (counted in {@link #statistics()}{@code .skipped()}, reported once as a {@code warn} system
+ * message). It always starts a new file.
  *
  * <h2>Devices</h2>
  * With a {@link Builder#deviceId(String) deviceId}, every stored message that arrives without a

@@ -5,6 +5,7 @@ import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSource;
+import io.containerlogging.testing.OpenSearchNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

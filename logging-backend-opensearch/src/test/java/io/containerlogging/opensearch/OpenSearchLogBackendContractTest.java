@@ -2,14 +2,15 @@ package io.containerlogging.opensearch;
 
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.tck.LogBackendContractTest;
+import io.containerlogging.testing.OpenSearchNode;
+import io.containerlogging.testing.OpenSearchTest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The shared contract, against a real OpenSearch node, each test in indices of its own. */
-@ExtendWith(OpenSearchNode.class)
+@OpenSearchTest
 class OpenSearchLogBackendContractTest extends LogBackendContractTest {
 
     private static final AtomicInteger TESTS = new AtomicInteger();

@@ -11,6 +11,8 @@ import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSource;
 import io.containerlogging.core.SourceType;
 import io.containerlogging.tck.MutableClock;
+import io.containerlogging.testing.OpenSearchNode;
+import io.containerlogging.testing.OpenSearchTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,10 +34,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** OpenSearchLogBackend's own behaviour against a real node: fleets, restarts, outages, failures. */
-@ExtendWith(OpenSearchNode.class)
+@OpenSearchTest
 @Timeout(120)
 class OpenSearchLogBackendTest {
 

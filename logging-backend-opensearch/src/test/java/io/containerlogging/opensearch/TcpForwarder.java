@@ -1,5 +1,6 @@
 package io.containerlogging.opensearch;
 
+import io.containerlogging.testing.OpenSearchNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

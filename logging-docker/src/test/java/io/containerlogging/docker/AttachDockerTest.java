@@ -1,5 +1,6 @@
 package io.containerlogging.docker;
 
+import static io.containerlogging.testing.LogMessageAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +14,8 @@ import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSource;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(DockerTests.class)
+@DockerTest
 @Timeout(60)
 @DisplayName("Attaching to a container against a real Docker engine")
 class AttachDockerTest {
@@ -60,16 +62,11 @@ class AttachDockerTest {
         List<LogMessage> logs = awaitLines(id, 2);
         LogMessage out = logs.stream().filter(m -> m.message().equals("to-out")).findFirst().orElseThrow();
         LogMessage err = logs.stream().filter(m -> m.message().equals("to-err")).findFirst().orElseThrow();
-        assertThat(out.level()).isEqualTo(LogLevel.INFO);
-        assertThat(out.isStdErr()).isFalse();
-        assertThat(err.level()).isEqualTo(LogLevel.ERROR);
-        assertThat(err.isStdErr()).isTrue();
+        assertThat(out).hasLevel(LogLevel.INFO).isNotStdErr();
+        assertThat(err).hasLevel(LogLevel.ERROR).isStdErr();
         for (LogMessage message : logs) {
-            assertThat(message.source()).isEqualTo(LogSource.container("web"));
-            assertThat(message.serviceId()).isEqualTo(7);
-            assertThat(message.serviceName()).isEqualTo("web");
-            assertThat(message.containerId()).isEqualTo(id);
-            assertThat(message.isSystem()).isFalse();
+            assertThat(message).hasSource(LogSource.container("web")).hasServiceId(7).hasServiceName("web")
+                    .hasContainerId(id).isNotSystem();
         }
     }
 

@@ -7,6 +7,8 @@ import io.containerlogging.core.AttachedContainer;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(DockerTests.class)
+@DockerTest
 @Timeout(60)
 @DisplayName("Auto-attach follows Docker's events")
 class AutoAttachDockerTest {

@@ -8,6 +8,8 @@ import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,9 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(DockerTests.class)
+@DockerTest
 @Timeout(90)
 @DisplayName("With attachAtCreate, AutoRemove (--rm) containers are read from their creation, so none is lost")
 class AutoRemoveDockerTest {

@@ -7,6 +7,8 @@ import com.github.dockerjava.api.DockerClient;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,14 +23,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Stops and restarts the Docker daemon itself while the monitor follows a container. Runs only
  * with {@code -Ddocker.restartable=true} (set by {@code .ci/run}): a developer's own engine is
  * never restarted by a plain {@code mvn verify}.
  */
-@ExtendWith(DockerTests.class)
+@DockerTest
 @EnabledIfSystemProperty(named = "docker.restartable", matches = "true",
         disabledReason = "restarts dockerd: runs only with -Ddocker.restartable=true (as .ci/run sets)")
 @Timeout(180)

@@ -8,6 +8,8 @@ import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.local.LocalLogBackend;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * line stored, whatever the ring evicted or cleanup removed meanwhile, and a container with no
  * position is read only as far back as the first-read policy says.
  */
-@ExtendWith(DockerTests.class)
+@DockerTest
 @Timeout(120)
 @DisplayName("Durable read checkpoints against a real Docker engine")
 class DurableResumeDockerTest {

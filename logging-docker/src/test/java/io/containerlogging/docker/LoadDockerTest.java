@@ -9,6 +9,8 @@ import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSubscriber;
 import io.containerlogging.core.LogSubscription;
 import io.containerlogging.core.SourceType;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(DockerTests.class)
+@DockerTest
 @Timeout(120)
 @DisplayName("Under load: slow backends and many containers")
 class LoadDockerTest {

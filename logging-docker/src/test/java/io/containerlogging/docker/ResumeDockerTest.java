@@ -9,6 +9,8 @@ import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSubscription;
 import io.containerlogging.local.LocalLogBackend;
+import io.containerlogging.testing.DockerTest;
+import io.containerlogging.testing.ScratchContainers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * No line lost, none duplicated. Each container prints sequence-numbered lines on stdout and
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * small ({@value #RING} messages), so it evicts during every test: what it stored is judged by a
  * subscription that records every stored message, not by what the ring still holds.
  */
-@ExtendWith(DockerTests.class)
+@DockerTest
 @Timeout(90)
 @DisplayName("Collection resumes without loss or duplicates")
 class ResumeDockerTest {

