@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * durable state (read checkpoints, reserved ids, the files) must leave every line stored exactly
  * once and never let one id name two messages. Rounds: {@code -Dcrashloop.rounds} (default 20).
  */
+@Tag("crash")
 @Timeout(600)
 class CrashLoopTest {
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.containerlogging.core.BackendStatistics;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogLevel;
@@ -197,6 +198,60 @@ public abstract class LogBackendContractTest {
     }
 
     // ---- appending ----------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("Read positions")
+    class ReadPositions {
+
+        @Test
+        @DisplayName("per container and stream: the newest timestamp stored and how many lines share it")
+        void newestPerStream() {
+            backend.log(webLine("older", START));
+            backend.log(webLine("newest a", START.plusNanos(5)));
+            backend.log(webLine("newest b", START.plusNanos(5)));
+            backend.log(webLine("late but old", START.plusNanos(1))); // arrives last, older: no move
+            backend.log(containerLine("err", 1, "web", CONTAINER_WEB, LogLevel.ERROR, START.plusSeconds(1)));
+
+            assertThat(backend.readPosition(CONTAINER_WEB, false)).hasValueSatisfying(position -> {
+                assertThat(position.timestamp()).isEqualTo(START.plusNanos(5));
+                assertThat(position.linesAtTimestamp()).isEqualTo(2);
+                assertThat(position.stdErr()).isFalse();
+            });
+            assertThat(backend.readPosition(CONTAINER_WEB, true)).hasValueSatisfying(position ->
+                    assertThat(position.timestamp()).isEqualTo(START.plusSeconds(1)));
+            assertThat(backend.readPosition(CONTAINER_API, false)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("system and manager messages move no position")
+        void onlyContainerLines() {
+            backend.log(LogMessage.system("hello", LogLevel.INFO, START));
+            backend.log(LogMessage.manager("event", LogLevel.INFO, START).toBuilder().containerId(CONTAINER_API).build());
+            assertThat(backend.readPosition(CONTAINER_API, false)).isEmpty();
+            assertThat(backend.readPosition(CONTAINER_API, true)).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("Statistics")
+    class Statistics {
+
+        @Test
+        @DisplayName("count what was logged and written, and the open subscriptions")
+        void counts() {
+            LogSubscription subscription = backend.subscribe(LogQuery.all(), message -> { });
+            for (int i = 0; i < 5; i++) {
+                backend.log(webLine("m" + i, START));
+            }
+            backend.flush();
+            BackendStatistics statistics = backend.statistics();
+            assertThat(statistics.logged()).isEqualTo(5);
+            assertThat(statistics.written()).isEqualTo(5);
+            assertThat(statistics.dropped()).isZero();
+            assertThat(statistics.subscribers()).isEqualTo(1);
+            subscription.close();
+        }
+    }
 
     @Nested
     @DisplayName("Appending a message")
