@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar
  * io.containerlogging.benchmarks.PersistenceThroughput [messages] [rounds] [sample|seq]}: the
- * messages are seed-shaped with 100-character texts ({@code sample}, the default) or the lines
+ * messages are typical container lines with 100-character texts ({@code sample}, the default) or the lines
  * {@code seq 1 N} prints, from one container ({@code seq}, as dockerd is measured). Prints one
  * line per round and {@code persist median=<lines/s> min=.. max=..}.
  */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The seed's "Programmatic Usage", in Java: create a backend, initialize it, monitor a container,
+ * Programmatic usage, as README shows it: create a backend, initialize it, monitor a container,
  * log a system message and a manager event, query, clean up. README.md quotes the part between
  * the snippet markers; {@code ReadmeSnippetsTest} keeps the two the same.
  */

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What to attach to and how: the Java form of the seed's {@code attach({...})} options.
+ * What to attach to and how: the container, the service it belongs to, and which streams to read.
  *
  * @param containerId a container id (full or prefix) or name; never null or blank
  * @param serviceId the service id to store with each line, or null

@@ -7,7 +7,7 @@ import java.util.Objects;
  * One stored log line or event. Immutable.
  *
  * <p>The timestamp keeps full precision (Docker reports nanoseconds); JSON carries it both as the
- * seed's epoch-millisecond {@code timestamp} and as the RFC 3339 {@code time} (see {@link LogJson}).
+ * epoch-millisecond {@code timestamp} and as the RFC 3339 {@code time} (see {@link LogJson}).
  *
  * @param id the {@code log-N} id a {@link LogBackend} assigned, or null before the message is stored
  * @param message the text, without trailing newline; never null
