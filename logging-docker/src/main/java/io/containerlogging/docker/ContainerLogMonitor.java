@@ -23,9 +23,11 @@ import java.util.concurrent.ThreadFactory;
  * running container now, then every container that starts later, via Docker's events stream). An
  * attached container's stream is reopened whenever the container starts again, and resumes exactly
  * after the last line kept, so a line is stored once even across stop/start, restarts, detach and
- * re-attach, a broken connection, and a new monitor on the same persisted backend (which resumes
- * from the newest timestamp the backend holds for the container). Short-lived containers lose
- * nothing: a first attach reads the container's log from its beginning.
+ * re-attach, a broken connection, and a new monitor on the same persisted backend, which resumes
+ * from the backend's durable read checkpoint ({@link LogBackend#readPosition}), however much of the
+ * container's lines the backend evicted or cleaned up. A container the backend has no checkpoint
+ * for is read as {@link Builder#firstRead(FirstRead)} says: by default from the later of its start
+ * and 24 hours ago, so short-lived containers lose nothing.
  *
  * <p>Each line: level {@code info} from stdout and {@code error} from stderr ({@code isStdErr}),
  * TTY output as stdout, Docker's timestamp at full precision, no timestamp prefix, no trailing

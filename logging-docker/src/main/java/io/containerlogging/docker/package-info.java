@@ -23,8 +23,11 @@
  * what it already kept. Positions are per stream because dockerd stamps the two streams in separate
  * copiers: in the log file a stderr entry can follow a slightly newer stdout entry, and one shared
  * position lost such lines (seen in testing). Lines sharing a timestamp are counted, not assumed
- * impossible. A new monitor on a persisted backend takes the positions from the newest stored
- * info (stdout) and error (stderr) lines of the container.
+ * impossible. A new monitor takes the positions from the backend's read checkpoints
+ * ({@link io.containerlogging.core.LogBackend#readPosition}), which the backend keeps apart from
+ * the lines it stores (and, with persistence, durably): eviction, cleanup and retention never make
+ * lines look unread, and a restart after a crash re-reads only what the backend had not durably
+ * stored.
  *
  * <h2>Containers run with {@code --rm}</h2>
  * An AutoRemove container is deleted with its log file as soon as it exits, often before a log
