@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class LogApiTest {
 
     final LogBackend backend = TestBackend.create();
-    final LogApi api = new LogApi(backend, null, 100, 64, 1024, "tok", null);
+    final LogApi api = new LogApi(backend, null, 100, 64, LogHttpHandler.DEFAULT_MAX_RESPONSE_BYTES, 1024, "tok", null,
+            java.util.Set.of());
 
     @AfterEach
     void close() {
