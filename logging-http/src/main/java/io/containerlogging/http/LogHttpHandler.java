@@ -111,6 +111,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
     private final ThreadPoolExecutor streamExecutor;
     private final int streamBufferSize;
     private final int maxResponseBytes;
+    private final int maxBodyBytes;
 
     private LogHttpHandler(Builder builder) {
         this.backend = builder.backend;
@@ -136,6 +137,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
                 builder.streamWriteTimeout, threadFactory, streamExecutor);
         this.streamBufferSize = builder.streamBufferSize;
         this.maxResponseBytes = builder.maxResponseBytes;
+        this.maxBodyBytes = builder.maxBodyBytes;
     }
 
     /**
@@ -169,10 +171,11 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             ApiResponse response = api.handle(request);
             boolean head = request.method().equals("HEAD");
             if (response.status() >= 400 && (request.declaredLength() > 0
-                    || requestHeaders.getFirst("Transfer-Encoding") != null)) {
-                // The body was never read (refused before that): end the connection rather than
-                // wait for a body the client may never send. With configureJdkServer() the JDK
-                // server closes it too instead of draining.
+                    || requestHeaders.getFirst("Transfer-Encoding") != null)
+                    && !consumeArrivedBody(exchange.getRequestBody(), request.declaredLength())) {
+                // The body was refused unread and has not all arrived: end the connection rather
+                // than wait for a body the client may never send. With configureJdkServer() the
+                // JDK server closes it too instead of draining.
                 response.header("Connection", "close");
             }
             if (head) {
@@ -192,6 +195,38 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
                     + exchange.getRequestURI(), e);
             exchange.close();
         }
+    }
+
+    /**
+     * Reads (and discards) as much of a refused request's body as has already arrived, without
+     * ever waiting for more: a connection closed with unread bytes in its receive buffer is reset,
+     * and the reset can destroy the error response before the client reads it.
+     *
+     * @return whether the whole body was read, so that the connection may be kept
+     */
+    private boolean consumeArrivedBody(java.io.InputStream body, long declaredLength) {
+        if (declaredLength < 0 || declaredLength > maxBodyBytes) {
+            return false; // chunked, or more than we would ever read
+        }
+        try {
+            byte[] buffer = new byte[4096];
+            long remaining = declaredLength;
+            int available;
+            while (remaining > 0 && (available = body.available()) > 0) {
+                int n = body.read(buffer, 0, (int) Math.min(Math.min(available, buffer.length), remaining));
+                if (n < 0) {
+                    break;
+                }
+                remaining -= n;
+            }
+            if (remaining == 0) {
+                body.read(); // the end: returns at once, and marks the exchange as fully read
+                return true;
+            }
+        } catch (IOException e) {
+            // the client went away; the connection is closed either way
+        }
+        return false;
     }
 
     /** The request path with the mount point's context path removed. */
@@ -306,6 +341,11 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
                         false);
             }
         }
+    }
+
+    /** Stream-pool threads busy now (for tests). */
+    int activeStreamThreads() {
+        return streamExecutor.getActiveCount();
     }
 
     /** The number of event streams open now. */

@@ -54,11 +54,14 @@ public final class LogHttpServer implements AutoCloseable {
     /** The default port, as in the seed's examples. */
     public static final int DEFAULT_PORT = 3000;
     /**
-     * The default number of request threads. Requests that write large bodies or streams give
-     * their thread back at once (see {@link LogHttpHandler.Builder#streamThreads}), so these
-     * threads only parse, query and encode.
+     * The default number of request threads, started as requests need them and stopped after a
+     * minute idle. The JDK server reads a request's headers and body on these threads, so a
+     * client that sends them slowly holds one until {@code maxReqTime} cuts it off: this many such
+     * clients at once delay everyone else for that long (see {@code docs/http-hardening.md}).
+     * Requests that write large bodies or streams give their thread back at once (see
+     * {@link LogHttpHandler.Builder#streamThreads}).
      */
-    public static final int DEFAULT_THREADS = 8;
+    public static final int DEFAULT_THREADS = 32;
     /** Requests that may wait for a free thread before the accepting thread waits. */
     static final int QUEUE_CAPACITY = 256;
 
@@ -67,7 +70,7 @@ public final class LogHttpServer implements AutoCloseable {
      * and body, counted from when the server starts reading the request; a connection that has
      * not sent all of it by then is closed (measured bound: this plus up to one second).
      */
-    public static final Duration DEFAULT_MAX_REQUEST_TIME = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_MAX_REQUEST_TIME = Duration.ofSeconds(10);
     /**
      * The time {@link #configureJdkServer()} gives any response, event streams included, from
      * its headers to its last byte; then the JDK server closes the connection, which is the only
@@ -100,6 +103,7 @@ public final class LogHttpServer implements AutoCloseable {
         };
         this.executor = new ThreadPoolExecutor(builder.threads, builder.threads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE_CAPACITY), threadFactory, LogHttpServer::waitForRoom);
+        executor.allowCoreThreadTimeOut(true);
         try {
             this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 0);
         } catch (IOException e) {
@@ -213,6 +217,16 @@ public final class LogHttpServer implements AutoCloseable {
     /** The port the server listens on (the ephemeral one chosen if {@code port(0)} was asked). */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Request threads busy now (for tests: they all come back once stalled clients are cut off). */
+    int activeRequestThreads() {
+        return executor.getActiveCount();
+    }
+
+    /** The handler this server runs. */
+    LogHttpHandler handler() {
+        return handler;
     }
 
     /** The address the server listens on. */
@@ -366,6 +380,12 @@ public final class LogHttpServer implements AutoCloseable {
         /** @see LogHttpHandler.Builder#maxStreamDuration */
         public Builder maxStreamDuration(Duration duration) {
             handler.maxStreamDuration(duration);
+            return this;
+        }
+
+        /** @see LogHttpHandler.Builder#streamWriteTimeout */
+        public Builder streamWriteTimeout(Duration timeout) {
+            handler.streamWriteTimeout(timeout);
             return this;
         }
 
