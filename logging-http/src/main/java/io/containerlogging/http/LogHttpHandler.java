@@ -435,6 +435,10 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             return this;
         }
 
+        boolean hasBearerToken() {
+            return bearerToken != null;
+        }
+
         /**
          * Whether {@code token} can be sent in an {@code Authorization} header as it is: visible
          * ASCII ({@code !} to {@code ~}) only, at least one character.

@@ -1,6 +1,8 @@
 package io.containerlogging.http;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.containerlogging.core.ContainerAttacher;
 import io.containerlogging.core.LogBackend;
 import java.io.IOException;
@@ -105,7 +107,14 @@ public final class LogHttpServer implements AutoCloseable {
                 new ArrayBlockingQueue<>(QUEUE_CAPACITY), threadFactory, LogHttpServer::waitForRoom);
         executor.allowCoreThreadTimeOut(true);
         try {
-            this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 0);
+            InetSocketAddress address = new InetSocketAddress(builder.host, builder.port);
+            if (builder.sslContext != null) {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(builder.sslContext));
+                this.server = https;
+            } else {
+                this.server = HttpServer.create(address, 0);
+            }
         } catch (IOException e) {
             handler.close();
             executor.shutdownNow();
@@ -114,8 +123,13 @@ public final class LogHttpServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", handler);
         server.start();
-        LOG.log(System.Logger.Level.INFO, "container-logging HTTP API listening on {0}:{1,number,#}",
-                builder.host, port());
+        LOG.log(System.Logger.Level.INFO, "container-logging HTTP API listening on {0}://{1}:{2,number,#}",
+                builder.sslContext != null ? "https" : "http", builder.host, port());
+        if (!builder.handler.hasBearerToken() && !server.getAddress().getAddress().isLoopbackAddress()) {
+            LOG.log(System.Logger.Level.WARNING, "the log API listens on " + server.getAddress()
+                    + " without a bearer token: anyone who can reach it can read every log and attach"
+                    + " containers (only loopback or allowed Host names are served)");
+        }
     }
 
     /**
@@ -267,10 +281,21 @@ public final class LogHttpServer implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private int threads = DEFAULT_THREADS;
         private ThreadFactory threadFactory;
+        private javax.net.ssl.SSLContext sslContext;
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder(LogBackend backend) {
             this.handler = LogHttpHandler.builder(backend);
+        }
+
+        /**
+         * Serves HTTPS with {@code sslContext} (the JDK's {@code HttpsServer}) instead of plain
+         * HTTP. Default: plain HTTP.
+         */
+        public Builder https(javax.net.ssl.SSLContext sslContext) {
+            once("https");
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
         }
 
         private void once(String setting) {
