@@ -78,7 +78,12 @@ public final class ExampleServer implements AutoCloseable {
         ContainerLogMonitor monitor = null;
         LogHttpServer http = null;
         try {
-            backend.initialize();
+            try {
+                backend.initialize();
+            } catch (IOException e) {
+                throw config.openSearch() != null ? e
+                        : new IOException("LOG_DIR " + config.logDir() + ": " + e.getMessage(), e);
+            }
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("host", config.host());
             settings.put("port", config.port());

@@ -170,6 +170,17 @@ class ExampleServerSecurityTest {
         }
     }
 
+    @Test
+    @DisplayName("a LOG_DIR that is a symbolic link stops the start, naming LOG_DIR")
+    void linkedLogDir() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("linked"), real);
+        ExampleServerConfig config = new ExampleServerConfig(0, "127.0.0.1", link, 1000, Duration.ofHours(24),
+                DockerMode.DISABLED, null, null);
+        assertThatThrownBy(() -> start(config)).isInstanceOf(IOException.class)
+                .hasMessageContaining("LOG_DIR").hasMessageContaining("symbolic link");
+    }
+
     private static int status(ExampleServer server, String host) throws IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(10_000);

@@ -215,7 +215,8 @@ final class LogFileWriter implements AutoCloseable {
         LogFiles.LogFile file = LogFiles.createFile(dir, Math.max(clock.millis(), lastStartMillis + 1));
         lastStartMillis = file.startMillis();
         out = new BufferedOutputStream(
-                Files.newOutputStream(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND), 64 * 1024);
+                Files.newOutputStream(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS), 64 * 1024);
         currentSize = 0;
         currentPath = file.path();
     }
