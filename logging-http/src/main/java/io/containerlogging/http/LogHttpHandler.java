@@ -112,6 +112,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
     private final int streamBufferSize;
     private final int maxResponseBytes;
     private final int maxBodyBytes;
+    private final java.util.concurrent.Semaphore largeBodies;
 
     private LogHttpHandler(Builder builder) {
         this.backend = builder.backend;
@@ -138,6 +139,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         this.streamBufferSize = builder.streamBufferSize;
         this.maxResponseBytes = builder.maxResponseBytes;
         this.maxBodyBytes = builder.maxBodyBytes;
+        this.largeBodies = new java.util.concurrent.Semaphore(builder.streamThreads);
     }
 
     /**
@@ -183,7 +185,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             } else if (response.stream() != null) {
                 handOff(exchange, () -> startStream(exchange, response));
             } else if (response.body().length > LARGE_BODY_BYTES) {
-                handOff(exchange, () -> send(exchange, response, false));
+                sendLarge(exchange, response);
             } else {
                 send(exchange, response, false);
             }
@@ -254,7 +256,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
      * Runs {@code task} on the stream pool, which may block on a client that does not read; the
      * request thread returns at once. A full pool is a 503.
      */
-    private void handOff(HttpExchange exchange, IoTask task) throws IOException {
+    private boolean handOff(HttpExchange exchange, IoTask task) throws IOException {
         try {
             streamExecutor.execute(() -> {
                 try {
@@ -267,11 +269,43 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
                     exchange.close();
                 }
             });
+            return true;
         } catch (RejectedExecutionException e) {
-            send(exchange, LogApi.error(503, "the server is busy sending large responses; try again later", null)
-                    .header("Cache-Control", "no-store")
-                    .header("Retry-After", "5"), false);
+            send(exchange, busy(), false);
+            return false;
         }
+    }
+
+    /**
+     * Sends a large body from the stream pool. At most {@code streamThreads} of them are held at
+     * once (sending or waiting): each is up to {@code maxResponseBytes} of heap, and clients that
+     * do not read must not make them pile up. Beyond that, 503.
+     */
+    private void sendLarge(HttpExchange exchange, ApiResponse response) throws IOException {
+        if (!largeBodies.tryAcquire()) {
+            send(exchange, busy(), false);
+            return;
+        }
+        boolean handedOff = false;
+        try {
+            handedOff = handOff(exchange, () -> {
+                try {
+                    send(exchange, response, false);
+                } finally {
+                    largeBodies.release();
+                }
+            });
+        } finally {
+            if (!handedOff) {
+                largeBodies.release();
+            }
+        }
+    }
+
+    private static ApiResponse busy() {
+        return LogApi.error(503, "the server is busy sending large responses; try again later", null)
+                .header("Cache-Control", "no-store")
+                .header("Retry-After", "5");
     }
 
     @FunctionalInterface
@@ -536,7 +570,9 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
          * Threads that write event streams' history and heartbeats and response bodies over
          * {@value LogHttpHandler#LARGE_BODY_BYTES} bytes, apart from the request threads: at
          * most this many clients that stop reading can delay those responses (each until the
-         * JDK server's {@code maxRspTime} cuts it), and none can delay short requests. Default
+         * JDK server's {@code maxRspTime} cuts it), and none can delay short requests. Also the
+         * most large bodies held at once (sending or waiting): more get 503 with
+         * {@code Retry-After}, so their memory never piles up. Default
          * {@link #DEFAULT_STREAM_THREADS}.
          */
         public Builder streamThreads(int streamThreads) {

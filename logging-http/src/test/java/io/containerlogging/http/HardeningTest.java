@@ -190,6 +190,22 @@ class HardeningTest {
         }
 
         @Test
+        @DisplayName("large bodies held for non-readers are bounded by streamThreads: beyond, 503 at once, never piling up")
+        void largeBodiesBounded() throws IOException {
+            writeBig(200, 64 * 1024);
+            LogHttpServer server = server(LogHttpServer.builder(backend).streamThreads(1));
+            RawClient stuck = raw(server, 4096).request("GET", "/api/v1/logs", "");
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.handler().activeStreamThreads() == 1);
+            HttpResponse<String> refused = new Http(server.port()).get("/api/v1/logs");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+            normalClientServed(server);
+            threadsComeBack(server); // the JDK cut the stuck one at maxRspTime
+            assertThat(new Http(server.port()).get("/api/v1/logs").statusCode()).isEqualTo(200);
+            stuck.close();
+        }
+
+        @Test
         @DisplayName("an event stream whose client stops reading is given up: unsubscribed, its place freed")
         void streamNotRead() throws IOException {
             writeBig(500, 16 * 1024); // 8 MB of history, more than the socket buffers take
