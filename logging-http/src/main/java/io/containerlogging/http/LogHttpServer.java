@@ -69,8 +69,9 @@ public final class LogHttpServer implements AutoCloseable {
 
     /**
      * The time {@link #configureJdkServer()} gives a client to send its request line, headers
-     * and body, counted from when the server starts reading the request; a connection that has
-     * not sent all of it by then is closed (measured bound: this plus up to one second).
+     * and body, counted from when the server first sees its bytes (waiting for a free thread
+     * included); a connection that has not sent all of it by then is closed (measured bound:
+     * this plus up to one second).
      */
     public static final Duration DEFAULT_MAX_REQUEST_TIME = Duration.ofSeconds(10);
     /**
