@@ -157,12 +157,13 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         try {
             Headers requestHeaders = exchange.getRequestHeaders();
             String contentLength = requestHeaders.getFirst("Content-Length");
+            EndAwareInputStream body = new EndAwareInputStream(exchange.getRequestBody());
             ApiRequest request = new ApiRequest(
                     exchange.getRequestMethod(),
                     relativePath(exchange),
                     exchange.getRequestURI().getRawQuery(),
                     requestHeaders::getFirst,
-                    exchange.getRequestBody(),
+                    body,
                     parseLength(contentLength));
             if (request.declaredLength() <= 0 && requestHeaders.getFirst("Transfer-Encoding") == null) {
                 // No body: reaching its end reads nothing from the socket, and marks the exchange
@@ -174,7 +175,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             boolean head = request.method().equals("HEAD");
             if (response.status() >= 400 && (request.declaredLength() > 0
                     || requestHeaders.getFirst("Transfer-Encoding") != null)
-                    && !consumeArrivedBody(exchange.getRequestBody(), request.declaredLength())) {
+                    && !body.reachedEnd() && !consumeArrivedBody(body, request.declaredLength())) {
                 // The body was refused unread and has not all arrived: end the connection rather
                 // than wait for a body the client may never send. With configureJdkServer() the
                 // JDK server closes it too instead of draining.
@@ -229,6 +230,33 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             // the client went away; the connection is closed either way
         }
         return false;
+    }
+
+    /** A request body that remembers whether a read has reached its end. */
+    private static final class EndAwareInputStream extends java.io.FilterInputStream {
+        private boolean end;
+
+        EndAwareInputStream(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            end |= b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            end |= n < 0;
+            return n;
+        }
+
+        boolean reachedEnd() {
+            return end;
+        }
     }
 
     /** The request path with the mount point's context path removed. */

@@ -421,6 +421,8 @@ class HardeningTest {
             assertThat(response.status()).isEqualTo(400);
             assertThat(response.body()).startsWith("{\"error\":\"malformed JSON").doesNotContain("gson")
                     .doesNotContain("http").doesNotContain("line 1");
+            // The body was read whole, so the connection may be kept.
+            assertThat(response.hasHeader("Connection", "close")).as(response.headers()).isFalse();
         }
 
         @Test
