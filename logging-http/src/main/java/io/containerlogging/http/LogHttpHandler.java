@@ -501,6 +501,11 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             return bearerToken != null;
         }
 
+        /** The longest a stream can stay open: its duration plus the heartbeat that notices it. */
+        Duration longestStream() {
+            return maxStreamDuration.plus(heartbeatInterval);
+        }
+
         /**
          * Whether {@code token} can be sent in an {@code Authorization} header as it is: visible
          * ASCII ({@code !} to {@code ~}) only, at least one character.
@@ -655,7 +660,10 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             return this;
         }
 
-        /** Makes the heartbeat thread. Default: daemon threads named {@code container-logging-http-heartbeat-N}. */
+        /**
+         * Makes the heartbeat thread and the stream-pool threads. Default: daemon threads named
+         * {@code container-logging-http-heartbeat-N} and {@code container-logging-http-stream-N}.
+         */
         public Builder threadFactory(ThreadFactory threadFactory) {
             once("threadFactory");
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");

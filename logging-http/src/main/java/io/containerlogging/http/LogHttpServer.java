@@ -126,6 +126,7 @@ public final class LogHttpServer implements AutoCloseable {
         server.start();
         LOG.log(System.Logger.Level.INFO, "container-logging HTTP API listening on {0}://{1}:{2,number,#}",
                 builder.sslContext != null ? "https" : "http", builder.host, port());
+        warnIfStreamsOutliveResponses(builder.handler.longestStream());
         if (!builder.handler.hasBearerToken() && !server.getAddress().getAddress().isLoopbackAddress()) {
             LOG.log(System.Logger.Level.WARNING, "the log API listens on " + server.getAddress()
                     + " without a bearer token: anyone who can reach it can read every log and attach"
@@ -189,6 +190,20 @@ public final class LogHttpServer implements AutoCloseable {
     private static void setIfAbsent(String property, String value) {
         if (System.getProperty(property) == null) {
             System.setProperty(property, value);
+        }
+    }
+
+    /** Streams should end themselves before the JDK server's maxRspTime cuts them mid-event. */
+    private static void warnIfStreamsOutliveResponses(Duration longestStream) {
+        String maxRspTime = System.getProperty(MAX_RSP_TIME_PROPERTY);
+        try {
+            if (maxRspTime != null && longestStream.compareTo(Duration.ofSeconds(Long.parseLong(maxRspTime.trim()))) >= 0) {
+                LOG.log(System.Logger.Level.WARNING, "event streams may stay open " + longestStream
+                        + " (maxStreamDuration + heartbeatInterval), not less than " + MAX_RSP_TIME_PROPERTY + "="
+                        + maxRspTime + " s: the JDK server will cut them instead of their ending cleanly");
+            }
+        } catch (NumberFormatException e) {
+            // the JDK ignores a malformed value too
         }
     }
 
