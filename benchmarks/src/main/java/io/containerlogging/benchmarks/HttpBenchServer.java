@@ -34,13 +34,14 @@ public final class HttpBenchServer {
     public static void main(String[] args) throws Exception {
         int stored = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         long maxSeconds = args.length > 1 ? Long.parseLong(args[1]) : 600;
+        LogHttpServer.configureJdkServer(); // nodelay etc. for both servers, before either exists
         try (LocalLogBackend backend = LocalLogBackend.builder().maxLogs(stored).build()) {
             backend.initialize();
             for (int i = 0; i < stored; i++) {
                 backend.log(SampleMessages.message(i));
             }
             try (LogHttpServer api = LogHttpServer.builder(backend).host("127.0.0.1").port(0).build()) {
-                // Same shape as LogHttpServer: nodelay (already set by it), a fixed pool of as many threads.
+                // Same shape as LogHttpServer: nodelay (configureJdkServer), a fixed pool of as many threads.
                 ThreadPoolExecutor executor = new ThreadPoolExecutor(LogHttpServer.DEFAULT_THREADS,
                         LogHttpServer.DEFAULT_THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256));
                 HttpServer trivial = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -23,6 +23,7 @@ public final class RmCollector {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         boolean attachAtCreate = Boolean.parseBoolean(args[1]);
+        LogHttpServer.configureJdkServer();
         try (DockerClient docker = DockerClients.fromEnvironment();
                 LocalLogBackend backend = LocalLogBackend.builder().maxLogs(100_000).build()) {
             backend.initialize();

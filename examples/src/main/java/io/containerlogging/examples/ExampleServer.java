@@ -12,6 +12,12 @@ import io.containerlogging.http.LogHttpServer;
 import io.containerlogging.local.LocalLogBackend;
 import io.containerlogging.opensearch.OpenSearchLogBackend;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,19 +61,31 @@ public final class ExampleServer implements AutoCloseable {
 
     /**
      * Starts the server: backend (reloading earlier logs from the log directory), Docker if
-     * configured and reachable, then HTTP. Progress and the address go to {@code console}.
+     * configured and reachable, then HTTP(S). Progress, warnings and the address go to
+     * {@code console}.
      *
-     * @throws IOException if the log directory is unusable or the port cannot be bound
+     * <p>The example server owns its JVM, so it sets the JDK HTTP server's JVM-wide properties
+     * first ({@link LogHttpServer#configureJdkServer()}); values given with {@code -D} win.
+     *
+     * @throws IOException if the log directory is unusable, the keystore cannot be read or the
+     *     port cannot be bound
      * @throws IllegalStateException if Docker is required but cannot be reached
      */
     public static ExampleServer start(ExampleServerConfig config, PrintStream console) throws IOException {
+        LogHttpServer.configureJdkServer();
+        SSLContext ssl = config.tls() == null ? null : sslContext(config.tls());
         LogBackend backend = backend(config);
         ScheduledExecutorService retention = null;
         DockerClient docker = null;
         ContainerLogMonitor monitor = null;
         LogHttpServer http = null;
         try {
-            backend.initialize();
+            try {
+                backend.initialize();
+            } catch (IOException e) {
+                throw config.openSearch() != null ? e
+                        : new IOException("LOG_DIR " + config.logDir() + ": " + e.getMessage(), e);
+            }
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("host", config.host());
             settings.put("port", config.port());
@@ -87,6 +105,7 @@ public final class ExampleServer implements AutoCloseable {
             settings.put("maxAge", config.maxAge().toString());
             settings.put("docker", config.docker().name().toLowerCase(java.util.Locale.ROOT));
             settings.put("auth", config.apiToken() != null);
+            settings.put("tls", ssl != null);
             system(backend, "Example server starting " + settings, LogLevel.INFO);
 
             if (config.docker() != ExampleServerConfig.DockerMode.DISABLED) {
@@ -130,6 +149,12 @@ public final class ExampleServer implements AutoCloseable {
             if (config.apiToken() != null) {
                 httpBuilder.bearerToken(config.apiToken());
             }
+            if (!config.allowedHosts().isEmpty()) {
+                httpBuilder.allowedHosts(config.allowedHosts().toArray(String[]::new));
+            }
+            if (ssl != null) {
+                httpBuilder.https(ssl);
+            }
             try {
                 http = httpBuilder.build(); // binds and starts serving
             } catch (java.io.UncheckedIOException e) {
@@ -137,7 +162,15 @@ public final class ExampleServer implements AutoCloseable {
                         + " (PORT/HOST): " + e.getCause().getMessage(), e.getCause());
             }
 
-            String base = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + http.port();
+            if (config.apiToken() == null && !http.address().getAddress().isLoopbackAddress()) {
+                console.println("WARNING: listening on " + config.host() + " without LOG_API_TOKEN: anyone who can"
+                        + " reach this port can read every log and attach containers. Set LOG_API_TOKEN (and"
+                        + " TLS_KEYSTORE) or HOST=127.0.0.1. Only loopback Host names"
+                        + (config.allowedHosts().isEmpty() ? "" : " and ALLOWED_HOSTS") + " are served.");
+                system(backend, "Listening on " + config.host() + " without LOG_API_TOKEN", LogLevel.WARN);
+            }
+            String base = (ssl != null ? "https://" : "http://")
+                    + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + http.port();
             console.println("container-logging example server listening on " + base + " (logs in "
                     + (config.openSearch() == null ? config.logDir() : "OpenSearch " + config.openSearch().urls()
                             + ", indices " + config.openSearch().indexPrefix() + "-*") + ")");
@@ -154,6 +187,23 @@ public final class ExampleServer implements AutoCloseable {
             }
             backend.close();
             throw e;
+        }
+    }
+
+    /** An SSLContext with the key and certificate chain of a PKCS#12 keystore. */
+    static SSLContext sslContext(ExampleServerConfig.Tls tls) throws IOException {
+        char[] password = tls.password().toCharArray();
+        try (InputStream in = Files.newInputStream(tls.keystore())) {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(in, password);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(keyStore, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IOException("cannot use TLS_KEYSTORE " + tls.keystore() + " (PKCS#12, TLS_KEYSTORE_PASSWORD): "
+                    + e.getMessage(), e);
         }
     }
 

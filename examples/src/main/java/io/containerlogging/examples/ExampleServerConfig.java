@@ -27,7 +27,13 @@ import java.util.regex.Pattern;
  * <tr><td>USE_REAL_DOCKER</td><td>unset</td><td>{@code true}: Docker must be reachable or the server exits;
  *     {@code false}: no Docker; unset: Docker when reachable</td></tr>
  * <tr><td>DOCKER_HOST</td><td>unix:///var/run/docker.sock</td><td>as Docker defines it</td></tr>
- * <tr><td>LOG_API_TOKEN</td><td>unset</td><td>if set, every request needs {@code Authorization: Bearer <token>}</td></tr>
+ * <tr><td>LOG_API_TOKEN</td><td>unset</td><td>if set, every request needs {@code Authorization: Bearer <token>};
+ *     visible ASCII without spaces. Unset, only loopback {@code Host} names (and ALLOWED_HOSTS) are served</td></tr>
+ * <tr><td>ALLOWED_HOSTS</td><td>unset</td><td>without a token: host names served besides loopback ones,
+ *     comma-separated (e.g. the machine's name when HOST=0.0.0.0)</td></tr>
+ * <tr><td>TLS_KEYSTORE</td><td>unset</td><td>a PKCS#12 keystore with the server's key and certificate: serve
+ *     HTTPS instead of HTTP</td></tr>
+ * <tr><td>TLS_KEYSTORE_PASSWORD</td><td>unset</td><td>the keystore's password (required with TLS_KEYSTORE)</td></tr>
  * <tr><td>LOG_BACKEND</td><td>local</td><td>{@code local} (memory and files) or {@code opensearch}</td></tr>
  * <tr><td>OPENSEARCH_URL</td><td>unset</td><td>with {@code LOG_BACKEND=opensearch}, required: the node URL(s),
  *     comma-separated</td></tr>
@@ -46,10 +52,31 @@ import java.util.regex.Pattern;
  * @param apiToken the bearer token, or null for none
  * @param openSearch where to store logs in OpenSearch, or null to store them locally
  * @param deviceId the device id stamped on stored messages, or null for none
+ * @param allowedHosts host names served besides loopback ones when there is no token
+ * @param tls the keystore to serve HTTPS with, or null for plain HTTP
  */
 public record ExampleServerConfig(
         int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
-        String dockerHost, String apiToken, OpenSearch openSearch, String deviceId) {
+        String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
+        Tls tls) {
+
+    /**
+     * HTTPS settings ({@code TLS_KEYSTORE}, {@code TLS_KEYSTORE_PASSWORD}).
+     *
+     * @param keystore a PKCS#12 file holding the server's private key and certificate chain
+     * @param password its password (also the key's)
+     */
+    public record Tls(Path keystore, String password) {
+        public Tls {
+            Objects.requireNonNull(keystore, "keystore");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() { // never print the password
+            return "Tls[keystore=" + keystore + "]";
+        }
+    }
 
     /**
      * The OpenSearch settings ({@code LOG_BACKEND=opensearch}).
@@ -91,10 +118,17 @@ public record ExampleServerConfig(
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
     public ExampleServerConfig {
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(docker, "docker");
+    }
+
+    /** Settings without extra allowed hosts, over plain HTTP. */
+    public ExampleServerConfig(int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
+            String dockerHost, String apiToken, OpenSearch openSearch, String deviceId) {
+        this(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken, openSearch, deviceId, List.of(), null);
     }
 
     /** Settings for the local backend, without a device id. */
@@ -129,17 +163,66 @@ public record ExampleServerConfig(
         if (token != null && token.isBlank()) {
             throw invalid("LOG_API_TOKEN", token, "must not be blank when set");
         }
+        if (token != null && !io.containerlogging.http.LogHttpHandler.Builder.isValidToken(token)) {
+            // Not quoted: it is a secret, and it may be nearly right.
+            throw new IllegalArgumentException("invalid LOG_API_TOKEN: must be visible ASCII characters only, without"
+                    + " spaces or control characters (value not shown)");
+        }
+        List<String> allowedHosts = new ArrayList<>();
+        String hostsText = env.get("ALLOWED_HOSTS");
+        if (hostsText != null && !hostsText.isBlank()) {
+            for (String name : hostsText.split(",")) {
+                String trimmed = name.trim();
+                if (trimmed.isEmpty() || trimmed.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == '/')) {
+                    throw invalid("ALLOWED_HOSTS", hostsText, "expected host names separated by commas");
+                }
+                allowedHosts.add(trimmed);
+            }
+        }
+        Tls tls = tls(env);
         OpenSearch openSearch = openSearch(env);
         String deviceId = env.get("DEVICE_ID") == null || env.get("DEVICE_ID").isEmpty() ? null
                 : text(env, "DEVICE_ID", null);
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token, openSearch,
-                deviceId);
+                deviceId, allowedHosts, tls);
     }
 
     /** This configuration on another port (tests use port 0). */
     public ExampleServerConfig withPort(int port) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId);
+                openSearch, deviceId, allowedHosts, tls);
+    }
+
+    /** This configuration serving HTTPS with {@code tls} (null: plain HTTP). */
+    public ExampleServerConfig withTls(Tls tls) {
+        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
+                openSearch, deviceId, allowedHosts, tls);
+    }
+
+    /** This configuration with {@code token} required (null: none). */
+    public ExampleServerConfig withApiToken(String token) {
+        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token,
+                openSearch, deviceId, allowedHosts, tls);
+    }
+
+    private static Tls tls(Map<String, String> env) {
+        String keystore = env.get("TLS_KEYSTORE");
+        String password = env.get("TLS_KEYSTORE_PASSWORD");
+        if (keystore == null || keystore.isEmpty()) {
+            if (password != null && !password.isEmpty()) {
+                throw new IllegalArgumentException("invalid TLS_KEYSTORE_PASSWORD: set without TLS_KEYSTORE");
+            }
+            return null;
+        }
+        if (password == null) {
+            throw new IllegalArgumentException("invalid TLS_KEYSTORE_PASSWORD: required with TLS_KEYSTORE"
+                    + " (an empty value for a keystore without password)");
+        }
+        try {
+            return new Tls(Path.of(keystore.trim()), password);
+        } catch (RuntimeException e) {
+            throw invalid("TLS_KEYSTORE", keystore, "not a path");
+        }
     }
 
     private static OpenSearch openSearch(Map<String, String> env) {

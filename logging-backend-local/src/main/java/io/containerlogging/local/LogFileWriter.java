@@ -236,7 +236,8 @@ final class LogFileWriter implements AutoCloseable {
     private void startFile() throws IOException {
         LogFiles.LogFile file = LogFiles.createFile(dir, Math.max(clock.millis(), lastStartMillis + 1));
         lastStartMillis = file.startMillis();
-        channel = FileChannel.open(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = FileChannel.open(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
         out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
         currentSize = 0;
         currentPath = file.path();

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -60,13 +61,19 @@ final class LogFiles {
 
     /**
      * Creates {@code dir} (and missing parents) with permissions 0700 where the file system has
-     * POSIX permissions; an existing directory keeps its permissions.
+     * POSIX permissions; an existing directory keeps its permissions. A {@code dir} that is a
+     * symbolic link is refused: logs hold secrets, and a link planted there would send them (and
+     * read them back) somewhere else.
      *
-     * @throws IOException if it cannot be created or is not a writable directory
+     * @throws IOException if it cannot be created, is a symbolic link or is not a writable directory
      */
     static void createDirectory(Path dir) throws IOException {
+        if (Files.isSymbolicLink(dir)) {
+            throw new IOException("log directory " + dir.toAbsolutePath() + " is a symbolic link; refusing to"
+                    + " follow it (give the real directory)");
+        }
         try {
-            if (!Files.isDirectory(dir)) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 if (isPosix(dir)) {
                     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_PERMISSIONS));
                     Files.setPosixFilePermissions(dir, DIR_PERMISSIONS); // the umask may have narrowed it
@@ -77,7 +84,7 @@ final class LogFiles {
         } catch (IOException | UnsupportedOperationException e) {
             throw new IOException("cannot create log directory " + dir.toAbsolutePath() + ": " + e, e);
         }
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("log directory " + dir.toAbsolutePath() + " is not a directory");
         }
         if (!Files.isWritable(dir)) {
@@ -108,16 +115,29 @@ final class LogFiles {
         }
     }
 
-    /** The log files in {@code dir}, oldest first; other files are ignored. */
+    /**
+     * The log files in {@code dir}, oldest first; other files are ignored, and so are symbolic
+     * links named like log files (never read, written or deleted through; counted in a warning).
+     */
     static List<LogFile> list(Path dir) throws IOException {
         List<LogFile> files = new ArrayList<>();
+        int links = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 Matcher matcher = NAME.matcher(entry.getFileName().toString());
-                if (matcher.matches() && Files.isRegularFile(entry)) {
+                if (!matcher.matches()) {
+                    continue;
+                }
+                if (Files.isSymbolicLink(entry)) {
+                    links++;
+                } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
                     files.add(new LogFile(entry, Long.parseLong(matcher.group(1))));
                 }
             }
+        }
+        if (links > 0) {
+            LOG.log(System.Logger.Level.WARNING, "skipped " + links + " symbolic link(s) named like log files in "
+                    + dir.toAbsolutePath() + ": log files are never followed through links");
         }
         files.sort(Comparator.comparingLong(LogFile::startMillis));
         return files;
@@ -152,7 +172,9 @@ final class LogFiles {
             long lowestInFile = Long.MAX_VALUE;
             List<Found> found = new ArrayList<>();
             perFile.add(found);
-            try (LineReader reader = new LineReader(new InputStreamReader(Files.newInputStream(path),
+            // NOFOLLOW_LINKS: a link swapped in after list() looked is not followed either.
+            try (LineReader reader = new LineReader(new InputStreamReader(Files.newInputStream(path,
+                    LinkOption.NOFOLLOW_LINKS),
                     StandardCharsets.UTF_8.newDecoder()
                             .onMalformedInput(CodingErrorAction.REPLACE)
                             .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {

@@ -34,6 +34,31 @@ final class ApiException extends RuntimeException {
                 null, allow);
     }
 
+    /** The longest excerpt of a client's value an error message quotes. */
+    static final int EXCERPT_CHARS = 64;
+
+    /**
+     * {@code value} as an error message may quote it: at most {@link #EXCERPT_CHARS} characters,
+     * with how much was left out, and control characters shown as {@code ?}. A client that sends
+     * a 370 KB parameter name gets a short error, not its input echoed back.
+     */
+    static String excerpt(String value) {
+        if (value == null) {
+            return null;
+        }
+        boolean cut = value.length() > EXCERPT_CHARS;
+        String head = cut ? value.substring(0, EXCERPT_CHARS) : value;
+        StringBuilder out = new StringBuilder(head.length() + 32);
+        for (int i = 0; i < head.length(); i++) {
+            char c = head.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        if (cut) {
+            out.append("... (").append(value.length()).append(" characters)");
+        }
+        return out.toString();
+    }
+
     int status() {
         return status;
     }

@@ -3,18 +3,22 @@ package io.containerlogging.http;
 import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code GET /api/v1/logs} response body, with each message's JSON kept in a small cache.
+ * The {@code GET /api/v1/logs} response body, bounded in bytes, with each message's JSON kept in
+ * a small cache.
  *
  * <p>Clients poll for the newest messages, so consecutive responses mostly repeat the same ones,
  * and encoding them was most of the cost of a request. Stored messages are immutable and a backend
  * hands out the same instance on every query, so a message's bytes can be reused for as long as
- * the same instance comes back. The cache is direct-mapped by id sequence ({@value #SLOTS} slots,
- * about {@code SLOTS x} a message's JSON size at most, ~1.6 MB for seed-shaped messages) and a slot
- * hits only for the identical instance, so a different message with the same id (after a backend
- * restart, say) is encoded afresh. Messages without a {@code log-N} id are always encoded.
+ * the same instance comes back. The cache is direct-mapped by id sequence ({@value #SLOTS} slots)
+ * and a slot hits only for the identical instance, so a different message with the same id (after
+ * a backend restart, say) is encoded afresh. Messages without a {@code log-N} id, and messages
+ * whose JSON is over {@value #CACHEABLE_BYTES} bytes, are always encoded: the cache holds at
+ * most {@code SLOTS x CACHEABLE_BYTES} = 32 MiB, ~1.6 MB for seed-shaped messages.
  *
  * <p>Thread-safety: thread-safe. Slots are read and written without locks: an {@link Entry} is
  * immutable with final fields, so a racing reader sees either a whole entry or another one, and
@@ -24,10 +28,19 @@ final class EncodedMessages {
 
     /** Cache slots; a power of two. */
     static final int SLOTS = 4096;
+    /** Larger encoded messages are not cached. */
+    static final int CACHEABLE_BYTES = 8192;
+    /** Bytes of a response that are not messages: the envelope and the paging fields. */
+    static final int ENVELOPE_BYTES = 256;
 
-    private static final byte[] COUNT = "{\"count\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] LOGS = ",\"logs\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] END = "]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] COUNT = ascii("{\"count\":");
+    private static final byte[] LOGS = ascii(",\"logs\":[");
+    private static final byte[] END = ascii("]}");
+    private static final byte[] TRUNCATED = ascii("],\"truncated\":true,\"nextAfterId\":\"");
+    private static final byte[] TRUNCATED_END = ascii("\"}");
+    private static final byte[] TRUNCATED_WITHOUT_ID = ascii("],\"truncated\":true}");
+    /** Stands for a message too large to encode whole; compared by identity. */
+    private static final byte[] TOO_LARGE = new byte[0];
 
     private static final class Entry {
         final LogMessage message;
@@ -42,38 +55,108 @@ final class EncodedMessages {
     private final Entry[] slots = new Entry[SLOTS];
 
     /**
-     * The response {@code {"count":n,"logs":[...]}}, byte for byte what
-     * {@link LogJson#writeLogsResponse} writes.
+     * The response {@code {"count":n,"logs":[...]}}, at most {@code maxBytes} long. If the
+     * messages do not all fit, the oldest that do are sent, {@code count} says how many, and
+     * {@code "truncated":true,"nextAfterId":"log-N"} tell the client to ask again with
+     * {@code afterId=log-N} for the rest. A single message too large for the response on its own
+     * is sent as an excerpt ({@link #excerpt}).
      */
-    byte[] logsResponse(List<LogMessage> logs) {
-        LogJson.Utf8Buffer body = new LogJson.Utf8Buffer(64 + 400 * logs.size());
-        body.append(COUNT).append(Integer.toString(logs.size()).getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .append(LOGS);
-        LogJson.Utf8Buffer scratch = null;
-        for (int i = 0; i < logs.size(); i++) {
+    byte[] logsResponse(List<LogMessage> logs, int maxBytes) {
+        int budget = Math.max(1, maxBytes - ENVELOPE_BYTES);
+        List<byte[]> parts = new ArrayList<>(Math.min(logs.size(), 1024));
+        long used = 0;
+        boolean truncated = false;
+        String nextAfterId = null;
+        LogJson.Utf8Buffer scratch = new LogJson.Utf8Buffer(512);
+        for (LogMessage message : logs) {
+            byte[] json = encode(message, budget, scratch);
+            boolean tooLarge = json == TOO_LARGE || json.length > budget;
+            if (!parts.isEmpty() && (tooLarge || used + json.length + 1 > budget)) {
+                truncated = true;
+                nextAfterId = lastId(logs, parts.size());
+                break;
+            }
+            if (tooLarge) {
+                // One message larger than a whole response: send its beginning, page on after it.
+                json = encodeUncached(excerpt(message, budget / 8), scratch);
+                parts.add(json);
+                used += json.length + 1;
+                truncated = true;
+                nextAfterId = message.id();
+                break;
+            }
+            parts.add(json);
+            used += json.length + 1;
+        }
+        LogJson.Utf8Buffer body = new LogJson.Utf8Buffer((int) Math.min(Integer.MAX_VALUE - 8, used + ENVELOPE_BYTES));
+        body.append(COUNT).append(ascii(Integer.toString(parts.size()))).append(LOGS);
+        for (int i = 0; i < parts.size(); i++) {
             if (i > 0) {
                 body.append((byte) ',');
             }
-            LogMessage message = logs.get(i);
-            long sequence = message.id() == null ? -1 : LogId.trySequence(message.id());
-            if (sequence < 1) {
-                body.write(message);
-                continue;
-            }
-            int slot = (int) (sequence & (SLOTS - 1));
-            Entry entry = slots[slot];
-            if (entry == null || entry.message != message) {
-                if (scratch == null) {
-                    scratch = new LogJson.Utf8Buffer(512);
-                } else {
-                    scratch.reset();
-                }
-                entry = new Entry(message, scratch.write(message).toByteArray());
-                slots[slot] = entry;
-            }
-            body.append(entry.json);
+            body.append(parts.get(i));
         }
-        body.append(END);
+        if (!truncated) {
+            body.append(END);
+        } else if (nextAfterId == null) { // messages without ids: nothing to page on from
+            body.append(TRUNCATED_WITHOUT_ID);
+        } else {
+            body.append(TRUNCATED).append(ascii(nextAfterId)).append(TRUNCATED_END);
+        }
         return body.toByteArray();
+    }
+
+    private static String lastId(List<LogMessage> logs, int included) {
+        return logs.get(included - 1).id();
+    }
+
+    /** A message's JSON; messages whose text alone exceeds {@code budget} come back as an excerpt. */
+    private byte[] encode(LogMessage message, int budget, LogJson.Utf8Buffer scratch) {
+        if (message.message().length() > budget) {
+            // Do not even encode it whole: that alone could be gigabytes. Over budget, so the
+            // caller sends an excerpt of it.
+            return TOO_LARGE;
+        }
+        long sequence = message.id() == null ? -1 : LogId.trySequence(message.id());
+        if (sequence < 1) {
+            return encodeUncached(message, scratch);
+        }
+        int slot = (int) (sequence & (SLOTS - 1));
+        Entry entry = slots[slot];
+        if (entry != null && entry.message == message) {
+            return entry.json;
+        }
+        byte[] json = encodeUncached(message, scratch);
+        if (json.length <= CACHEABLE_BYTES) {
+            slots[slot] = new Entry(message, json);
+        }
+        return json;
+    }
+
+    private static byte[] encodeUncached(LogMessage message, LogJson.Utf8Buffer scratch) {
+        scratch.reset();
+        return scratch.write(message).toByteArray();
+    }
+
+    /**
+     * {@code message} with its text cut to its first {@code maxChars} characters (never inside a
+     * surrogate pair) and a note saying how long it was; the message itself if it is shorter.
+     */
+    static LogMessage excerpt(LogMessage message, int maxChars) {
+        String text = message.message();
+        if (text.length() <= maxChars) {
+            return message;
+        }
+        int end = Math.max(0, maxChars);
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        String cut = text.substring(0, end) + " [... cut: " + end + " of " + text.length()
+                + " characters shown]";
+        return message.toBuilder().message(cut).build();
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -5,12 +5,12 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import io.containerlogging.core.AttachOptions;
+import io.containerlogging.core.BackendUnavailableException;
 import io.containerlogging.core.AttachedContainer;
 import io.containerlogging.core.ContainerAttacher;
 import io.containerlogging.core.ContainerNotFoundException;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogId;
-import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.SourceType;
@@ -56,20 +56,25 @@ final class LogApi {
     private final ContainerAttacher attacher;
     private final int maxLimit;
     private final int maxBodyBytes;
+    private final int maxResponseBytes;
     private final int gzipMinBytes;
     private final byte[] tokenDigest;
     private final String corsOrigin;
+    private final HostCheck hostCheck;
     private final EncodedMessages encoded = new EncodedMessages();
 
     LogApi(LogBackend backend, ContainerAttacher attacher, int maxLimit, int maxBodyBytes,
-            int gzipMinBytes, String bearerToken, String corsOrigin) {
+            int maxResponseBytes, int gzipMinBytes, String bearerToken, String corsOrigin,
+            java.util.Set<String> allowedHosts) {
         this.backend = backend;
         this.attacher = attacher;
         this.maxLimit = maxLimit;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxResponseBytes = maxResponseBytes;
         this.gzipMinBytes = gzipMinBytes;
         this.tokenDigest = bearerToken == null ? null : sha256(bearerToken);
         this.corsOrigin = corsOrigin;
+        this.hostCheck = new HostCheck(allowedHosts, corsOrigin);
     }
 
     /** Answers {@code request}; never throws. */
@@ -85,16 +90,8 @@ final class LogApi {
             if (e.status() == 401) {
                 response.header("WWW-Authenticate", "Bearer realm=\"container-logging\"");
             }
-        } catch (java.io.UncheckedIOException e) {
-            // A backend on the network (e.g. OpenSearch) that cannot answer now: the client may retry.
-            LOG.log(System.Logger.Level.WARNING, "request " + request.method() + " " + request.path()
-                    + " failed: the backend cannot answer: " + e.getMessage());
-            response = error(503, "the log backend cannot answer right now; try again later", null);
         } catch (RuntimeException e) {
-            // Not the client's fault: log it here, and tell the client nothing about internals.
-            LOG.log(System.Logger.Level.WARNING, "request " + request.method() + " " + request.path()
-                    + " failed", e);
-            response = error(500, "internal error", null);
+            response = failure(e, request.method() + " " + ApiException.excerpt(request.path()));
         }
         response.headers().put("Cache-Control", "no-store");
         if (corsOrigin != null) {
@@ -107,9 +104,32 @@ final class LogApi {
         return response;
     }
 
+    /**
+     * The response for a request that failed on our side: the one place that maps exceptions
+     * from the backend to statuses.
+     *
+     * @param what the request, for the log line
+     */
+    static ApiResponse failure(RuntimeException e, String what) {
+        if (e instanceof BackendUnavailableException) {
+            // A backend on the network (e.g. OpenSearch) that cannot answer now: the client may retry.
+            LOG.log(System.Logger.Level.WARNING, "request " + what
+                    + " failed: the backend cannot answer: " + e.getMessage());
+            return error(503, "the log backend cannot answer right now; try again later", null);
+        }
+        // Not the client's fault: log it here, and tell the client nothing about internals.
+        LOG.log(System.Logger.Level.WARNING, "request " + what + " failed", e);
+        return error(500, "internal error", null);
+    }
+
     private ApiResponse route(ApiRequest request) {
         String method = request.method();
         String path = request.path();
+        if (tokenDigest == null) {
+            // Without a token, the network position is all the protection there is: refuse what
+            // a browser page from elsewhere could send (DNS rebinding, cross-site requests).
+            hostCheck.check(request.header().apply("Host"), request.header().apply("Origin"));
+        }
         if (corsOrigin != null && method.equals("OPTIONS")) {
             // A CORS preflight carries no credentials, so it is answered before authentication.
             return ApiResponse.of(204, ApiResponse.NO_BODY)
@@ -119,15 +139,15 @@ final class LogApi {
         }
         authenticate(request);
         if (path.equals(LOGS)) {
-            requireMethod(method, "GET");
+            requireGet(method);
             return logs(QueryParameters.parse(request.rawQuery()));
         }
         if (path.equals(COUNT)) {
-            requireMethod(method, "GET");
+            requireGet(method);
             return count(QueryParameters.parse(request.rawQuery()));
         }
         if (path.equals(STREAM)) {
-            requireMethod(method, "GET");
+            requireGet(method);
             return stream(QueryParameters.parse(request.rawQuery()), request.header().apply("Last-Event-ID"));
         }
         if (path.startsWith(LOGS + "/") && path.endsWith(ATTACH_SUFFIX)
@@ -137,17 +157,14 @@ final class LogApi {
                 return attachEndpoint(request, containerId);
             }
         }
-        throw new ApiException(404, "no such endpoint: " + path, null);
+        throw new ApiException(404, "no such endpoint: " + ApiException.excerpt(path), null);
     }
 
     private void authenticate(ApiRequest request) {
         if (tokenDigest == null) {
             return;
         }
-        String authorization = request.header().apply("Authorization");
-        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim()
-                : null;
+        String presented = bearerCredentials(request.header().apply("Authorization"));
         // Compare fixed-length digests with MessageDigest.isEqual (constant time), so neither
         // the token's content nor its length leaks through response timing.
         if (presented == null || !MessageDigest.isEqual(tokenDigest, sha256(presented))) {
@@ -155,9 +172,27 @@ final class LogApi {
         }
     }
 
-    private static void requireMethod(String method, String allowed) {
-        if (!method.equals(allowed)) {
-            throw ApiException.methodNotAllowed(method, allowed);
+    /**
+     * The token of an {@code Authorization: Bearer <token>} header, or null. The scheme is
+     * case-insensitive and may be followed by several spaces (RFC 7235); the token is taken as it
+     * is, so a token with anything appended, prepended or changed never matches.
+     */
+    static String bearerCredentials(String authorization) {
+        if (authorization == null || authorization.length() < 8
+                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        int start = 7;
+        while (start < authorization.length() && authorization.charAt(start) == ' ') {
+            start++;
+        }
+        return authorization.substring(start);
+    }
+
+    /** GET, and HEAD wherever GET is allowed (the transport sends no body for HEAD). */
+    private static void requireGet(String method) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            throw ApiException.methodNotAllowed(method, "GET, HEAD");
         }
     }
 
@@ -170,15 +205,17 @@ final class LogApi {
         int effectiveLimit = limit == null ? maxLimit : Math.min(limit, maxLimit);
         LogQuery query = filter(parameters).limit(effectiveLimit).build();
         var logs = backend.getLogs(query);
-        // Encoding dominates the cost of this request; see EncodedMessages.
-        return ApiResponse.of(200, encoded.logsResponse(logs)).header("Content-Type", JSON);
+        // Encoding dominates the cost of this request; see EncodedMessages. It also keeps the
+        // body within maxResponseBytes, saying where to page on if it had to cut.
+        return ApiResponse.of(200, encoded.logsResponse(logs, maxResponseBytes)).header("Content-Type", JSON);
     }
 
     private ApiResponse count(QueryParameters parameters) {
         parameters.requireOnly(COUNT_PARAMETERS);
         LogQuery query = filter(parameters).build();
         long count = query.equals(LogQuery.all()) ? backend.count() : backend.count(query);
-        return json(200, out -> LogJson.writeCountResponse(out, count));
+        return ApiResponse.of(200, ("{\"count\":" + count + "}").getBytes(StandardCharsets.US_ASCII))
+                .header("Content-Type", JSON);
     }
 
     /** The criteria shared by every read endpoint; validates them all. */
@@ -192,14 +229,16 @@ final class LogApi {
             try {
                 builder.level(LogLevel.fromWireName(level));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage(), "level");
+                throw ApiException.badRequest(level.length() <= ApiException.EXCERPT_CHARS ? e.getMessage()
+                        : "unknown level '" + ApiException.excerpt(level) + "'", "level");
             }
         }
         for (String sourceType : parameters.all("sourceType")) {
             try {
                 builder.sourceType(SourceType.fromWireName(sourceType));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage(), "sourceType");
+                throw ApiException.badRequest(sourceType.length() <= ApiException.EXCERPT_CHARS ? e.getMessage()
+                        : "unknown sourceType '" + ApiException.excerpt(sourceType) + "'", "sourceType");
             }
         }
         Long since = parameters.nonNegativeLong("since");
@@ -220,7 +259,7 @@ final class LogApi {
 
     private static String logId(String value, String parameter) {
         if (value != null && LogId.trySequence(value) < 1) {
-            throw ApiException.badRequest("'" + value + "' is not a log id (expected log-N, N >= 1)",
+            throw ApiException.badRequest("'" + ApiException.excerpt(value) + "' is not a log id (expected log-N, N >= 1)",
                     parameter);
         }
         return value;
@@ -267,6 +306,7 @@ final class LogApi {
                     .endObject());
         }
         AttachBody body = AttachBody.parse(readBody(request));
+
         AttachedContainer attached;
         try {
             attached = attacher.attach(AttachOptions.builder(containerId)
@@ -287,6 +327,19 @@ final class LogApi {
     }
 
     private byte[] readBody(ApiRequest request) {
+        boolean hasBody = request.declaredLength() != 0
+                && (request.declaredLength() > 0 || request.header().apply("Transfer-Encoding") != null);
+        String contentType = request.header().apply("Content-Type");
+        if ((hasBody || contentType != null) && !isJson(contentType)) {
+            // A browser sends text/plain or a form cross-site without asking first (no CORS
+            // preflight); application/json it may only send after a preflight we do not grant.
+            throw new ApiException(415, "the request body must be application/json, was "
+                    + (contentType == null ? "no Content-Type" : "'" + ApiException.excerpt(contentType) + "'"),
+                    "Content-Type");
+        }
+        if (!hasBody) {
+            return ApiResponse.NO_BODY;
+        }
         if (request.declaredLength() > maxBodyBytes) {
             throw tooLarge();
         }
@@ -297,8 +350,18 @@ final class LogApi {
             }
             return body;
         } catch (IOException e) {
-            throw ApiException.badRequest("could not read the request body: " + e.getMessage(), null);
+            throw ApiException.badRequest("could not read the request body", null);
         }
+    }
+
+    /** Whether a Content-Type is JSON: {@code application/json}, parameters such as charset allowed. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("application/json");
     }
 
     private ApiException tooLarge() {
@@ -349,17 +412,19 @@ final class LogApi {
                             }
                             break;
                         default:
-                            throw ApiException.badRequest("unknown field '" + name
-                                    + "' (allowed: serviceId, serviceName)", name);
+                            throw ApiException.badRequest("unknown field '" + ApiException.excerpt(name)
+                                    + "' (allowed: serviceId, serviceName)", ApiException.excerpt(name));
                     }
                 }
                 in.endObject();
                 if (in.peek() != JsonToken.END_DOCUMENT) {
                     throw ApiException.badRequest("malformed JSON: content after the object", null);
                 }
-            } catch (IOException | IllegalStateException e) {
-                // MalformedJsonException, EOFException (truncated), or gson's wrong-token errors
-                throw ApiException.badRequest("malformed JSON: " + e.getMessage(), null);
+            } catch (IOException | IllegalStateException | NumberFormatException e) {
+                // MalformedJsonException, EOFException (truncated), or gson's wrong-token errors:
+                // their messages describe gson's internals and link to its troubleshooting page.
+                throw ApiException.badRequest("malformed JSON: the body must be one JSON object such as"
+                        + " {\"serviceId\": 1, \"serviceName\": \"web\"}", null);
             }
             return new AttachBody(serviceId, serviceName);
         }

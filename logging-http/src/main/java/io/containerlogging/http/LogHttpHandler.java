@@ -12,7 +12,11 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,20 +37,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /api/v1/logs/count}, {@code /api/v1/logs/stream} and
  * {@code /api/v1/logs/{containerId}/attach} below it; anything else under the context is a 404.
  *
- * <h2>Performance note for hosts</h2>
- * The JDK server does not set {@code TCP_NODELAY} unless the system property
- * {@code sun.net.httpserver.nodelay=true} is set before its first {@code HttpServer.create};
- * without it, keep-alive clients wait on Nagle's algorithm and throughput drops about 40-fold.
- * {@link LogHttpServer} sets it; a host that mounts this handler should set it itself, e.g.
- * {@code -Dsun.net.httpserver.nodelay=true}. Give the server an executor
- * ({@code setExecutor}): without one every request runs on its single dispatcher thread.
+ * <h2>Settings for hosts</h2>
+ * The JDK server reads its limits from JVM-wide system properties once, when the first
+ * {@code HttpServer} is created: call {@link LogHttpServer#configureJdkServer()} before creating
+ * yours (or pass the same {@code -D} options). Without it, keep-alive clients wait on Nagle's
+ * algorithm (about 40 times slower), and nothing bounds how long a client may take to send a
+ * request or to read a response, or how long an unauthenticated request's unread body is
+ * drained. Give the server an executor ({@code setExecutor}): without one every request runs on
+ * its single dispatcher thread.
  *
- * <h2>Threads</h2>
- * Ordinary requests run on the server's executor and finish there. An event stream uses the
- * request thread only to send its history, then returns it: live events are written by the
- * backend's subscriber threads, heartbeats by one timer thread this handler starts with the first
- * stream ({@code container-logging-http-heartbeat-N} unless a {@link Builder#threadFactory} is
- * given). {@link #close()} stops it.
+ * <h2>Threads and bounds</h2>
+ * Ordinary requests run on the server's executor; they parse, query and encode there, and send
+ * bodies up to {@value #LARGE_BODY_BYTES} bytes (which fit the socket's buffers, so a client
+ * that does not read cannot hold the thread). Larger bodies and event streams are handed to
+ * this handler's own pool of {@link Builder#streamThreads} threads
+ * ({@code container-logging-http-stream-N}), which also sends heartbeats: a client that stops
+ * reading holds at most one of them, and only until the JDK server's {@code maxRspTime} cuts its
+ * connection. When that pool and its queue are full, such requests get 503. Live events are
+ * written by the backend's subscriber threads; one timer thread
+ * ({@code container-logging-http-heartbeat-N} unless a {@link Builder#threadFactory} is given)
+ * schedules heartbeats, ends streams after {@link Builder#maxStreamDuration}, and gives up on a
+ * stream whose write has been blocked for {@link Builder#streamWriteTimeout} (unsubscribing it
+ * and freeing its place at once). A client that closes its stream is noticed at the next write,
+ * at most one heartbeat interval later. {@link #close()} stops all of it.
+ *
+ * <p>Every response body is at most {@link Builder#maxResponseBytes} long; see
+ * {@code docs/http-hardening.md} for what a cut response looks like.
  *
  * <p>Thread-safety: thread-safe; one instance serves any number of concurrent requests.
  */
@@ -64,27 +80,66 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
     /** Responses smaller than this are never compressed: gzip would not pay for itself. */
     public static final int DEFAULT_GZIP_MIN_BYTES = 1024;
+    /** The largest response body, and the most history an event stream replays, in bytes: 8 MiB. */
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+    /** Threads that write event streams' history, heartbeats and bodies over {@value #LARGE_BODY_BYTES} bytes. */
+    public static final int DEFAULT_STREAM_THREADS = 16;
+    /**
+     * How long an event stream stays open before the server ends it; EventSource clients
+     * reconnect and resume with {@code Last-Event-ID}. Below
+     * {@link LogHttpServer#DEFAULT_MAX_RESPONSE_TIME}, so streams end cleanly before the JDK
+     * server cuts them.
+     */
+    public static final Duration DEFAULT_MAX_STREAM_DURATION = Duration.ofSeconds(90);
+    /** How long one write to an event stream client may block before the stream is given up. */
+    public static final Duration DEFAULT_STREAM_WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Bodies up to this size are written by the request thread: they fit the socket buffers, so
+     * the write returns even if the client does not read.
+     */
+    static final int LARGE_BODY_BYTES = 64 * 1024;
+    /** Tasks that may wait for a stream thread before requests for large bodies get 503. */
+    static final int STREAM_QUEUE_CAPACITY = 1024;
 
     private static final System.Logger LOG = System.getLogger(LogHttpHandler.class.getName());
     private static final AtomicInteger HEARTBEAT_THREADS = new AtomicInteger();
+    private static final AtomicInteger STREAM_THREADS = new AtomicInteger();
 
     private final LogBackend backend;
     private final LogApi api;
     private final SseStreams streams;
+    private final ThreadPoolExecutor streamExecutor;
     private final int streamBufferSize;
+    private final int maxResponseBytes;
+    private final int maxBodyBytes;
+    private final java.util.concurrent.Semaphore largeBodies;
 
     private LogHttpHandler(Builder builder) {
         this.backend = builder.backend;
         this.api = new LogApi(builder.backend, builder.attacher, builder.maxLimit,
-                builder.maxBodyBytes, builder.gzipMinBytes, builder.bearerToken, builder.corsOrigin);
+                builder.maxBodyBytes, builder.maxResponseBytes, builder.gzipMinBytes, builder.bearerToken,
+                builder.corsOrigin, builder.allowedHosts);
         ThreadFactory threadFactory = builder.threadFactory != null ? builder.threadFactory : runnable -> {
             Thread thread = new Thread(runnable,
                     "container-logging-http-heartbeat-" + HEARTBEAT_THREADS.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
-        this.streams = new SseStreams(builder.maxStreams, builder.heartbeatInterval, threadFactory);
+        ThreadFactory streamThreadFactory = builder.threadFactory != null ? builder.threadFactory : runnable -> {
+            Thread thread = new Thread(runnable,
+                    "container-logging-http-stream-" + STREAM_THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        this.streamExecutor = new ThreadPoolExecutor(builder.streamThreads, builder.streamThreads,
+                30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(STREAM_QUEUE_CAPACITY), streamThreadFactory);
+        streamExecutor.allowCoreThreadTimeOut(true);
+        this.streams = new SseStreams(builder.maxStreams, builder.heartbeatInterval, builder.maxStreamDuration,
+                builder.streamWriteTimeout, threadFactory, streamExecutor);
         this.streamBufferSize = builder.streamBufferSize;
+        this.maxResponseBytes = builder.maxResponseBytes;
+        this.maxBodyBytes = builder.maxBodyBytes;
+        this.largeBodies = new java.util.concurrent.Semaphore(builder.streamThreads);
     }
 
     /**
@@ -102,18 +157,38 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         try {
             Headers requestHeaders = exchange.getRequestHeaders();
             String contentLength = requestHeaders.getFirst("Content-Length");
+            EndAwareInputStream body = new EndAwareInputStream(exchange.getRequestBody());
             ApiRequest request = new ApiRequest(
                     exchange.getRequestMethod(),
                     relativePath(exchange),
                     exchange.getRequestURI().getRawQuery(),
                     requestHeaders::getFirst,
-                    exchange.getRequestBody(),
+                    body,
                     parseLength(contentLength));
+            if (request.declaredLength() <= 0 && requestHeaders.getFirst("Transfer-Encoding") == null) {
+                // No body: reaching its end reads nothing from the socket, and marks the exchange
+                // as fully read, without which the JDK server (drainAmount=0) closes a
+                // keep-alive connection after the response.
+                exchange.getRequestBody().read();
+            }
             ApiResponse response = api.handle(request);
-            if (response.stream() != null) {
-                startStream(exchange, response);
+            boolean head = request.method().equals("HEAD");
+            if (response.status() >= 400 && (request.declaredLength() > 0
+                    || requestHeaders.getFirst("Transfer-Encoding") != null)
+                    && !body.reachedEnd() && !consumeArrivedBody(body, request.declaredLength())) {
+                // The body was refused unread and has not all arrived: end the connection rather
+                // than wait for a body the client may never send. With configureJdkServer() the
+                // JDK server closes it too instead of draining.
+                response.header("Connection", "close");
+            }
+            if (head) {
+                send(exchange, response, true); // headers only, streams included
+            } else if (response.stream() != null) {
+                handOff(exchange, () -> startStream(exchange, response));
+            } else if (response.body().length > LARGE_BODY_BYTES) {
+                sendLarge(exchange, response);
             } else {
-                send(exchange, response);
+                send(exchange, response, false);
             }
         } catch (IOException e) {
             // The client went away mid-response: nothing to tell anyone.
@@ -122,6 +197,65 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "unexpected failure serving "
                     + exchange.getRequestURI(), e);
             exchange.close();
+        }
+    }
+
+    /**
+     * Reads (and discards) as much of a refused request's body as has already arrived, without
+     * ever waiting for more: a connection closed with unread bytes in its receive buffer is reset,
+     * and the reset can destroy the error response before the client reads it.
+     *
+     * @return whether the whole body was read, so that the connection may be kept
+     */
+    private boolean consumeArrivedBody(java.io.InputStream body, long declaredLength) {
+        if (declaredLength < 0 || declaredLength > maxBodyBytes) {
+            return false; // chunked, or more than we would ever read
+        }
+        try {
+            byte[] buffer = new byte[4096];
+            long remaining = declaredLength;
+            int available;
+            while (remaining > 0 && (available = body.available()) > 0) {
+                int n = body.read(buffer, 0, (int) Math.min(Math.min(available, buffer.length), remaining));
+                if (n < 0) {
+                    break;
+                }
+                remaining -= n;
+            }
+            if (remaining == 0) {
+                body.read(); // the end: returns at once, and marks the exchange as fully read
+                return true;
+            }
+        } catch (IOException e) {
+            // the client went away; the connection is closed either way
+        }
+        return false;
+    }
+
+    /** A request body that remembers whether a read has reached its end. */
+    private static final class EndAwareInputStream extends java.io.FilterInputStream {
+        private boolean end;
+
+        EndAwareInputStream(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            end |= b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            end |= n < 0;
+            return n;
+        }
+
+        boolean reachedEnd() {
+            return end;
         }
     }
 
@@ -146,11 +280,73 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, ApiResponse response) throws IOException {
+    /**
+     * Runs {@code task} on the stream pool, which may block on a client that does not read; the
+     * request thread returns at once. A full pool is a 503.
+     */
+    private boolean handOff(HttpExchange exchange, IoTask task) throws IOException {
+        try {
+            streamExecutor.execute(() -> {
+                try {
+                    task.run();
+                } catch (IOException e) {
+                    exchange.close(); // the client went away
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "unexpected failure serving "
+                            + ApiException.excerpt(exchange.getRequestURI().toString()), e);
+                    exchange.close();
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            send(exchange, busy(), false);
+            return false;
+        }
+    }
+
+    /**
+     * Sends a large body from the stream pool. At most {@code streamThreads} of them are held at
+     * once (sending or waiting): each is up to {@code maxResponseBytes} of heap, and clients that
+     * do not read must not make them pile up. Beyond that, 503.
+     */
+    private void sendLarge(HttpExchange exchange, ApiResponse response) throws IOException {
+        if (!largeBodies.tryAcquire()) {
+            send(exchange, busy(), false);
+            return;
+        }
+        boolean handedOff = false;
+        try {
+            handedOff = handOff(exchange, () -> {
+                try {
+                    send(exchange, response, false);
+                } finally {
+                    largeBodies.release();
+                }
+            });
+        } finally {
+            if (!handedOff) {
+                largeBodies.release();
+            }
+        }
+    }
+
+    private static ApiResponse busy() {
+        return LogApi.error(503, "the server is busy sending large responses; try again later", null)
+                .header("Cache-Control", "no-store")
+                .header("Retry-After", "5");
+    }
+
+    @FunctionalInterface
+    private interface IoTask {
+        void run() throws IOException;
+    }
+
+    private static void send(HttpExchange exchange, ApiResponse response, boolean head) throws IOException {
         try (exchange) {
             copyHeaders(exchange, response.headers());
-            byte[] body = response.body();
-            // -1: no body at all (a 0 would select chunked encoding).
+            byte[] body = head ? ApiResponse.NO_BODY : response.body();
+            // -1: no body at all (a 0 would select chunked encoding); the JDK server warns about
+            // anything else for HEAD.
             exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -169,7 +365,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         if (!streams.tryReserve()) {
             send(exchange, LogApi.error(503, "too many open event streams; try again later", null)
                     .header("Cache-Control", "no-store")
-                    .header("Retry-After", "5"));
+                    .header("Retry-After", "5"), false);
             return;
         }
         SseStream[] holder = new SseStream[1];
@@ -181,7 +377,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             }
         };
         SseStream stream = new SseStream(new BufferedOutputStream(exchange.getResponseBody(), 8192),
-                closeTransport, () -> streams.remove(holder[0]));
+                closeTransport, () -> streams.remove(holder[0]), maxResponseBytes);
         holder[0] = stream;
         streams.add(stream);
         try {
@@ -192,14 +388,26 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             });
             if (!started) { // this handler was closed meanwhile
                 send(exchange, LogApi.error(503, "the log API is shutting down", null)
-                        .header("Cache-Control", "no-store"));
+                        .header("Cache-Control", "no-store"), false);
             }
         } catch (IllegalStateException e) {
             // The backend is closed; nothing has been sent yet.
             stream.close();
             send(exchange, LogApi.error(503, "the log backend is closed", null)
-                    .header("Cache-Control", "no-store"));
+                    .header("Cache-Control", "no-store"), false);
+        } catch (RuntimeException e) {
+            // The history could not be read: tell the client, if nothing has been sent yet.
+            stream.close();
+            if (!committed[0]) {
+                send(exchange, LogApi.failure(e, "GET /api/v1/logs/stream").header("Cache-Control", "no-store"),
+                        false);
+            }
         }
+    }
+
+    /** Stream-pool threads busy now (for tests). */
+    int activeStreamThreads() {
+        return streamExecutor.getActiveCount();
     }
 
     /** The number of event streams open now. */
@@ -215,6 +423,17 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
     @Override
     public void close() {
         streams.close();
+        streamExecutor.shutdown();
+        try {
+            if (!streamExecutor.awaitTermination(1, TimeUnit.SECONDS)) {
+                // Threads still blocked on clients that do not read: they end when the server
+                // closes the connections (or its maxRspTime does).
+                streamExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            streamExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -232,6 +451,11 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         private int maxStreams = DEFAULT_MAX_STREAMS;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private int gzipMinBytes = DEFAULT_GZIP_MIN_BYTES;
+        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private int streamThreads = DEFAULT_STREAM_THREADS;
+        private Duration maxStreamDuration = DEFAULT_MAX_STREAM_DURATION;
+        private Duration streamWriteTimeout = DEFAULT_STREAM_WRITE_TIMEOUT;
+        private java.util.Set<String> allowedHosts = java.util.Set.of();
         private ThreadFactory threadFactory;
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
@@ -259,16 +483,35 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
          * Requires {@code Authorization: Bearer <token>} on every request (401 otherwise),
          * compared in constant time. Default: no authentication.
          *
-         * @throws IllegalArgumentException if the token is blank or contains whitespace
+         * @throws IllegalArgumentException if the token is empty or has anything but visible ASCII
+         *     characters (no spaces, no control characters); the message does not quote it
          */
         public Builder bearerToken(String token) {
             once("bearerToken");
             Objects.requireNonNull(token, "token");
-            if (token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("bearer token must be non-blank without whitespace");
+            if (!isValidToken(token)) {
+                throw new IllegalArgumentException("bearer token must be non-empty visible ASCII without"
+                        + " spaces or control characters");
             }
             this.bearerToken = token;
             return this;
+        }
+
+        boolean hasBearerToken() {
+            return bearerToken != null;
+        }
+
+        /** The longest a stream can stay open: its duration plus the heartbeat that notices it. */
+        Duration longestStream() {
+            return maxStreamDuration.plus(heartbeatInterval);
+        }
+
+        /**
+         * Whether {@code token} can be sent in an {@code Authorization} header as it is: visible
+         * ASCII ({@code !} to {@code ~}) only, at least one character.
+         */
+        public static boolean isValidToken(String token) {
+            return token != null && !token.isEmpty() && token.chars().allMatch(c -> c >= 0x21 && c <= 0x7e);
         }
 
         /**
@@ -338,7 +581,89 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             return this;
         }
 
-        /** Makes the heartbeat thread. Default: daemon threads named {@code container-logging-http-heartbeat-N}. */
+        /**
+         * The largest response body in bytes, and the most history one event stream replays.
+         * A {@code GET /api/v1/logs} answer that would be larger holds the oldest messages that
+         * fit and ends with {@code "truncated":true,"nextAfterId":"log-N"}: ask again with
+         * {@code afterId=log-N} for the rest. A single message larger than this is sent as an
+         * excerpt. A stream's history keeps the newest messages that fit, after an
+         * {@code event: truncated} saying how many were left out. Default
+         * {@link #DEFAULT_MAX_RESPONSE_BYTES}; at least 4096.
+         */
+        public Builder maxResponseBytes(int maxResponseBytes) {
+            once("maxResponseBytes");
+            if (maxResponseBytes < 4096) {
+                throw new IllegalArgumentException("maxResponseBytes must be >= 4096, was " + maxResponseBytes);
+            }
+            this.maxResponseBytes = maxResponseBytes;
+            return this;
+        }
+
+        /**
+         * Threads that write event streams' history and heartbeats and response bodies over
+         * {@value LogHttpHandler#LARGE_BODY_BYTES} bytes, apart from the request threads: at
+         * most this many clients that stop reading can delay those responses (each until the
+         * JDK server's {@code maxRspTime} cuts it), and none can delay short requests. Also the
+         * most large bodies held at once (sending or waiting): more get 503 with
+         * {@code Retry-After}, so their memory never piles up. Default
+         * {@link #DEFAULT_STREAM_THREADS}.
+         */
+        public Builder streamThreads(int streamThreads) {
+            once("streamThreads");
+            this.streamThreads = positive(streamThreads, "streamThreads");
+            return this;
+        }
+
+        /**
+         * How long an event stream stays open; then it ends and an EventSource client reconnects
+         * with {@code Last-Event-ID}, missing nothing. Keep it below the JDK server's
+         * {@code maxRspTime} ({@link LogHttpServer#configureJdkServer}), which cuts any longer
+         * response. Checked at each heartbeat, so a stream ends up to one heartbeat interval
+         * later. Default {@link #DEFAULT_MAX_STREAM_DURATION}.
+         */
+        public Builder maxStreamDuration(Duration duration) {
+            once("maxStreamDuration");
+            this.maxStreamDuration = positive(duration, "maxStreamDuration");
+            return this;
+        }
+
+        /**
+         * How long one write to an event stream client may stay blocked (a client that stopped
+         * reading) before the stream is given up: unsubscribed and its place freed. The blocked
+         * thread itself is freed when the JDK server's {@code maxRspTime} closes the connection.
+         * Checked at each heartbeat. Default {@link #DEFAULT_STREAM_WRITE_TIMEOUT}.
+         */
+        public Builder streamWriteTimeout(Duration timeout) {
+            once("streamWriteTimeout");
+            this.streamWriteTimeout = positive(timeout, "streamWriteTimeout");
+            return this;
+        }
+
+        /**
+         * Host names served besides loopback ones ({@code localhost}, {@code 127.0.0.1},
+         * {@code [::1]}) when no {@link #bearerToken} is set, e.g. the machine's name when the
+         * server listens on all interfaces. Without a token, a request with another {@code Host}
+         * (a DNS-rebinding page), or with an {@code Origin} of another site than these or the
+         * {@link #corsOrigin}, is refused with 403. Default: none.
+         */
+        public Builder allowedHosts(String... hostNames) {
+            once("allowedHosts");
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (String name : Objects.requireNonNull(hostNames, "hostNames")) {
+                Objects.requireNonNull(name, "host name");
+                if (name.isBlank() || name.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == '/')) {
+                    throw new IllegalArgumentException("not a host name: '" + name + "'");
+                }
+                names.add(HostCheck.hostName(name));
+            }
+            this.allowedHosts = java.util.Set.copyOf(names);
+            return this;
+        }
+
+        /**
+         * Makes the heartbeat thread and the stream-pool threads. Default: daemon threads named
+         * {@code container-logging-http-heartbeat-N} and {@code container-logging-http-stream-N}.
+         */
         public Builder threadFactory(ThreadFactory threadFactory) {
             once("threadFactory");
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
@@ -348,6 +673,14 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         /** A handler with these settings. Starts no thread until the first event stream opens. */
         public LogHttpHandler build() {
             return new LogHttpHandler(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return value;
         }
 
         private static int positive(int value, String name) {

@@ -1,6 +1,8 @@
 package io.containerlogging.http;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.containerlogging.core.ContainerAttacher;
 import io.containerlogging.core.LogBackend;
 import java.io.IOException;
@@ -31,12 +33,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * separate {@code start()}. The server runs requests on its own bounded pool of
  * {@link Builder#threads} named daemon threads ({@code container-logging-http-N}); when all are
  * busy and its queue is full, the accepting thread waits for one (back-pressure instead of
- * refusing connections). Open event streams do not hold pool threads.
+ * refusing connections). Event streams and large response bodies are handed to the handler's
+ * separate stream pool ({@link LogHttpHandler.Builder#streamThreads}), so clients that stop
+ * reading cannot take the request threads.
  *
- * <p>Before creating the server, {@code build()} sets the system property
- * {@code sun.net.httpserver.nodelay=true} unless it is already set: without {@code TCP_NODELAY}
- * the JDK server is about 40 times slower for keep-alive clients. The JDK reads the property
- * once, so it applies only if no {@code HttpServer} was created earlier in this JVM.
+ * <h2>JDK server settings: call {@link #configureJdkServer()} first</h2>
+ * The JDK server reads its limits from JVM-wide system properties, once, when the first
+ * {@code HttpServer} of the JVM is created. A library must not change JVM-wide settings behind
+ * the host's back, so this class never sets them on its own: the application calls
+ * {@link #configureJdkServer()} (or passes the same {@code -D} options) before it creates any
+ * server. Without it the server still works, but is about 40 times slower for keep-alive clients
+ * (no {@code TCP_NODELAY}) and has no time bounds on slow or stalled clients; {@code build()}
+ * logs a warning naming what is missing. What each property does was measured and is written up
+ * in {@code docs/http-hardening.md}.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -46,12 +55,38 @@ public final class LogHttpServer implements AutoCloseable {
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** The default port, as in the seed's examples. */
     public static final int DEFAULT_PORT = 3000;
-    /** The default number of request threads. */
-    public static final int DEFAULT_THREADS = 4;
+    /**
+     * The default number of request threads, started as requests need them and stopped after a
+     * minute idle. The JDK server reads a request's headers and body on these threads, so a
+     * client that sends them slowly holds one until {@code maxReqTime} cuts it off: this many such
+     * clients at once delay everyone else for that long (see {@code docs/http-hardening.md}).
+     * Requests that write large bodies or streams give their thread back at once (see
+     * {@link LogHttpHandler.Builder#streamThreads}).
+     */
+    public static final int DEFAULT_THREADS = 32;
     /** Requests that may wait for a free thread before the accepting thread waits. */
     static final int QUEUE_CAPACITY = 256;
 
+    /**
+     * The time {@link #configureJdkServer()} gives a client to send its request line, headers
+     * and body, counted from when the server first sees its bytes (waiting for a free thread
+     * included); a connection that has not sent all of it by then is closed (measured bound:
+     * this plus up to one second).
+     */
+    public static final Duration DEFAULT_MAX_REQUEST_TIME = Duration.ofSeconds(10);
+    /**
+     * The time {@link #configureJdkServer()} gives any response, event streams included, from
+     * its headers to its last byte; then the JDK server closes the connection, which is the only
+     * way to free a thread blocked writing to a client that stopped reading. Event streams end
+     * themselves earlier ({@link LogHttpHandler#DEFAULT_MAX_STREAM_DURATION}) and EventSource
+     * clients resume with {@code Last-Event-ID}.
+     */
+    public static final Duration DEFAULT_MAX_RESPONSE_TIME = Duration.ofSeconds(120);
+
     static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    static final String MAX_REQ_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final String MAX_RSP_TIME_PROPERTY = "sun.net.httpserver.maxRspTime";
+    static final String DRAIN_AMOUNT_PROPERTY = "sun.net.httpserver.drainAmount";
 
     private static final System.Logger LOG = System.getLogger(LogHttpServer.class.getName());
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
@@ -62,7 +97,7 @@ public final class LogHttpServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LogHttpServer(Builder builder) {
-        ensureNoDelay();
+        warnIfJdkServerUnconfigured();
         this.handler = builder.handler.build();
         ThreadFactory threadFactory = builder.threadFactory != null ? builder.threadFactory : runnable -> {
             Thread thread = new Thread(runnable, "container-logging-http-" + THREAD_NUMBER.incrementAndGet());
@@ -71,8 +106,16 @@ public final class LogHttpServer implements AutoCloseable {
         };
         this.executor = new ThreadPoolExecutor(builder.threads, builder.threads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE_CAPACITY), threadFactory, LogHttpServer::waitForRoom);
+        executor.allowCoreThreadTimeOut(true);
         try {
-            this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 0);
+            InetSocketAddress address = new InetSocketAddress(builder.host, builder.port);
+            if (builder.sslContext != null) {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(builder.sslContext));
+                this.server = https;
+            } else {
+                this.server = HttpServer.create(address, 0);
+            }
         } catch (IOException e) {
             handler.close();
             executor.shutdownNow();
@@ -81,13 +124,101 @@ public final class LogHttpServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", handler);
         server.start();
-        LOG.log(System.Logger.Level.INFO, "container-logging HTTP API listening on {0}:{1,number,#}",
-                builder.host, port());
+        LOG.log(System.Logger.Level.INFO, "container-logging HTTP API listening on {0}://{1}:{2,number,#}",
+                builder.sslContext != null ? "https" : "http", builder.host, port());
+        warnIfStreamsOutliveResponses(builder.handler.longestStream());
+        if (!builder.handler.hasBearerToken() && !server.getAddress().getAddress().isLoopbackAddress()) {
+            LOG.log(System.Logger.Level.WARNING, "the log API listens on " + server.getAddress()
+                    + " without a bearer token: anyone who can reach it can read every log and attach"
+                    + " containers (only loopback or allowed Host names are served)");
+        }
     }
 
-    private static void ensureNoDelay() {
-        if (System.getProperty(NODELAY_PROPERTY) == null) {
-            System.setProperty(NODELAY_PROPERTY, "true");
+    /**
+     * Sets the JDK server's JVM-wide properties to this library's defaults:
+     * {@code configureJdkServer(DEFAULT_MAX_REQUEST_TIME, DEFAULT_MAX_RESPONSE_TIME)}.
+     *
+     * @see #configureJdkServer(Duration, Duration)
+     */
+    public static void configureJdkServer() {
+        configureJdkServer(DEFAULT_MAX_REQUEST_TIME, DEFAULT_MAX_RESPONSE_TIME);
+    }
+
+    /**
+     * Sets the system properties the JDK's {@code com.sun.net.httpserver} server reads, so that
+     * it is fast and a slow or stalled client can hold only its own connection, for a bounded
+     * time. Call it once, early, before any {@code HttpServer} (ours or the host's) is created in
+     * this JVM: the JDK reads these properties once, and later calls have no effect on it. They
+     * apply to every JDK {@code HttpServer} in the JVM. A property already set (e.g. with
+     * {@code -D} on the command line) is left as it is.
+     *
+     * <ul>
+     * <li>{@code sun.net.httpserver.nodelay=true}: {@code TCP_NODELAY}; without it every
+     *     keep-alive response waits on Nagle's algorithm (measured 40 times slower).
+     * <li>{@code sun.net.httpserver.maxReqTime}: request line, headers and body must arrive
+     *     within {@code maxRequestTime}, or the connection is closed.
+     * <li>{@code sun.net.httpserver.maxRspTime}: a response (streams included) is cut after
+     *     {@code maxResponseTime}; this is what frees a thread blocked on a client that does not
+     *     read. Keep it above the handler's {@code maxStreamDuration}.
+     * <li>{@code sun.net.httpserver.drainAmount=0}: a request body that the handler did not read
+     *     (a 401, a 413, an unknown path) is not drained after the response: the connection is
+     *     closed instead, so an unauthenticated client cannot hold a thread by announcing a body
+     *     it never sends.
+     * </ul>
+     *
+     * @param maxRequestTime whole seconds, at least one
+     * @param maxResponseTime whole seconds, at least one
+     * @throws IllegalArgumentException if either is shorter than a second
+     */
+    public static void configureJdkServer(Duration maxRequestTime, Duration maxResponseTime) {
+        long requestSeconds = seconds(maxRequestTime, "maxRequestTime");
+        long responseSeconds = seconds(maxResponseTime, "maxResponseTime");
+        setIfAbsent(NODELAY_PROPERTY, "true");
+        setIfAbsent(MAX_REQ_TIME_PROPERTY, Long.toString(requestSeconds));
+        setIfAbsent(MAX_RSP_TIME_PROPERTY, Long.toString(responseSeconds));
+        setIfAbsent(DRAIN_AMOUNT_PROPERTY, "0");
+    }
+
+    private static long seconds(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.getSeconds() < 1) {
+            throw new IllegalArgumentException(name + " must be at least one second, was " + duration);
+        }
+        return duration.getSeconds();
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    /** Streams should end themselves before the JDK server's maxRspTime cuts them mid-event. */
+    private static void warnIfStreamsOutliveResponses(Duration longestStream) {
+        String maxRspTime = System.getProperty(MAX_RSP_TIME_PROPERTY);
+        try {
+            if (maxRspTime != null && longestStream.compareTo(Duration.ofSeconds(Long.parseLong(maxRspTime.trim()))) >= 0) {
+                LOG.log(System.Logger.Level.WARNING, "event streams may stay open " + longestStream
+                        + " (maxStreamDuration + heartbeatInterval), not less than " + MAX_RSP_TIME_PROPERTY + "="
+                        + maxRspTime + " s: the JDK server will cut them instead of their ending cleanly");
+            }
+        } catch (NumberFormatException e) {
+            // the JDK ignores a malformed value too
+        }
+    }
+
+    private static void warnIfJdkServerUnconfigured() {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (String property : new String[] {NODELAY_PROPERTY, MAX_REQ_TIME_PROPERTY, MAX_RSP_TIME_PROPERTY,
+                DRAIN_AMOUNT_PROPERTY}) {
+            if (System.getProperty(property) == null) {
+                missing.add(property);
+            }
+        }
+        if (!missing.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "JDK HTTP server properties not set: " + missing
+                    + "; call LogHttpServer.configureJdkServer() before creating any HttpServer (slow"
+                    + " keep-alive responses, no time bound on stalled clients otherwise)");
         }
     }
 
@@ -116,6 +247,16 @@ public final class LogHttpServer implements AutoCloseable {
     /** The port the server listens on (the ephemeral one chosen if {@code port(0)} was asked). */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Request threads busy now (for tests: they all come back once stalled clients are cut off). */
+    int activeRequestThreads() {
+        return executor.getActiveCount();
+    }
+
+    /** The handler this server runs. */
+    LogHttpHandler handler() {
+        return handler;
     }
 
     /** The address the server listens on. */
@@ -156,10 +297,21 @@ public final class LogHttpServer implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private int threads = DEFAULT_THREADS;
         private ThreadFactory threadFactory;
+        private javax.net.ssl.SSLContext sslContext;
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder(LogBackend backend) {
             this.handler = LogHttpHandler.builder(backend);
+        }
+
+        /**
+         * Serves HTTPS with {@code sslContext} (the JDK's {@code HttpsServer}) instead of plain
+         * HTTP. Default: plain HTTP.
+         */
+        public Builder https(javax.net.ssl.SSLContext sslContext) {
+            once("https");
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
         }
 
         private void once(String setting) {
@@ -251,6 +403,36 @@ public final class LogHttpServer implements AutoCloseable {
         /** @see LogHttpHandler.Builder#maxBodyBytes */
         public Builder maxBodyBytes(int maxBodyBytes) {
             handler.maxBodyBytes(maxBodyBytes);
+            return this;
+        }
+
+        /** @see LogHttpHandler.Builder#maxResponseBytes */
+        public Builder maxResponseBytes(int maxResponseBytes) {
+            handler.maxResponseBytes(maxResponseBytes);
+            return this;
+        }
+
+        /** @see LogHttpHandler.Builder#streamThreads */
+        public Builder streamThreads(int streamThreads) {
+            handler.streamThreads(streamThreads);
+            return this;
+        }
+
+        /** @see LogHttpHandler.Builder#maxStreamDuration */
+        public Builder maxStreamDuration(Duration duration) {
+            handler.maxStreamDuration(duration);
+            return this;
+        }
+
+        /** @see LogHttpHandler.Builder#streamWriteTimeout */
+        public Builder streamWriteTimeout(Duration timeout) {
+            handler.streamWriteTimeout(timeout);
+            return this;
+        }
+
+        /** @see LogHttpHandler.Builder#allowedHosts */
+        public Builder allowedHosts(String... hostNames) {
+            handler.allowedHosts(hostNames);
             return this;
         }
 

@@ -51,8 +51,8 @@ final class QueryParameters {
         try {
             return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("malformed percent-encoding in the query string: '" + raw + "'",
-                    parameter);
+            throw ApiException.badRequest("malformed percent-encoding in the query string: '"
+                    + ApiException.excerpt(raw) + "'", ApiException.excerpt(parameter));
         }
     }
 
@@ -60,8 +60,8 @@ final class QueryParameters {
     void requireOnly(Collection<String> allowed) {
         for (String name : values.keySet()) {
             if (!allowed.contains(name)) {
-                throw ApiException.badRequest("unknown parameter '" + name + "' (allowed here: "
-                        + String.join(", ", allowed) + ")", name);
+                throw ApiException.badRequest("unknown parameter '" + ApiException.excerpt(name)
+                        + "' (allowed here: " + String.join(", ", allowed) + ")", ApiException.excerpt(name));
             }
         }
     }
@@ -114,7 +114,7 @@ final class QueryParameters {
 
     static void requireContainerId(String value, String parameter) {
         if (!CONTAINER_ID.matcher(value).matches()) {
-            throw ApiException.badRequest("'" + value + "' is not a container id or name: Docker uses"
+            throw ApiException.badRequest("'" + ApiException.excerpt(value) + "' is not a container id or name: Docker uses"
                     + " only letters, digits, '_', '.' and '-' (at most 128, starting with a letter"
                     + " or digit)", parameter);
         }
@@ -144,7 +144,8 @@ final class QueryParameters {
 
     private static ApiException notANumber(String value, String parameter, long max) {
         String why = value.startsWith("-") ? "must not be negative" : "must be a whole number from 0 to " + max;
-        return ApiException.badRequest("parameter '" + parameter + "' " + why + ", was '" + value + "'",
+        return ApiException.badRequest("parameter '" + parameter + "' " + why + ", was '"
+                + ApiException.excerpt(value) + "'",
                 parameter);
     }
 

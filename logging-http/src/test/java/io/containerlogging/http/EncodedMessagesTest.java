@@ -45,10 +45,10 @@ class EncodedMessagesTest {
         }
         logs.add(message(null, "no id"));
         logs.add(message("not-an-id", "odd id"));
-        assertThat(encoded.logsResponse(List.of())).isEqualTo(reference(List.of()));
-        assertThat(encoded.logsResponse(logs)).isEqualTo(reference(logs));
-        assertThat(encoded.logsResponse(logs)).isEqualTo(reference(logs));
-        assertThat(encoded.logsResponse(logs.subList(50, 51))).isEqualTo(reference(logs.subList(50, 51)));
+        assertThat(encoded.logsResponse(List.of(), Integer.MAX_VALUE)).isEqualTo(reference(List.of()));
+        assertThat(encoded.logsResponse(logs, Integer.MAX_VALUE)).isEqualTo(reference(logs));
+        assertThat(encoded.logsResponse(logs, Integer.MAX_VALUE)).isEqualTo(reference(logs));
+        assertThat(encoded.logsResponse(logs.subList(50, 51), Integer.MAX_VALUE)).isEqualTo(reference(logs.subList(50, 51)));
     }
 
     @Test
@@ -57,10 +57,10 @@ class EncodedMessagesTest {
         EncodedMessages encoded = new EncodedMessages();
         LogMessage before = message("log-7", "before restart");
         LogMessage after = message("log-7", "after restart");
-        encoded.logsResponse(List.of(before));
-        assertThat(encoded.logsResponse(List.of(after))).isEqualTo(reference(List.of(after)));
+        encoded.logsResponse(List.of(before), Integer.MAX_VALUE);
+        assertThat(encoded.logsResponse(List.of(after), Integer.MAX_VALUE)).isEqualTo(reference(List.of(after)));
         // Two ids sharing a slot evict each other without mixing up their bytes.
         LogMessage sameSlot = message("log-" + (7 + EncodedMessages.SLOTS), "same slot");
-        assertThat(encoded.logsResponse(List.of(after, sameSlot))).isEqualTo(reference(List.of(after, sameSlot)));
+        assertThat(encoded.logsResponse(List.of(after, sameSlot), Integer.MAX_VALUE)).isEqualTo(reference(List.of(after, sameSlot)));
     }
 }

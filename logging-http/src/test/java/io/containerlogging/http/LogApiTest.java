@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class LogApiTest {
 
     final LogBackend backend = TestBackend.create();
-    final LogApi api = new LogApi(backend, null, 100, 64, 1024, "tok", null);
+    final LogApi api = new LogApi(backend, null, 100, 64, LogHttpHandler.DEFAULT_MAX_RESPONSE_BYTES, 1024, "tok", null,
+            java.util.Set.of());
 
     @AfterEach
     void close() {
@@ -41,6 +42,28 @@ class LogApiTest {
         assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"count\":1}");
         assertThat(response.headers()).containsEntry("Cache-Control", "no-store")
                 .containsEntry("Content-Type", "application/json; charset=utf-8");
+    }
+
+    @Test
+    @DisplayName("a backend that cannot answer (BackendUnavailableException) is a 503; any other failure a 500")
+    void unavailableBackend() {
+        LogBackend failing = org.mockito.Mockito.mock(LogBackend.class);
+        org.mockito.Mockito.when(failing.count(org.mockito.ArgumentMatchers.any())).thenThrow(
+                new io.containerlogging.core.BackendUnavailableException("OpenSearch count failed: refused", null));
+        org.mockito.Mockito.when(failing.count()).thenThrow(
+                new io.containerlogging.core.BackendUnavailableException("OpenSearch count failed: refused", null));
+        org.mockito.Mockito.when(failing.getLogs(org.mockito.ArgumentMatchers.any())).thenThrow(
+                new IllegalStateException("a bug"));
+        LogApi onFailing = new LogApi(failing, null, 100, 64, LogHttpHandler.DEFAULT_MAX_RESPONSE_BYTES, 1024, null,
+                null, java.util.Set.of());
+        ApiResponse unavailable = onFailing.handle(new ApiRequest("GET", "/api/v1/logs/count", "", Map.of("Host", "localhost")::get,
+                new ByteArrayInputStream(new byte[0]), 0));
+        assertThat(unavailable.status()).isEqualTo(503);
+        assertThat(new String(unavailable.body(), StandardCharsets.UTF_8)).contains("cannot answer")
+                .doesNotContain("refused");
+        ApiResponse bug = onFailing.handle(new ApiRequest("GET", "/api/v1/logs", "", Map.of("Host", "localhost")::get,
+                new ByteArrayInputStream(new byte[0]), 0));
+        assertThat(bug.status()).isEqualTo(500);
     }
 
     @Test

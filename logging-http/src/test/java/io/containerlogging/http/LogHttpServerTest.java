@@ -280,13 +280,13 @@ class LogHttpServerTest {
             HttpResponse<String> post = http.send(http.request("/api/v1/logs")
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
             assertThat(post.statusCode()).isEqualTo(405);
-            assertThat(post.headers().firstValue("Allow")).hasValue("GET");
+            assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
             assertErrorBody(post, null);
 
             HttpResponse<String> put = http.send(http.request("/api/v1/logs/count")
                     .PUT(HttpRequest.BodyPublishers.noBody()).build());
             assertThat(put.statusCode()).isEqualTo(405);
-            assertThat(put.headers().firstValue("Allow")).hasValue("GET");
+            assertThat(put.headers().firstValue("Allow")).hasValue("GET, HEAD");
 
             HttpResponse<String> getAttach = http.get("/api/v1/logs/abc123/attach");
             assertThat(getAttach.statusCode()).isEqualTo(405);
@@ -668,9 +668,13 @@ class LogHttpServerTest {
         }
 
         @Test
-        @DisplayName("sets TCP_NODELAY for the JDK server")
+        @DisplayName("configureJdkServer sets TCP_NODELAY, the time bounds and no draining for the JDK server")
         void nodelay() {
+            // JdkServerSettings called configureJdkServer before any server was created.
             assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
+            assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isEqualTo("2");
+            assertThat(System.getProperty("sun.net.httpserver.maxRspTime")).isEqualTo("8");
+            assertThat(System.getProperty("sun.net.httpserver.drainAmount")).isEqualTo("0");
         }
 
         @Test
