@@ -152,10 +152,14 @@ public final class LocalLogBackend extends AbstractLogBackend {
     }
 
     private LocalLogBackend(Builder builder, ReservedIds reservedIds) {
+        this(builder, reservedIds, new MessageRing(builder.maxLogs));
+    }
+
+    private LocalLogBackend(Builder builder, ReservedIds reservedIds, MessageRing ring) {
         super(new BackendSettings("local", reservedIds != null ? reservedIds : IdSequence.counter(), builder.deviceId,
                 builder.clock, builder.threadFactory, builder.closeTimeout, BackendSettings.DEFAULT_FLUSH_TIMEOUT, null,
                 reservedIds != null ? CheckpointStore.file(builder.logDir.resolve(CHECKPOINT_FILE)) : null,
-                builder.maxAge));
+                builder.maxAge), ring.writeLock());
         this.reservedIds = reservedIds;
         this.maxAge = builder.maxAge;
         this.filePersistence = builder.enableFilePersistence;
@@ -164,7 +168,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         this.flushInterval = builder.flushInterval;
         this.clock = builder.clock;
         this.cleanupInterval = builder.cleanupInterval;
-        this.ring = new MessageRing(builder.maxLogs);
+        this.ring = ring;
         this.roomThreshold = Math.max(1, builder.maxLogs / 2);
         this.overflowWaitNanos = builder.overflowWait.toNanos();
     }
@@ -273,8 +277,8 @@ public final class LocalLogBackend extends AbstractLogBackend {
     // ---- writing ------------------------------------------------------------------------------
 
     @Override
-    protected LogMessage append(LogMessage stored, long sequence) {
-        LogMessage kept = ring.append(stored, sequence);
+    protected LogMessage append(LogMessage message, String id, long sequence, String deviceId) {
+        LogMessage kept = ring.append(message, id, deviceId, sequence); // the append lock is the ring's write lock
         LogFileWriter fileWriter = writer;
         if (fileWriter != null) {
             fileWriter.nudge(ring.unwrittenHint());

@@ -61,7 +61,8 @@ final class MessageRing {
     private volatile boolean tracksWrites;
     private volatile long writeCursor;
     private volatile long overrunDropped; // written under the write lock
-    private volatile long publishedTail; // tail, for unlocked readers of unwrittenHint()
+    // tail, for unlocked readers of unwrittenHint(); written with a release store (no fence per append)
+    private final java.util.concurrent.atomic.AtomicLong publishedTail = new java.util.concurrent.atomic.AtomicLong();
 
     MessageRing(int capacity) {
         this.capacity = capacity;
@@ -74,17 +75,17 @@ final class MessageRing {
         return capacity;
     }
 
+    /** The write lock: the backend holds it for every append (its append lock). */
+    java.util.concurrent.locks.Lock writeLock() {
+        return lock.writeLock();
+    }
+
     /**
-     * Appends {@code message} (its id already set) and returns it as stored, sharing canonical
-     * strings with earlier messages.
+     * Appends {@code message} as {@code id} with {@code deviceId} and returns it as stored,
+     * built once with the canonical copies of repeated strings. The caller holds {@link #writeLock()}.
      */
-    LogMessage append(LogMessage message, long sequence) {
-        lock.writeLock().lock();
-        try {
-            return appendLocked(message, sequence);
-        } finally {
-            lock.writeLock().unlock();
-        }
+    LogMessage append(LogMessage message, String id, String deviceId, long sequence) {
+        return appendLocked(message, id, deviceId, sequence);
     }
 
     /**
@@ -95,10 +96,11 @@ final class MessageRing {
         lock.writeLock().lock();
         try {
             for (LogMessage message : messages) {
-                appendLocked(message, io.containerlogging.core.LogId.sequence(message.id()));
+                appendLocked(message, message.id(), message.deviceId(),
+                        io.containerlogging.core.LogId.sequence(message.id()));
             }
             writeCursor = tail; // already on disk
-            publishedTail = tail;
+            publishedTail.set(tail);
             this.tracksWrites = tracksWrites;
         } finally {
             lock.writeLock().unlock();
@@ -112,7 +114,7 @@ final class MessageRing {
             Arrays.fill(ring, null);
             head = 0;
             tail = 0;
-            publishedTail = 0;
+            publishedTail.set(0);
             newestSoFar = Long.MIN_VALUE;
             live = 0;
             writeCursor = 0;
@@ -129,10 +131,10 @@ final class MessageRing {
      * only while no append or copy runs.
      */
     long unwrittenHint() {
-        return publishedTail - writeCursor;
+        return publishedTail.get() - writeCursor;
     }
 
-    private LogMessage appendLocked(LogMessage message, long sequence) {
+    private LogMessage appendLocked(LogMessage message, String id, String deviceId, long sequence) {
         PositionIndex service = message.serviceName() == null ? null
                 : byServiceName.computeIfAbsent(message.serviceName(), PositionIndex::new);
         PositionIndex container = message.containerId() == null ? null
@@ -144,14 +146,9 @@ final class MessageRing {
                 sources.put(source, source);
             }
         }
-        LogMessage stored = message;
-        if (source != message.source() || (service != null && service.key != message.serviceName())
-                || (container != null && container.key != message.containerId())) {
-            stored = new LogMessage(message.id(), message.message(), message.timestamp(), message.level(), source,
-                    message.serviceId(), service == null ? null : service.key,
-                    container == null ? null : container.key, message.isStdErr(), message.isSystem(),
-                    message.deviceId());
-        }
+        LogMessage stored = new LogMessage(id, message.message(), message.timestamp(), message.level(), source,
+                message.serviceId(), service == null ? null : service.key, container == null ? null : container.key,
+                message.isStdErr(), message.isSystem(), deviceId);
 
         if (tail - head == capacity) {
             int evicted = slot(head);
@@ -164,7 +161,7 @@ final class MessageRing {
             head++;
         }
         long position = tail++;
-        publishedTail = tail;
+        publishedTail.lazySet(tail);
         int slot = slot(position);
         ring[slot] = stored;
         sequences[slot] = sequence;

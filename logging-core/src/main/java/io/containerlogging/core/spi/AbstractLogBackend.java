@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Writing</h2>
  * {@link #log(LogMessage)} is final: under one append lock it takes the next id from the
  * {@link IdSequence}, stamps the backend's device id on a message that has none, hands the message
- * to {@link #append(LogMessage, long)} and publishes what that returns to subscribers, so subscribers see
+ * to {@link #append(LogMessage, String, long, String)} and publishes what that returns to subscribers, so subscribers see
  * id order. A <em>synchronous</em> backend (settings without a queue) stores in {@code append};
  * an <em>asynchronous</em> one leaves {@code append} as it is and receives batches in
  * {@link #writeBatch(List)} on the queue's worker thread. {@code log()} never waits on I/O; on an
@@ -52,7 +53,7 @@ public abstract class AbstractLogBackend implements LogBackend {
     private static final int CLOSED = 3;
 
     private final BackendSettings settings;
-    private final ReentrantLock appendLock = new ReentrantLock();
+    private final Lock appendLock;
     private final LogFanout fanout;
     private volatile int state = NEW; // changed under appendLock
     private volatile WriteQueue queue;
@@ -72,7 +73,20 @@ public abstract class AbstractLogBackend implements LogBackend {
      * @param settings name, ids, device id, threads, close timeout and queue
      */
     protected AbstractLogBackend(BackendSettings settings) {
+        this(settings, new ReentrantLock());
+    }
+
+    /**
+     * A backend whose appends hold the store's own lock, so that {@code log()} takes one lock,
+     * not two: a synchronous store that must exclude its readers while it appends passes its write
+     * lock here and does not lock again in {@link #append}.
+     *
+     * @param settings name, ids, device id, threads, close timeout and queue
+     * @param appendLock the lock every append, lifecycle change and position read holds
+     */
+    protected AbstractLogBackend(BackendSettings settings, Lock appendLock) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.appendLock = Objects.requireNonNull(appendLock, "appendLock");
         this.fanout = new LogFanout(settings.threadFactory("subscriber"));
     }
 
@@ -95,17 +109,34 @@ public abstract class AbstractLogBackend implements LogBackend {
     }
 
     /**
-     * Stores {@code stored} (synchronous backends) and returns it as kept, which may be an
-     * equal message sharing canonical strings. Called under the append lock, in id order, only
-     * while running; must not block on I/O. An asynchronous backend keeps the default, which
-     * returns the message unchanged.
+     * Stores a message (synchronous backends) and returns it as stored: {@code message} with
+     * {@code id} and {@code deviceId} in place of its own id and device id, built once (a store
+     * that keeps canonical copies of repeated strings builds it with those). Called under the
+     * append lock, in id order, only while running; must not block on I/O. An asynchronous
+     * backend keeps the default, which only stamps the message ({@link #stamp}).
      *
-     * @param stored the message with its id and device id
-     * @param sequence the number in its id, {@code log-<sequence>}
+     * @param message the message as given to {@code log()}
+     * @param id its id, {@code log-<sequence>}
+     * @param sequence the number in the id
+     * @param deviceId the device id to store it with: its own, or the backend's, or null
      * @return the message as stored, published to subscribers and returned by {@code log()}
      */
-    protected LogMessage append(LogMessage stored, long sequence) {
-        return stored;
+    protected LogMessage append(LogMessage message, String id, long sequence, String deviceId) {
+        return stamp(message, id, deviceId);
+    }
+
+    /**
+     * {@code message} with {@code id} and {@code deviceId}: the one place a message is rebuilt.
+     *
+     * @param message a message
+     * @param id the id to give it
+     * @param deviceId the device id to give it, may be null
+     * @return the stamped copy
+     */
+    protected static LogMessage stamp(LogMessage message, String id, String deviceId) {
+        return new LogMessage(id, message.message(), message.timestamp(), message.level(), message.source(),
+                message.serviceId(), message.serviceName(), message.containerId(), message.isStdErr(),
+                message.isSystem(), deviceId);
     }
 
     /**
@@ -332,9 +363,7 @@ public abstract class AbstractLogBackend implements LogBackend {
             long sequence = settings.ids().next();
             String id = LogId.format(sequence);
             String deviceId = message.deviceId() != null ? message.deviceId() : settings.deviceId();
-            stored = append(new LogMessage(id, message.message(), message.timestamp(), message.level(),
-                    message.source(), message.serviceId(), message.serviceName(), message.containerId(),
-                    message.isStdErr(), message.isSystem(), deviceId), sequence);
+            stored = append(message, id, sequence, deviceId);
             logged++;
             appended.advance(stored, stored.timestamp());
             fanout.publish(stored); // under the lock, so subscribers get id order

@@ -27,6 +27,9 @@ final class ReadPositions {
     // Two slots per container: [0] stdout, [1] stderr.
     private final Map<String, Position[]> byContainer = new HashMap<>();
     private boolean changed;
+    // The last container advanced, by identity: a stream's lines come in runs with one id instance.
+    private String lastContainer;
+    private Position[] lastStreams;
 
     /** Advances the position of {@code message}'s stream if it is a container line. */
     void advance(LogMessage message, Instant now) {
@@ -34,7 +37,18 @@ final class ReadPositions {
         if (container == null || message.isSystem() || message.source().type() != SourceType.CONTAINER) {
             return;
         }
-        Position[] streams = byContainer.computeIfAbsent(container, key -> new Position[2]);
+        Position[] streams;
+        if (container == lastContainer) {
+            streams = lastStreams;
+        } else {
+            streams = byContainer.get(container);
+            if (streams == null) {
+                streams = new Position[2];
+                byContainer.put(container, streams);
+            }
+            lastContainer = container;
+            lastStreams = streams;
+        }
         int slot = message.isStdErr() ? 1 : 0;
         Position position = streams[slot];
         if (position == null) {
@@ -71,6 +85,8 @@ final class ReadPositions {
 
     /** Puts saved positions back (at start), replacing what is there for those streams. */
     void restore(List<ReadCheckpoint> checkpoints) {
+        lastContainer = null;
+        lastStreams = null;
         for (ReadCheckpoint saved : checkpoints) {
             Position position = new Position();
             position.seconds = saved.timestamp().getEpochSecond();
@@ -83,6 +99,8 @@ final class ReadPositions {
 
     /** Forgets the streams not updated since {@code cutoff}; returns how many. */
     int expire(Instant cutoff) {
+        lastContainer = null;
+        lastStreams = null;
         int removed = 0;
         for (var it = byContainer.entrySet().iterator(); it.hasNext(); ) {
             Position[] streams = it.next().getValue();
