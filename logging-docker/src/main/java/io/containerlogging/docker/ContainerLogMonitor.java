@@ -8,6 +8,7 @@ import io.containerlogging.core.ContainerAttacher;
 import io.containerlogging.core.ContainerNotFoundException;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.spi.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     private static final Duration MIN_CLOSE_TIMEOUT = Duration.ofMillis(1);
     private static final System.Logger LOG = System.getLogger(ContainerLogMonitor.class.getName());
     // one numbering for the default threads of every monitor in the JVM
-    private static final ThreadFactory DEFAULT_THREADS = new DaemonThreadFactory("docker");
+    private static final ThreadFactory DEFAULT_THREADS = DaemonThreads.factory("docker");
 
     private final Duration closeTimeout;
     private final DockerEngine engine;

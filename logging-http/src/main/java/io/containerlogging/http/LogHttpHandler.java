@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.containerlogging.core.ContainerAttacher;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogSubscriber;
+import io.containerlogging.core.spi.DaemonThreads;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The container-logging REST API and live event stream as a {@link HttpHandler} for the JDK's
@@ -102,8 +102,8 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
     static final int STREAM_QUEUE_CAPACITY = 1024;
 
     private static final System.Logger LOG = System.getLogger(LogHttpHandler.class.getName());
-    private static final AtomicInteger HEARTBEAT_THREADS = new AtomicInteger();
-    private static final AtomicInteger STREAM_THREADS = new AtomicInteger();
+    private static final ThreadFactory HEARTBEAT_THREADS = DaemonThreads.factory("http-heartbeat");
+    private static final ThreadFactory STREAM_THREADS = DaemonThreads.factory("http-stream");
 
     private final LogBackend backend;
     private final LogApi api;
@@ -119,18 +119,8 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         this.api = new LogApi(builder.backend, builder.attacher, builder.maxLimit,
                 builder.maxBodyBytes, builder.maxResponseBytes, builder.gzipMinBytes, builder.bearerToken,
                 builder.corsOrigin, builder.allowedHosts);
-        ThreadFactory threadFactory = builder.threadFactory != null ? builder.threadFactory : runnable -> {
-            Thread thread = new Thread(runnable,
-                    "container-logging-http-heartbeat-" + HEARTBEAT_THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-        ThreadFactory streamThreadFactory = builder.threadFactory != null ? builder.threadFactory : runnable -> {
-            Thread thread = new Thread(runnable,
-                    "container-logging-http-stream-" + STREAM_THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        ThreadFactory threadFactory = builder.threadFactory != null ? builder.threadFactory : HEARTBEAT_THREADS;
+        ThreadFactory streamThreadFactory = builder.threadFactory != null ? builder.threadFactory : STREAM_THREADS;
         this.streamExecutor = new ThreadPoolExecutor(builder.streamThreads, builder.streamThreads,
                 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(STREAM_QUEUE_CAPACITY), streamThreadFactory);
         streamExecutor.allowCoreThreadTimeOut(true);

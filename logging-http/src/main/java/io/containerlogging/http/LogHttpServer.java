@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.containerlogging.core.ContainerAttacher;
 import io.containerlogging.core.LogBackend;
+import io.containerlogging.core.spi.DaemonThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -16,7 +17,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A standalone HTTP server for the container-logging REST API: the JDK's
@@ -89,7 +89,7 @@ public final class LogHttpServer implements AutoCloseable {
     static final String DRAIN_AMOUNT_PROPERTY = "sun.net.httpserver.drainAmount";
 
     private static final System.Logger LOG = System.getLogger(LogHttpServer.class.getName());
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+    private static final ThreadFactory REQUEST_THREADS = DaemonThreads.factory("http");
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -99,11 +99,7 @@ public final class LogHttpServer implements AutoCloseable {
     private LogHttpServer(Builder builder) {
         warnIfJdkServerUnconfigured();
         this.handler = builder.handler.build();
-        ThreadFactory threadFactory = builder.threadFactory != null ? builder.threadFactory : runnable -> {
-            Thread thread = new Thread(runnable, "container-logging-http-" + THREAD_NUMBER.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        ThreadFactory threadFactory = builder.threadFactory != null ? builder.threadFactory : REQUEST_THREADS;
         this.executor = new ThreadPoolExecutor(builder.threads, builder.threads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE_CAPACITY), threadFactory, LogHttpServer::waitForRoom);
         executor.allowCoreThreadTimeOut(true);
