@@ -1,8 +1,8 @@
 package io.containerlogging.http;
 
 import io.containerlogging.core.LogId;
-import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.internal.Utf8Buffer;
 import java.util.List;
 
 /**
@@ -42,14 +42,14 @@ final class EncodedMessages {
     private final Entry[] slots = new Entry[SLOTS];
 
     /**
-     * The response {@code {"count":n,"logs":[...]}}, byte for byte what
-     * {@link LogJson#writeLogsResponse} writes.
+     * The response {@code {"count":n,"logs":[...]}}: the number of messages, then the messages as
+     * {@link io.containerlogging.core.LogJson} writes them, with no whitespace.
      */
     byte[] logsResponse(List<LogMessage> logs) {
-        LogJson.Utf8Buffer body = new LogJson.Utf8Buffer(64 + 400 * logs.size());
+        Utf8Buffer body = new Utf8Buffer(64 + 400 * logs.size());
         body.append(COUNT).append(Integer.toString(logs.size()).getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 .append(LOGS);
-        LogJson.Utf8Buffer scratch = null;
+        Utf8Buffer scratch = null;
         for (int i = 0; i < logs.size(); i++) {
             if (i > 0) {
                 body.append((byte) ',');
@@ -64,7 +64,7 @@ final class EncodedMessages {
             Entry entry = slots[slot];
             if (entry == null || entry.message != message) {
                 if (scratch == null) {
-                    scratch = new LogJson.Utf8Buffer(512);
+                    scratch = new Utf8Buffer(512);
                 } else {
                     scratch.reset();
                 }

@@ -10,7 +10,6 @@ import io.containerlogging.core.ContainerAttacher;
 import io.containerlogging.core.ContainerNotFoundException;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogId;
-import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.SourceType;
@@ -178,7 +177,7 @@ final class LogApi {
         parameters.requireOnly(COUNT_PARAMETERS);
         LogQuery query = filter(parameters).build();
         long count = query.equals(LogQuery.all()) ? backend.count() : backend.count(query);
-        return json(200, out -> LogJson.writeCountResponse(out, count));
+        return json(200, out -> out.beginObject().name("count").value(count).endObject());
     }
 
     /** The criteria shared by every read endpoint; validates them all. */

@@ -1,0 +1,116 @@
+package io.containerlogging.core.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+
+/**
+ * The wire format's time: RFC 3339 in UTC with exactly nine fraction digits, e.g.
+ * {@code 2023-10-01T21:20:00.000000001Z}, so that values sort as strings. The one formatter, writing
+ * ASCII bytes; {@link #format} makes a String of them.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class Rfc3339 {
+
+    /** The length of the fixed-width form. */
+    static final int LENGTH = 30;
+
+    /**
+     * Room {@link #write} needs: the fixed-width form, or {@link Instant#toString()} for years
+     * outside 0000-9999 (at most {@code +1000000000-12-31T23:59:59.999999999Z}).
+     */
+    static final int MAX_LENGTH = 40;
+
+    private Rfc3339() {
+    }
+
+    /** {@code time} in the fixed-width form (see the class comment). */
+    public static String format(Instant time) {
+        byte[] out = new byte[MAX_LENGTH];
+        int end = write(time, out, 0);
+        return new String(out, 0, end, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Writes {@code time} as ASCII to {@code out} from {@code at}, which must leave room for
+     * {@link #MAX_LENGTH} bytes.
+     *
+     * @return the index after the last byte written
+     */
+    static int write(Instant time, byte[] out, int at) {
+        long seconds = time.getEpochSecond();
+        long day = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        LocalDate date = LocalDate.ofEpochDay(day);
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
+            // outside RFC 3339's four-digit years; never seen in logs
+            byte[] text = time.toString().getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(text, 0, out, at, text.length);
+            return at + text.length;
+        }
+        digits(out, at, year, 4);
+        out[at + 4] = '-';
+        digits(out, at + 5, date.getMonthValue(), 2);
+        out[at + 7] = '-';
+        digits(out, at + 8, date.getDayOfMonth(), 2);
+        out[at + 10] = 'T';
+        digits(out, at + 11, secondOfDay / 3600, 2);
+        out[at + 13] = ':';
+        digits(out, at + 14, secondOfDay / 60 % 60, 2);
+        out[at + 16] = ':';
+        digits(out, at + 17, secondOfDay % 60, 2);
+        out[at + 19] = '.';
+        digits(out, at + 20, time.getNano(), 9);
+        out[at + 29] = 'Z';
+        return at + LENGTH;
+    }
+
+    /**
+     * Parses an RFC 3339 date-time, with any number of fraction digits and any offset. The
+     * fixed-width form that {@link #format} and Docker write takes a fast path.
+     *
+     * @throws DateTimeException if {@code text} is not RFC 3339
+     */
+    public static Instant parse(String text) {
+        if (text.length() == LENGTH && text.charAt(29) == 'Z' && text.charAt(19) == '.'
+                && text.charAt(4) == '-' && text.charAt(10) == 'T') {
+            int year = number(text, 0, 4);
+            int month = number(text, 5, 2);
+            int dayOfMonth = number(text, 8, 2);
+            int hour = number(text, 11, 2);
+            int minute = number(text, 14, 2);
+            int second = number(text, 17, 2);
+            int nano = number(text, 20, 9);
+            if (year >= 0 && month >= 0 && dayOfMonth >= 0 && hour >= 0 && hour < 24
+                    && minute >= 0 && minute < 60 && second >= 0 && second < 60 && nano >= 0) {
+                long epochDay = LocalDate.of(year, month, dayOfMonth).toEpochDay();
+                return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nano);
+            }
+        }
+        return OffsetDateTime.parse(text).toInstant();
+    }
+
+    private static void digits(byte[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    /** The decimal number in {@code text[at, at + width)}, or -1 if any char is not a digit. */
+    private static int number(String text, int at, int width) {
+        int value = 0;
+        for (int i = at; i < at + width; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+}

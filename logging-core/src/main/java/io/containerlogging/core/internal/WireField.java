@@ -1,0 +1,315 @@
+package io.containerlogging.core.internal;
+
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogSource;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The wire format of a {@link LogMessage}: its JSON fields, in the order they are written. Every
+ * encoder and decoder of the format walks this table, so a new field is added here (and to its
+ * tests) and nowhere else.
+ *
+ * <p>Each field has a JSON name, a {@link Kind} (how its value is written), an accessor for the
+ * kind ({@link #string}, {@link #number}, ...) and a way to put a decoded value into a
+ * {@link MessageDraft}. A field whose accessor returns null is absent: encoders omit it, and
+ * decoders treat a JSON {@code null} as absent. A {@link #required() required} field must be
+ * present for a decoder to accept a message; {@link #TIME} stands in for {@link #TIMESTAMP}.
+ * The {@link #SOURCE} object's own fields are {@link SourceField}.
+ *
+ * <pre>{@code
+ * {"id":"log-1","message":"Server started","timestamp":1696195200000,
+ *  "time":"2023-10-01T21:20:00.123456789Z","level":"info",
+ *  "source":{"type":"container","name":"web"},"serviceId":1,"serviceName":"web",
+ *  "containerId":"abc123","deviceId":"pi-07","isStdErr":false,"isSystem":false}
+ * }</pre>
+ */
+public enum WireField {
+
+    /** The {@code log-N} id a backend assigned; absent before the message is stored. */
+    ID("id", Kind.STRING, false) {
+        @Override
+        public String string(LogMessage message) {
+            return message.id();
+        }
+
+        @Override
+        void put(MessageDraft draft, String value) {
+            draft.builder().id(value);
+        }
+    },
+    MESSAGE("message", Kind.STRING, true) {
+        @Override
+        public String string(LogMessage message) {
+            return message.message();
+        }
+
+        @Override
+        void put(MessageDraft draft, String value) {
+            draft.builder().message(value);
+        }
+    },
+    /** Epoch milliseconds, as the seed has it; a decoder prefers {@link #TIME} when both are present. */
+    TIMESTAMP("timestamp", Kind.LONG, true) {
+        @Override
+        public long number(LogMessage message) {
+            return message.timestampMillis();
+        }
+
+        @Override
+        void put(MessageDraft draft, long value) {
+            draft.timestampMillis(value);
+        }
+    },
+    /** The same instant at full precision, as {@link Rfc3339} writes it. */
+    TIME(LogJson.TIME_FIELD, Kind.TIME, false) {
+        @Override
+        public Instant time(LogMessage message) {
+            return message.timestamp();
+        }
+
+        @Override
+        void put(MessageDraft draft, Instant value) {
+            draft.time(value);
+        }
+    },
+    LEVEL("level", Kind.STRING, true) {
+        @Override
+        public String string(LogMessage message) {
+            return message.level().wireName();
+        }
+
+        @Override
+        void put(MessageDraft draft, String value) {
+            draft.builder().level(LogLevel.fromWireName(value));
+        }
+    },
+    SOURCE("source", Kind.SOURCE, true) {
+        @Override
+        public LogSource source(LogMessage message) {
+            return message.source();
+        }
+
+        @Override
+        void put(MessageDraft draft, LogSource value) {
+            draft.builder().source(value);
+        }
+    },
+    SERVICE_ID("serviceId", Kind.INT, false) {
+        @Override
+        public Integer integer(LogMessage message) {
+            return message.serviceId();
+        }
+
+        @Override
+        void put(MessageDraft draft, int value) {
+            draft.builder().serviceId(value);
+        }
+    },
+    SERVICE_NAME("serviceName", Kind.STRING, false) {
+        @Override
+        public String string(LogMessage message) {
+            return message.serviceName();
+        }
+
+        @Override
+        void put(MessageDraft draft, String value) {
+            draft.builder().serviceName(value);
+        }
+    },
+    CONTAINER_ID("containerId", Kind.STRING, false) {
+        @Override
+        public String string(LogMessage message) {
+            return message.containerId();
+        }
+
+        @Override
+        void put(MessageDraft draft, String value) {
+            draft.builder().containerId(value);
+        }
+    },
+    DEVICE_ID("deviceId", Kind.STRING, false) {
+        @Override
+        public String string(LogMessage message) {
+            return message.deviceId();
+        }
+
+        @Override
+        void put(MessageDraft draft, String value) {
+            draft.builder().deviceId(value);
+        }
+    },
+    IS_STD_ERR("isStdErr", Kind.BOOLEAN, false) {
+        @Override
+        public boolean bool(LogMessage message) {
+            return message.isStdErr();
+        }
+
+        @Override
+        void put(MessageDraft draft, boolean value) {
+            draft.builder().stdErr(value);
+        }
+    },
+    IS_SYSTEM("isSystem", Kind.BOOLEAN, false) {
+        @Override
+        public boolean bool(LogMessage message) {
+            return message.isSystem();
+        }
+
+        @Override
+        void put(MessageDraft draft, boolean value) {
+            draft.builder().system(value);
+        }
+    };
+
+    /** How a field's value is written, and so which accessor and {@code put} it implements. */
+    public enum Kind {
+        /** A JSON string; accessor {@link WireField#string}, null when absent. */
+        STRING,
+        /** A JSON integer in the range of {@code long}; accessor {@link WireField#number}, always present. */
+        LONG,
+        /** A JSON integer in the range of {@code int}; accessor {@link WireField#integer}, null when absent. */
+        INT,
+        /** {@code true} or {@code false}; accessor {@link WireField#bool}, always present. */
+        BOOLEAN,
+        /** A JSON string as {@link Rfc3339} writes it; accessor {@link WireField#time}. */
+        TIME,
+        /** A JSON object of the {@link SourceField}s; accessor {@link WireField#source}. */
+        SOURCE
+    }
+
+    private static final List<WireField> IN_ORDER = List.of(values());
+
+    // Fields by the length of their name, for the parsers that match names in place.
+    private static final WireField[][] BY_NAME_LENGTH = byNameLength();
+
+    private final String jsonName;
+    private final Kind kind;
+    private final boolean required;
+    /** {@code "name":} in ASCII, for {@link Utf8Buffer}. */
+    final byte[] nameBytes;
+
+    WireField(String jsonName, Kind kind, boolean required) {
+        this.jsonName = jsonName;
+        this.kind = kind;
+        this.required = required;
+        this.nameBytes = ('"' + jsonName + "\":").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Every field, in the order encoders write them. */
+    public static List<WireField> inOrder() {
+        return IN_ORDER;
+    }
+
+    /** The field named {@code name}, or null if the format has none. */
+    public static WireField named(String name) {
+        return named(name, 0, name.length());
+    }
+
+    /**
+     * The field whose name is {@code text[start, start + length)}, or null if the format has none.
+     */
+    public static WireField named(String text, int start, int length) {
+        if (length >= BY_NAME_LENGTH.length) {
+            return null;
+        }
+        for (WireField field : BY_NAME_LENGTH[length]) {
+            if (text.startsWith(field.jsonName, start)) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    /** The field's JSON name. */
+    public String jsonName() {
+        return jsonName;
+    }
+
+    /** How the field's value is written. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** True if a decoder rejects a message without this field ({@link #TIME} stands in for {@link #TIMESTAMP}). */
+    public boolean required() {
+        return required;
+    }
+
+    /** A {@link Kind#STRING} field's value in {@code message}, or null if absent. */
+    public String string(LogMessage message) {
+        throw wrongKind(Kind.STRING);
+    }
+
+    /** A {@link Kind#LONG} field's value in {@code message}. */
+    public long number(LogMessage message) {
+        throw wrongKind(Kind.LONG);
+    }
+
+    /** An {@link Kind#INT} field's value in {@code message}, or null if absent. */
+    public Integer integer(LogMessage message) {
+        throw wrongKind(Kind.INT);
+    }
+
+    /** A {@link Kind#BOOLEAN} field's value in {@code message}. */
+    public boolean bool(LogMessage message) {
+        throw wrongKind(Kind.BOOLEAN);
+    }
+
+    /** A {@link Kind#TIME} field's value in {@code message}. */
+    public Instant time(LogMessage message) {
+        throw wrongKind(Kind.TIME);
+    }
+
+    /** A {@link Kind#SOURCE} field's value in {@code message}. */
+    public LogSource source(LogMessage message) {
+        throw wrongKind(Kind.SOURCE);
+    }
+
+    // The decoders' side, called by MessageDraft.put with a value of the field's kind. Each may
+    // throw IllegalArgumentException for a value the model refuses (e.g. an unknown level).
+
+    void put(MessageDraft draft, String value) {
+        throw wrongKind(Kind.STRING);
+    }
+
+    void put(MessageDraft draft, long value) {
+        throw wrongKind(Kind.LONG);
+    }
+
+    void put(MessageDraft draft, int value) {
+        throw wrongKind(Kind.INT);
+    }
+
+    void put(MessageDraft draft, boolean value) {
+        throw wrongKind(Kind.BOOLEAN);
+    }
+
+    void put(MessageDraft draft, Instant value) {
+        throw wrongKind(Kind.TIME);
+    }
+
+    void put(MessageDraft draft, LogSource value) {
+        throw wrongKind(Kind.SOURCE);
+    }
+
+    private IllegalStateException wrongKind(Kind asked) {
+        return new IllegalStateException("'" + jsonName + "' is " + kind + ", not " + asked);
+    }
+
+    private static WireField[][] byNameLength() {
+        int longest = 0;
+        for (WireField field : values()) {
+            longest = Math.max(longest, field.jsonName.length());
+        }
+        WireField[][] table = new WireField[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int at = length;
+            table[length] = IN_ORDER.stream().filter(f -> f.jsonName.length() == at).toArray(WireField[]::new);
+        }
+        return table;
+    }
+}
