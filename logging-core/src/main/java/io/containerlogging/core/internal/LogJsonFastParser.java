@@ -21,9 +21,16 @@ public final class LogJsonFastParser {
     private static final RuntimeException GIVE_UP = new RuntimeException("not the common form", null, false, false) {
     };
 
+    private static final PackedNames<WireField> FIELDS = new PackedNames<>(WireField.inOrder(), WireField::jsonName);
+    private static final PackedNames<SourceField> SOURCE_FIELDS =
+            new PackedNames<>(SourceField.inOrder(), SourceField::jsonName);
+
     private final String text;
     private final int length;
     private int at;
+    // The name name() read last, packed (see PackedNames).
+    private long nameLow;
+    private long nameHigh;
 
     private LogJsonFastParser(String text) {
         this.text = text;
@@ -43,8 +50,8 @@ public final class LogJsonFastParser {
         MessageDraft draft = new MessageDraft();
         expect('{');
         do {
-            int nameStart = at + 1;
-            WireField field = WireField.named(text, nameStart, name());
+            name();
+            WireField field = FIELDS.get(nameLow, nameHigh);
             if (field == null) {
                 throw GIVE_UP;
             }
@@ -85,8 +92,8 @@ public final class LogJsonFastParser {
         String[] values = SourceField.newValues();
         expect('{');
         do {
-            int nameStart = at + 1;
-            SourceField field = SourceField.named(text, nameStart, name());
+            name();
+            SourceField field = SOURCE_FIELDS.get(nameLow, nameHigh);
             if (field == null) {
                 throw GIVE_UP;
             }
@@ -95,22 +102,24 @@ public final class LogJsonFastParser {
         return SourceField.toSource(values);
     }
 
-    /** Reads {@code "name":} (no escapes); returns the name's length. */
-    private int name() {
+    /**
+     * Reads {@code "name":} into {@link #nameLow} and {@link #nameHigh}. A name that cannot be
+     * packed (escapes, other chars, too long) is not a field's: give up.
+     */
+    private void name() {
         expect('"');
         int start = at;
         int end = text.indexOf('"', start);
         if (end < 0) {
             throw GIVE_UP;
         }
-        for (int i = start; i < end; i++) {
-            if (text.charAt(i) == '\\') {
-                throw GIVE_UP;
-            }
+        nameLow = PackedNames.low(text, start, end - start);
+        nameHigh = PackedNames.high(text, start, end - start);
+        if (nameLow == PackedNames.NOT_PACKABLE || nameHigh == PackedNames.NOT_PACKABLE) {
+            throw GIVE_UP; // a backslash is packable: a name with escapes is never a field's
         }
         at = end + 1;
         expect(':');
-        return end - start;
     }
 
     /** After a member: true at {@code ,}, false at (and past) {@code }}. */

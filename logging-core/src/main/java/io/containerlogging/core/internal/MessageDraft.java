@@ -17,6 +17,18 @@ public final class MessageDraft {
     private Instant time;
     private int present; // bit (1 << ordinal) per WireField that was put
 
+    private static final int REQUIRED = required();
+
+    private static int required() {
+        int mask = 0;
+        for (WireField field : WireField.inOrder()) {
+            if (field.required()) {
+                mask |= 1 << field.ordinal();
+            }
+        }
+        return mask;
+    }
+
     /** Puts the value of a {@link WireField.Kind#STRING} field. */
     public void put(WireField field, String value) {
         field.put(this, value);
@@ -59,9 +71,12 @@ public final class MessageDraft {
      * @throws IllegalArgumentException if a required field is missing
      */
     public LogMessage build() {
-        for (WireField field : WireField.inOrder()) {
-            if (field.required() && !has(field) && !(field == WireField.TIMESTAMP && has(WireField.TIME))) {
-                throw new IllegalArgumentException("not a log message: '" + field.jsonName() + "' is missing");
+        int have = has(WireField.TIME) ? present | 1 << WireField.TIMESTAMP.ordinal() : present;
+        if ((have & REQUIRED) != REQUIRED) {
+            for (WireField field : WireField.inOrder()) {
+                if (field.required() && (have & 1 << field.ordinal()) == 0) {
+                    throw new IllegalArgumentException("not a log message: '" + field.jsonName() + "' is missing");
+                }
             }
         }
         // The full-precision time wins over the millisecond timestamp, wherever each stood.

@@ -85,13 +85,34 @@ public final class Rfc3339 {
             int minute = number(text, 14, 2);
             int second = number(text, 17, 2);
             int nano = number(text, 20, 9);
-            if (year >= 0 && month >= 0 && dayOfMonth >= 0 && hour >= 0 && hour < 24
-                    && minute >= 0 && minute < 60 && second >= 0 && second < 60 && nano >= 0) {
-                long epochDay = LocalDate.of(year, month, dayOfMonth).toEpochDay();
-                return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nano);
+            if (year >= 0 && month >= 1 && month <= 12 && dayOfMonth >= 1 && dayOfMonth <= lengthOfMonth(year, month)
+                    && hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second < 60
+                    && nano >= 0) {
+                return Instant.ofEpochSecond(epochDay(year, month, dayOfMonth) * 86_400L + hour * 3600L
+                        + minute * 60L + second, nano);
             }
         }
         return OffsetDateTime.parse(text).toInstant();
+    }
+
+    private static int lengthOfMonth(int year, int month) {
+        if (month == 2) {
+            return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+        }
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+    }
+
+    /**
+     * Days from 1970-01-01 to a valid proleptic Gregorian date with a year of 0 or more (H. Hinnant's
+     * days_from_civil), without {@code LocalDate}'s validation and object, which the caller has done.
+     */
+    private static long epochDay(int year, int month, int dayOfMonth) {
+        int y = month <= 2 ? year - 1 : year;
+        int era = Math.floorDiv(y, 400);
+        int yearOfEra = y - era * 400;
+        int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + dayOfMonth - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468;
     }
 
     private static void digits(byte[] out, int at, int value, int width) {
