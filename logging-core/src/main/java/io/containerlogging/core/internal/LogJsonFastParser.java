@@ -21,16 +21,9 @@ public final class LogJsonFastParser {
     private static final RuntimeException GIVE_UP = new RuntimeException("not the common form", null, false, false) {
     };
 
-    private static final PackedNames<WireField> FIELDS = new PackedNames<>(WireField.inOrder(), WireField::jsonName);
-    private static final PackedNames<SourceField> SOURCE_FIELDS =
-            new PackedNames<>(SourceField.inOrder(), SourceField::jsonName);
-
     private final String text;
     private final int length;
     private int at;
-    // The name name() read last, packed (see PackedNames).
-    private long nameLow;
-    private long nameHigh;
 
     private LogJsonFastParser(String text) {
         this.text = text;
@@ -50,8 +43,8 @@ public final class LogJsonFastParser {
         MessageDraft draft = new MessageDraft();
         expect('{');
         do {
-            name();
-            WireField field = FIELDS.get(nameLow, nameHigh);
+            int nameStart = at + 1;
+            WireField field = WireField.named(text, nameStart, name());
             if (field == null) {
                 throw GIVE_UP;
             }
@@ -92,8 +85,8 @@ public final class LogJsonFastParser {
         String[] values = SourceField.newValues();
         expect('{');
         do {
-            name();
-            SourceField field = SOURCE_FIELDS.get(nameLow, nameHigh);
+            int nameStart = at + 1;
+            SourceField field = SourceField.named(text, nameStart, name());
             if (field == null) {
                 throw GIVE_UP;
             }
@@ -102,24 +95,22 @@ public final class LogJsonFastParser {
         return SourceField.toSource(values);
     }
 
-    /**
-     * Reads {@code "name":} into {@link #nameLow} and {@link #nameHigh}. A name that cannot be
-     * packed (escapes, other chars, too long) is not a field's: give up.
-     */
-    private void name() {
+    /** Reads {@code "name":} (no escapes); returns the name's length. */
+    private int name() {
         expect('"');
         int start = at;
         int end = text.indexOf('"', start);
         if (end < 0) {
             throw GIVE_UP;
         }
-        nameLow = PackedNames.low(text, start, end - start);
-        nameHigh = PackedNames.high(text, start, end - start);
-        if (nameLow == PackedNames.NOT_PACKABLE || nameHigh == PackedNames.NOT_PACKABLE) {
-            throw GIVE_UP; // a backslash is packable: a name with escapes is never a field's
+        for (int i = start; i < end; i++) {
+            if (text.charAt(i) == '\\') {
+                throw GIVE_UP;
+            }
         }
         at = end + 1;
         expect(':');
+        return end - start;
     }
 
     /** After a member: true at {@code ,}, false at (and past) {@code }}. */

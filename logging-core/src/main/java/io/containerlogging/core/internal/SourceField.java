@@ -2,6 +2,7 @@ package io.containerlogging.core.internal;
 
 import io.containerlogging.core.LogSource;
 import io.containerlogging.core.SourceType;
+import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -26,6 +27,8 @@ public enum SourceField {
     };
 
     private static final List<SourceField> IN_ORDER = List.of(values());
+    // (String text, int start, int length) -> SourceField; see NameMatcher
+    private static final MethodHandle BY_NAME = NameMatcher.of(SourceField.class, IN_ORDER, SourceField::jsonName);
 
     private final String jsonName;
     private final boolean required;
@@ -48,12 +51,11 @@ public enum SourceField {
      * has none.
      */
     public static SourceField named(String text, int start, int length) {
-        for (SourceField field : IN_ORDER) {
-            if (field.jsonName.length() == length && text.startsWith(field.jsonName, start)) {
-                return field;
-            }
+        try {
+            return (SourceField) BY_NAME.invokeExact(text, start, length);
+        } catch (Throwable e) {
+            throw new AssertionError("comparing names cannot fail", e);
         }
-        return null;
     }
 
     /** The field named {@code name}, or null if the source object has none. */
