@@ -32,13 +32,13 @@ public enum SourceField {
 
     private final String jsonName;
     private final boolean required;
-    /** {@code "name":} in ASCII, for {@link Utf8Buffer}. */
+    /** {@code ,"name":} in ASCII, for {@link Utf8Buffer}. */
     final byte[] nameBytes;
 
     SourceField(String jsonName, boolean required) {
         this.jsonName = jsonName;
         this.required = required;
-        this.nameBytes = ('"' + jsonName + "\":").getBytes(StandardCharsets.US_ASCII);
+        this.nameBytes = (",\"" + jsonName + "\":").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Every field, in the order encoders write them. */

@@ -40,8 +40,8 @@ public final class Utf8Buffer {
         ESCAPE['\f'] = 'f';
     }
 
-    // Each field's "name": as up to two little-endian longs, written with one or two 8-byte stores
-    // (System.arraycopy's fixed cost dominated copying a few bytes: ~10% of encoding a message).
+    // Each field's ,"name": as up to two little-endian longs, written with one or two 8-byte stores
+    // (System.arraycopy's fixed cost dominated copying a few bytes: ~5% of encoding a message).
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long[] NAME_LOW = new long[WireField.values().length];
     private static final long[] NAME_HIGH = new long[WireField.values().length];
@@ -77,54 +77,50 @@ public final class Utf8Buffer {
 
     /** Appends {@code message} as one JSON object: the {@link WireField}s in order, absent ones omitted. */
     public Utf8Buffer write(LogMessage message) {
-        append((byte) '{');
-        boolean first = true;
+        // Every member is written with a leading comma; the first one's becomes the '{'.
+        int start = size;
         for (WireField field : WireField.FIELDS) {
             switch (field.kind()) {
                 case STRING: {
                     String value = field.string(message);
-                    if (value == null) {
-                        continue;
+                    if (value != null) {
+                        name(field);
+                        string(value);
                     }
-                    name(field, first);
-                    string(value);
                     break;
                 }
                 case LONG:
-                    name(field, first);
+                    name(field);
                     number(field.number(message));
                     break;
                 case INT: {
                     Integer value = field.integer(message);
-                    if (value == null) {
-                        continue;
+                    if (value != null) {
+                        name(field);
+                        number(value);
                     }
-                    name(field, first);
-                    number(value);
                     break;
                 }
                 case BOOLEAN:
-                    name(field, first);
+                    name(field);
                     append(field.bool(message) ? TRUE : FALSE);
                     break;
                 case TIME:
-                    name(field, first);
+                    name(field);
                     ensure(Rfc3339.MAX_LENGTH + 2);
                     bytes[size++] = '"';
                     size = Rfc3339.write(field.time(message), bytes, size);
                     bytes[size++] = '"';
                     break;
                 case SOURCE:
-                    name(field, first);
+                    name(field);
                     source(field.source(message));
                     break;
                 default:
                     throw new AssertionError(field.kind());
             }
-            first = false;
         }
-        append((byte) '}');
-        return this;
+        return endObject(start);
     }
 
     /**
@@ -166,46 +162,39 @@ public final class Utf8Buffer {
     }
 
     private void source(LogSource source) {
-        append((byte) '{');
-        boolean first = true;
+        int start = size;
         for (SourceField field : SourceField.inOrder()) {
             String value = field.string(source);
             if (value != null) {
-                name(field.nameBytes, first);
+                append(field.nameBytes);
                 string(value);
-                first = false;
             }
         }
-        append((byte) '}');
+        endObject(start);
     }
 
-    /** Appends {@code "name":} of {@code field}, after a comma unless it is the object's first member. */
-    private void name(WireField field, boolean first) {
+    /** Ends the object whose members, each after a comma, start at {@code start}. */
+    private Utf8Buffer endObject(int start) {
+        if (size == start) {
+            append((byte) '{');
+        } else {
+            bytes[start] = '{';
+        }
+        return append((byte) '}');
+    }
+
+    /** Appends {@code ,"name":} of {@code field}. */
+    private void name(WireField field) {
         byte[] name = field.nameBytes;
         if (name.length > 16) {
-            name(name, first);
+            append(name);
             return;
         }
-        ensure(17);
-        byte[] out = bytes;
-        int at = size;
-        if (!first) {
-            out[at++] = ',';
-        }
-        LONGS.set(out, at, NAME_LOW[field.ordinal()]);
+        ensure(16);
+        LONGS.set(bytes, size, NAME_LOW[field.ordinal()]);
         if (name.length > 8) {
-            LONGS.set(out, at + 8, NAME_HIGH[field.ordinal()]);
+            LONGS.set(bytes, size + 8, NAME_HIGH[field.ordinal()]);
         }
-        size = at + name.length;
-    }
-
-    /** Appends {@code "name":}, after a comma unless it is the object's first member. */
-    private void name(byte[] name, boolean first) {
-        ensure(name.length + 1);
-        if (!first) {
-            bytes[size++] = ',';
-        }
-        System.arraycopy(name, 0, bytes, size, name.length);
         size += name.length;
     }
 

@@ -72,14 +72,14 @@ public enum WireField {
     private final String jsonName;
     private final Kind kind;
     private final boolean required;
-    /** {@code "name":} in ASCII, for {@link Utf8Buffer}. */
+    /** {@code ,"name":} in ASCII, for {@link Utf8Buffer}. */
     final byte[] nameBytes;
 
     WireField(String jsonName, Kind kind, boolean required) {
         this.jsonName = jsonName;
         this.kind = kind;
         this.required = required;
-        this.nameBytes = ('"' + jsonName + "\":").getBytes(StandardCharsets.US_ASCII);
+        this.nameBytes = (",\"" + jsonName + "\":").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Every field, in the order encoders write them. */
