@@ -63,12 +63,22 @@ public final class LogJson {
     private LogJson() {
     }
 
-    /** A gson {@link TypeAdapter} for {@link LogMessage}, for hosts that use gson themselves. */
+    /**
+     * A gson {@link TypeAdapter} for {@link LogMessage}, for hosts that use gson themselves.
+     *
+     * @return the adapter; it writes and reads as {@link #write} and {@link #read}, and null as JSON null
+     */
     public static TypeAdapter<LogMessage> typeAdapter() {
         return ADAPTER;
     }
 
-    /** Writes {@code message} as one JSON object. */
+    /**
+     * Writes {@code message} as one JSON object.
+     *
+     * @param out where to write; its settings (e.g. indentation) apply
+     * @param message the message
+     * @throws IOException if {@code out} fails
+     */
     public static void write(JsonWriter out, LogMessage message) throws IOException {
         out.beginObject();
         for (WireField field : WireField.inOrder()) {
@@ -120,6 +130,8 @@ public final class LogJson {
     /**
      * Reads one JSON object as a message.
      *
+     * @param in positioned at the object
+     * @return the message
      * @throws IOException if the JSON is malformed or ends early
      * @throws IllegalArgumentException if it is JSON but not a valid message (a required field
      *     missing or of the wrong type, an unknown level or source type)
@@ -188,7 +200,12 @@ public final class LogJson {
         return SourceField.toSource(values);
     }
 
-    /** {@code message} as a single-line JSON object. */
+    /**
+     * {@code message} as a single-line JSON object.
+     *
+     * @param message the message
+     * @return its JSON, as {@link #write} writes it
+     */
     public static String toJson(LogMessage message) {
         StringWriter buffer = new StringWriter(256);
         try {
@@ -202,6 +219,8 @@ public final class LogJson {
     /**
      * Parses one JSON object (e.g. one NDJSON line) as a message.
      *
+     * @param json the object
+     * @return the message
      * @throws IllegalArgumentException if {@code json} is not exactly one valid message object
      */
     public static LogMessage fromJson(String json) {
@@ -223,7 +242,11 @@ public final class LogJson {
 
     /**
      * {@code time} as RFC 3339 in UTC with exactly nine fraction digits, e.g.
-     * {@code 2023-10-01T21:20:00.000000001Z}.
+     * {@code 2023-10-01T21:20:00.000000001Z}. (Years outside 0000-9999, never seen in logs, are
+     * written as {@link Instant#toString()} writes them.)
+     *
+     * @param time the instant
+     * @return its text
      */
     public static String formatTime(Instant time) {
         return Rfc3339.format(time);
@@ -233,6 +256,8 @@ public final class LogJson {
      * Parses an RFC 3339 date-time, with any number of fraction digits and any offset. The
      * nine-digit UTC form that {@link #formatTime} and Docker write takes a fast path.
      *
+     * @param text the date-time
+     * @return the instant
      * @throws DateTimeException if {@code text} is not RFC 3339
      */
     public static Instant parseTime(String text) {
