@@ -5,7 +5,6 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import io.containerlogging.core.internal.LogJsonFastParser;
-import io.containerlogging.core.internal.MessageDraft;
 import io.containerlogging.core.internal.Rfc3339;
 import io.containerlogging.core.internal.SourceField;
 import io.containerlogging.core.internal.WireField;
@@ -137,7 +136,7 @@ public final class LogJson {
      *     missing or of the wrong type, an unknown level or source type)
      */
     public static LogMessage read(JsonReader in) throws IOException {
-        MessageDraft draft = new MessageDraft();
+        WireField.Draft draft = new WireField.Draft();
         try {
             in.beginObject();
             while (in.hasNext()) {
@@ -158,7 +157,7 @@ public final class LogJson {
         return draft.build();
     }
 
-    private static void readValue(JsonReader in, WireField field, MessageDraft draft) throws IOException {
+    private static void readValue(JsonReader in, WireField field, WireField.Draft draft) throws IOException {
         switch (field.kind()) {
             case STRING:
                 draft.put(field, in.nextString());

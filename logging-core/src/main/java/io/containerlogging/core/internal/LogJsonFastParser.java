@@ -40,7 +40,7 @@ public final class LogJsonFastParser {
     }
 
     private LogMessage message() {
-        MessageDraft draft = new MessageDraft();
+        WireField.Draft draft = new WireField.Draft();
         expect('{');
         do {
             int nameStart = at + 1;

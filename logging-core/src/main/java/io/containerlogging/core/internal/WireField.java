@@ -11,12 +11,13 @@ import java.util.List;
 
 /**
  * The wire format of a {@link LogMessage}: its JSON fields, in the order they are written. Every
- * encoder and decoder of the format walks this table, so a new field is added here (and to its
- * tests) and nowhere else.
+ * encoder and decoder of the format walks this table, so a new field is added in this file (and
+ * to its tests) and nowhere else: a constant, its case in the accessor and the {@code put} of its
+ * kind, and its slot in {@link Draft}.
  *
  * <p>Each field has a JSON name, a {@link Kind} (how its value is written), an accessor for the
  * kind ({@link #string}, {@link #number}, ...) and a way to put a decoded value into a
- * {@link MessageDraft}. A field whose accessor returns null is absent: encoders omit it, and
+ * {@link Draft}. A field whose accessor returns null is absent: encoders omit it, and
  * decoders treat a JSON {@code null} as absent. A {@link #required() required} field must be
  * present for a decoder to accept a message; {@link #TIME} stands in for {@link #TIMESTAMP}.
  * The {@link #SOURCE} object's own fields are {@link SourceField}.
@@ -63,6 +64,7 @@ public enum WireField {
     }
 
     private static final List<WireField> IN_ORDER = List.of(values());
+    private static final int REQUIRED_MASK = requiredMask();
     /** {@link #inOrder()} as an array, for {@link Utf8Buffer}'s loop (measurably faster); never modified. */
     static final WireField[] FIELDS = values();
 
@@ -186,76 +188,170 @@ public enum WireField {
         throw wrongKind(Kind.SOURCE);
     }
 
-    // The decoders' side, called by MessageDraft.put with a value of the field's kind. Each may
+    // The decoders' side, called by Draft.put with a value of the field's kind. Each may
     // throw IllegalArgumentException for a value the model refuses (e.g. an unknown level).
 
-    void put(MessageDraft draft, String value) {
+    void put(Draft draft, String value) {
         switch (this) {
             case ID:
-                draft.builder().id(value);
+                draft.id = value;
                 break;
             case MESSAGE:
-                draft.builder().message(value);
+                draft.message = value;
                 break;
             case LEVEL:
-                draft.builder().level(LogLevel.fromWireName(value));
+                draft.level = LogLevel.fromWireName(value);
                 break;
             case SERVICE_NAME:
-                draft.builder().serviceName(value);
+                draft.serviceName = value;
                 break;
             case CONTAINER_ID:
-                draft.builder().containerId(value);
+                draft.containerId = value;
                 break;
             case DEVICE_ID:
-                draft.builder().deviceId(value);
+                draft.deviceId = value;
                 break;
             default:
                 throw wrongKind(Kind.STRING);
         }
     }
 
-    void put(MessageDraft draft, long value) {
+    void put(Draft draft, long value) {
         if (this != TIMESTAMP) {
             throw wrongKind(Kind.LONG);
         }
-        draft.timestampMillis(value);
+        draft.timestampMillis = value;
     }
 
-    void put(MessageDraft draft, int value) {
+    void put(Draft draft, int value) {
         if (this != SERVICE_ID) {
             throw wrongKind(Kind.INT);
         }
-        draft.builder().serviceId(value);
+        draft.serviceId = value;
     }
 
-    void put(MessageDraft draft, boolean value) {
+    void put(Draft draft, boolean value) {
         switch (this) {
             case IS_STD_ERR:
-                draft.builder().stdErr(value);
+                draft.isStdErr = value;
                 break;
             case IS_SYSTEM:
-                draft.builder().system(value);
+                draft.isSystem = value;
                 break;
             default:
                 throw wrongKind(Kind.BOOLEAN);
         }
     }
 
-    void put(MessageDraft draft, Instant value) {
+    void put(Draft draft, Instant value) {
         if (this != TIME) {
             throw wrongKind(Kind.TIME);
         }
-        draft.time(value);
+        draft.time = value;
     }
 
-    void put(MessageDraft draft, LogSource value) {
+    void put(Draft draft, LogSource value) {
         if (this != SOURCE) {
             throw wrongKind(Kind.SOURCE);
         }
-        draft.builder().source(value);
+        draft.source = value;
+    }
+
+    private static int requiredMask() {
+        int mask = 0;
+        for (WireField field : IN_ORDER) {
+            if (field.required) {
+                mask |= 1 << field.ordinal();
+            }
+        }
+        return mask;
     }
 
     private IllegalStateException wrongKind(Kind asked) {
         return new IllegalStateException("'" + jsonName + "' is " + kind + ", not " + asked);
+    }
+
+    /**
+     * What a decoder has read of one message so far: it {@link #put}s each field's value as it meets
+     * it (a repeated field: the last value wins), then {@link #build()}s the message.
+     *
+     * <p>Not thread-safe; one per decoded message.
+     */
+    public static final class Draft {
+
+        // One slot per field (the decoders' locals, in effect), filled by WireField.put.
+        String id;
+        String message;
+        long timestampMillis;
+        Instant time;
+        LogLevel level;
+        LogSource source;
+        Integer serviceId;
+        String serviceName;
+        String containerId;
+        String deviceId;
+        boolean isStdErr;
+        boolean isSystem;
+        private int present; // bit (1 << ordinal) per WireField that was put
+
+        /** Puts the value of a {@link WireField.Kind#STRING} field. */
+        public void put(WireField field, String value) {
+            field.put(this, value);
+            present |= 1 << field.ordinal();
+        }
+
+        /** Puts the value of a {@link WireField.Kind#LONG} field. */
+        public void put(WireField field, long value) {
+            field.put(this, value);
+            present |= 1 << field.ordinal();
+        }
+
+        /** Puts the value of an {@link WireField.Kind#INT} field. */
+        public void put(WireField field, int value) {
+            field.put(this, value);
+            present |= 1 << field.ordinal();
+        }
+
+        /** Puts the value of a {@link WireField.Kind#BOOLEAN} field. */
+        public void put(WireField field, boolean value) {
+            field.put(this, value);
+            present |= 1 << field.ordinal();
+        }
+
+        /** Puts the value of a {@link WireField.Kind#TIME} field. */
+        public void put(WireField field, Instant value) {
+            field.put(this, value);
+            present |= 1 << field.ordinal();
+        }
+
+        /** Puts the value of a {@link WireField.Kind#SOURCE} field. */
+        public void put(WireField field, LogSource value) {
+            field.put(this, value);
+            present |= 1 << field.ordinal();
+        }
+
+        /**
+         * The message read.
+         *
+         * @throws IllegalArgumentException if a required field is missing
+         */
+        public LogMessage build() {
+            int have = has(WireField.TIME) ? present | 1 << WireField.TIMESTAMP.ordinal() : present;
+            if ((have & REQUIRED_MASK) != REQUIRED_MASK) {
+                for (WireField field : WireField.inOrder()) {
+                    if (field.required() && (have & 1 << field.ordinal()) == 0) {
+                        throw new IllegalArgumentException("not a log message: '" + field.jsonName() + "' is missing");
+                    }
+                }
+            }
+            // The full-precision time wins over the millisecond timestamp, wherever each stood.
+            Instant timestamp = time != null ? time : Instant.ofEpochMilli(timestampMillis);
+            return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName, containerId,
+                    isStdErr, isSystem, deviceId);
+        }
+
+        private boolean has(WireField field) {
+            return (present & (1 << field.ordinal())) != 0;
+        }
     }
 }
