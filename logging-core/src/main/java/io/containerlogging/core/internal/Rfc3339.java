@@ -44,19 +44,30 @@ public final class Rfc3339 {
         long seconds = time.getEpochSecond();
         long day = Math.floorDiv(seconds, 86_400L);
         int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
-        LocalDate date = LocalDate.ofEpochDay(day);
-        int year = date.getYear();
+        // H. Hinnant's civil_from_days: the proleptic Gregorian date, as LocalDate.ofEpochDay
+        // computes it, without its object and checks (the year is checked just below).
+        long z = day + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long shiftedMonth = (5 * dayOfYear + 2) / 153; // 0 = March
+        int dayOfMonth = (int) (dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
+        int month = (int) (shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
         if (year < 0 || year > 9999) {
-            // outside RFC 3339's four-digit years; never seen in logs
+            // outside RFC 3339's four-digit years; never seen in logs. Beyond java.time's years
+            // LocalDate throws DateTimeException, as formatting always did.
+            LocalDate.ofEpochDay(day);
             byte[] text = time.toString().getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(text, 0, out, at, text.length);
             return at + text.length;
         }
-        digits(out, at, year, 4);
+        digits(out, at, (int) year, 4);
         out[at + 4] = '-';
-        digits(out, at + 5, date.getMonthValue(), 2);
+        digits(out, at + 5, month, 2);
         out[at + 7] = '-';
-        digits(out, at + 8, date.getDayOfMonth(), 2);
+        digits(out, at + 8, dayOfMonth, 2);
         out[at + 10] = 'T';
         digits(out, at + 11, secondOfDay / 3600, 2);
         out[at + 13] = ':';
