@@ -6,6 +6,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.internal.Utf8Buffer;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Target 8, for scale: one seed-shaped message encoded and decoded with {@link LogJson} (gson's
  * streaming API) vs reflection-based {@link Gson#toJson}/{@link Gson#fromJson} on an equivalent
  * plain object with the same JSON fields. Both write into and read from a String, one message per
- * call. {@code encodeUtf8Buffer} is {@link LogJson.Utf8Buffer}, the byte encoder used on the hot
+ * call. {@code encodeUtf8Buffer} is {@link Utf8Buffer}, the byte encoder used on the hot
  * paths, into a fresh buffer; {@code decodeFromJson} is {@link LogJson#fromJson}, whose fast path
  * reads the form LogJson writes without a JsonReader ({@code decodeLogJson} is the gson path).
  *
@@ -87,8 +88,8 @@ public class JsonBenchmark {
 
     /** The byte encoder the REST API and the file writer use (to UTF-8 bytes, not a String). */
     @Benchmark
-    public LogJson.Utf8Buffer encodeUtf8Buffer() {
-        return new LogJson.Utf8Buffer(512).write(message);
+    public Utf8Buffer encodeUtf8Buffer() {
+        return new Utf8Buffer(512).write(message);
     }
 
     @Benchmark

@@ -1,7 +1,7 @@
 package io.containerlogging.local;
 
-import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.internal.Utf8Buffer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * Writes stored messages to NDJSON files on one background thread, so that {@code log()} never
  * waits for encoding or the disk. The backend's ring is the hand-off buffer: the writer copies
  * batches of not yet written messages out of it ({@link Source#drainTo}), encodes them straight
- * to UTF-8 with {@link LogJson.Utf8Buffer} and writes them through a 64 KiB buffer. The stream is flushed when at least
+ * to UTF-8 with {@link Utf8Buffer} and writes them through a 64 KiB buffer. The stream is flushed when at least
  * the flush interval has passed since the last flush and on {@link #close()}; never per message,
  * and never fsync'ed.
  *
@@ -88,7 +88,7 @@ final class LogFileWriter implements AutoCloseable {
     private long currentSize;
     private long lastStartMillis;
     private boolean dirty;
-    private final LogJson.Utf8Buffer line = new LogJson.Utf8Buffer(512);
+    private final Utf8Buffer line = new Utf8Buffer(512);
 
     LogFileWriter(Path dir, long maxFileSize, Duration flushInterval, Clock clock, ThreadFactory threadFactory,
             Source source, int ringCapacity) {

@@ -2,15 +2,18 @@ package io.containerlogging.opensearch;
 
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogSource;
+import io.containerlogging.core.internal.SourceField;
+import io.containerlogging.core.internal.WireField;
 import jakarta.json.stream.JsonGenerator;
 import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.json.JsonpSerializable;
 
 /**
- * One stored message as an OpenSearch document: the fields and names of the {@link LogJson} wire
- * format (so a hit's source reads back with {@link LogJson#fromJson(String)}), plus {@code seq},
- * the numeric id for sorting and the {@code afterId} cursor, and {@code seqSlot}, the device slot
- * of that id (see {@link LogSequence}). Written straight to the client's generator: no
+ * One stored message as an OpenSearch document: the fields of the {@link LogJson} wire format, in
+ * its order ({@link WireField}; so a hit's source reads back with {@link LogJson#fromJson(String)}),
+ * plus, after the id, {@code seq}, the numeric id for sorting and the {@code afterId} cursor, and
+ * {@code seqSlot}, the device slot of that id (see {@link LogSequence}). Written straight to the client's generator: no
  * intermediate tree, no reflection. The mapping is {@code index-mapping.json} next to this class.
  */
 final class LogDocument implements JsonpSerializable {
@@ -29,33 +32,54 @@ final class LogDocument implements JsonpSerializable {
     @Override
     public void serialize(JsonGenerator out, JsonpMapper mapper) {
         out.writeStartObject();
-        out.write("id", message.id());
-        out.write(SEQ, sequence);
-        out.write(SEQ_SLOT, LogSequence.slotOfSequence(sequence));
-        out.write("message", message.message());
-        out.write("timestamp", message.timestampMillis());
-        out.write(LogJson.TIME_FIELD, LogJson.formatTime(message.timestamp()));
-        out.write("level", message.level().wireName());
-        out.writeStartObject("source");
-        out.write("type", message.source().type().wireName());
-        if (message.source().name() != null) {
-            out.write("name", message.source().name());
+        for (WireField field : WireField.inOrder()) {
+            switch (field.kind()) {
+                case STRING: {
+                    String value = field.string(message);
+                    if (value != null) {
+                        out.write(field.jsonName(), value);
+                    }
+                    break;
+                }
+                case LONG:
+                    out.write(field.jsonName(), field.number(message));
+                    break;
+                case INT: {
+                    Integer value = field.integer(message);
+                    if (value != null) {
+                        out.write(field.jsonName(), value.intValue());
+                    }
+                    break;
+                }
+                case BOOLEAN:
+                    out.write(field.jsonName(), field.bool(message));
+                    break;
+                case TIME:
+                    out.write(field.jsonName(), LogJson.formatTime(field.time(message)));
+                    break;
+                case SOURCE:
+                    writeSource(out, field.jsonName(), field.source(message));
+                    break;
+                default:
+                    throw new AssertionError(field.kind());
+            }
+            if (field == WireField.ID) {
+                // The document's own fields, right after the id they encode.
+                out.write(SEQ, sequence);
+                out.write(SEQ_SLOT, LogSequence.slotOfSequence(sequence));
+            }
         }
         out.writeEnd();
-        if (message.serviceId() != null) {
-            out.write("serviceId", message.serviceId());
+    }
+
+    private static void writeSource(JsonGenerator out, String name, LogSource source) {
+        out.writeStartObject(name);
+        for (SourceField field : SourceField.inOrder()) {
+            String value = field.string(source);
+            if (value != null) {
+                out.write(field.jsonName(), value);
+            }
         }
-        if (message.serviceName() != null) {
-            out.write("serviceName", message.serviceName());
-        }
-        if (message.containerId() != null) {
-            out.write("containerId", message.containerId());
-        }
-        if (message.deviceId() != null) {
-            out.write("deviceId", message.deviceId());
-        }
-        out.write("isStdErr", message.isStdErr());
-        out.write("isSystem", message.isSystem());
         out.writeEnd();
     }
 }

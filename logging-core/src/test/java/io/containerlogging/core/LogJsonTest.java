@@ -7,10 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.gson.stream.JsonWriter;
-import java.io.StringWriter;
 import java.time.Instant;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -72,21 +69,6 @@ class LogJsonTest {
             assertThat(LogJson.fromJson(json).deviceId()).isEqualTo("pi-07");
             assertThat(LogJson.toJson(containerLine())).doesNotContain("deviceId");
             assertThat(LogJson.fromJson(LogJson.toJson(containerLine())).deviceId()).isNull();
-        }
-
-        @Test
-        @DisplayName("writes the seed's logs and count responses")
-        void responses() throws Exception {
-            StringWriter out = new StringWriter();
-            LogJson.writeLogsResponse(new JsonWriter(out), List.of(containerLine()));
-            JsonObject body = JsonParser.parseString(out.toString()).getAsJsonObject();
-            assertThat(body.get("count").getAsInt()).isEqualTo(1);
-            assertThat(body.getAsJsonArray("logs").get(0).getAsJsonObject().get("id").getAsString())
-                    .isEqualTo("log-1");
-
-            StringWriter count = new StringWriter();
-            LogJson.writeCountResponse(new JsonWriter(count), 1247);
-            assertThat(count.toString()).isEqualTo("{\"count\":1247}");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.containerlogging.http;
 
 import io.containerlogging.core.LogId;
-import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.internal.Utf8Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +67,7 @@ final class EncodedMessages {
         long used = 0;
         boolean truncated = false;
         String nextAfterId = null;
-        LogJson.Utf8Buffer scratch = new LogJson.Utf8Buffer(512);
+        Utf8Buffer scratch = new Utf8Buffer(512);
         for (LogMessage message : logs) {
             byte[] json = encode(message, budget, scratch);
             boolean tooLarge = json == TOO_LARGE || json.length > budget;
@@ -88,7 +88,7 @@ final class EncodedMessages {
             parts.add(json);
             used += json.length + 1;
         }
-        LogJson.Utf8Buffer body = new LogJson.Utf8Buffer((int) Math.min(Integer.MAX_VALUE - 8, used + ENVELOPE_BYTES));
+        Utf8Buffer body = new Utf8Buffer((int) Math.min(Integer.MAX_VALUE - 8, used + ENVELOPE_BYTES));
         body.append(COUNT).append(ascii(Integer.toString(parts.size()))).append(LOGS);
         for (int i = 0; i < parts.size(); i++) {
             if (i > 0) {
@@ -111,7 +111,7 @@ final class EncodedMessages {
     }
 
     /** A message's JSON; messages whose text alone exceeds {@code budget} come back as an excerpt. */
-    private byte[] encode(LogMessage message, int budget, LogJson.Utf8Buffer scratch) {
+    private byte[] encode(LogMessage message, int budget, Utf8Buffer scratch) {
         if (message.message().length() > budget) {
             // Do not even encode it whole: that alone could be gigabytes. Over budget, so the
             // caller sends an excerpt of it.
@@ -133,7 +133,7 @@ final class EncodedMessages {
         return json;
     }
 
-    private static byte[] encodeUncached(LogMessage message, LogJson.Utf8Buffer scratch) {
+    private static byte[] encodeUncached(LogMessage message, Utf8Buffer scratch) {
         scratch.reset();
         return scratch.write(message).toByteArray();
     }

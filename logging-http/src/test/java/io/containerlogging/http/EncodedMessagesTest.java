@@ -2,6 +2,8 @@ package io.containerlogging.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogLevel;
@@ -27,16 +29,38 @@ class EncodedMessagesTest {
                 false, false);
     }
 
+    /** The logs response through gson's JsonWriter and a UTF-8 Writer: the reference bytes. */
     private static byte[] reference(List<LogMessage> logs) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (Writer writer = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
-            LogJson.writeLogsResponse(new JsonWriter(writer), logs);
+            JsonWriter out = new JsonWriter(writer);
+            out.beginObject();
+            out.name("count").value(logs.size());
+            out.name("logs").beginArray();
+            for (LogMessage message : logs) {
+                LogJson.write(out, message);
+            }
+            out.endArray();
+            out.endObject();
         }
         return bytes.toByteArray();
     }
 
     @Test
-    @DisplayName("writes what LogJson.writeLogsResponse writes, on first use and from the cache")
+    @DisplayName("writes the logs response: the count, then the messages as LogJson writes them")
+    void logsResponse() {
+        LogMessage message = message("log-1", "Server started on port 8080");
+        JsonObject body = JsonParser.parseString(new String(new EncodedMessages().logsResponse(List.of(message), Integer.MAX_VALUE),
+                StandardCharsets.UTF_8)).getAsJsonObject();
+        assertThat(body.keySet()).containsExactly("count", "logs");
+        assertThat(body.get("count").getAsInt()).isEqualTo(1);
+        assertThat(body.getAsJsonArray("logs").get(0).getAsJsonObject().get("id").getAsString())
+                .isEqualTo("log-1");
+        assertThat(LogJson.fromJson(body.getAsJsonArray("logs").get(0).toString())).isEqualTo(message);
+    }
+
+    @Test
+    @DisplayName("writes what gson's JsonWriter writes, on first use and from the cache")
     void sameBytes() throws IOException {
         EncodedMessages encoded = new EncodedMessages();
         List<LogMessage> logs = new ArrayList<>();

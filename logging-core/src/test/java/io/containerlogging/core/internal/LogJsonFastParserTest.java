@@ -1,9 +1,14 @@
-package io.containerlogging.core;
+package io.containerlogging.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogSource;
+import io.containerlogging.core.SourceType;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;

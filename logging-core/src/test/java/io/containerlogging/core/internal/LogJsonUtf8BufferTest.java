@@ -1,9 +1,14 @@
-package io.containerlogging.core;
+package io.containerlogging.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.stream.JsonWriter;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogSource;
+import io.containerlogging.core.SourceType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -31,7 +36,7 @@ class LogJsonUtf8BufferTest {
     }
 
     private static byte[] viaBuffer(LogMessage message) {
-        return new LogJson.Utf8Buffer(0).write(message).toByteArray();
+        return new Utf8Buffer(0).write(message).toByteArray();
     }
 
     private static LogMessage full(String text) {
@@ -95,8 +100,10 @@ class LogJsonUtf8BufferTest {
     }
 
     @Test
-    @DisplayName("writes the logs response as LogJson.writeLogsResponse does, and reads back")
-    void logsResponse() throws IOException {
+    @DisplayName("writes messages back to back into one growing buffer as a JsonWriter array does, and reads back")
+    void manyMessages() throws IOException {
+        // The logs response envelope itself is logging-http's (EncodedMessagesTest); this is the
+        // part the buffer does: many messages, separators appended, from a small initial capacity.
         List<LogMessage> logs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             logs.add(full("line " + i + " \u00e9\n").withId("log-" + (i + 1)));
@@ -104,20 +111,31 @@ class LogJsonUtf8BufferTest {
         for (List<LogMessage> list : List.of(List.<LogMessage>of(), logs.subList(0, 1), logs)) {
             ByteArrayOutputStream expected = new ByteArrayOutputStream();
             try (Writer writer = new OutputStreamWriter(expected, StandardCharsets.UTF_8)) {
-                LogJson.writeLogsResponse(new JsonWriter(writer), list);
+                JsonWriter out = new JsonWriter(writer);
+                out.beginArray();
+                for (LogMessage message : list) {
+                    LogJson.write(out, message);
+                }
+                out.endArray();
             }
-            LogJson.Utf8Buffer buffer = new LogJson.Utf8Buffer(16);
-            buffer.writeLogsResponse(list);
+            Utf8Buffer buffer = new Utf8Buffer(16).append((byte) '[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    buffer.append((byte) ',');
+                }
+                buffer.write(list.get(i));
+            }
+            buffer.append((byte) ']');
             assertThat(buffer.toByteArray()).isEqualTo(expected.toByteArray());
         }
-        LogJson.Utf8Buffer line = new LogJson.Utf8Buffer(8).write(logs.get(3));
+        Utf8Buffer line = new Utf8Buffer(8).write(logs.get(3));
         assertThat(LogJson.fromJson(new String(line.toByteArray(), StandardCharsets.UTF_8))).isEqualTo(logs.get(3));
     }
 
     @Test
     @DisplayName("reset empties the buffer; writeTo writes exactly the content; a negative capacity is refused")
     void bufferBasics() throws IOException {
-        LogJson.Utf8Buffer buffer = new LogJson.Utf8Buffer(4);
+        Utf8Buffer buffer = new Utf8Buffer(4);
         buffer.write(full("one")).append((byte) '\n');
         int size = buffer.size();
         assertThat(size).isEqualTo(viaJsonWriter(full("one")).length + 1);
@@ -127,7 +145,7 @@ class LogJsonUtf8BufferTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         buffer.writeTo(out);
         assertThat(out.toByteArray()).isEqualTo(viaJsonWriter(full("two")));
-        assertThatThrownBy(() -> new LogJson.Utf8Buffer(-1))
+        assertThatThrownBy(() -> new Utf8Buffer(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
     }
 }

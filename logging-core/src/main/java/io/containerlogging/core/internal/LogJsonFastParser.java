@@ -1,10 +1,12 @@
-package io.containerlogging.core;
+package io.containerlogging.core.internal;
 
-import java.time.Instant;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogSource;
 
 /**
  * A parser for the common case of {@link LogJson#fromJson}: one compact JSON object with only
- * the known fields, as {@link LogJson} writes it (any order). It reads the String in place,
+ * the {@link WireField}s, as {@link LogJson} writes it (any order). It reads the String in place,
  * without a {@code JsonReader} and its per-instance buffer, which dominated reloading files.
  * Anything else (whitespace, {@code null} values, unknown fields, numbers in other forms, invalid
  * values, missing required fields) makes it give up and return null, and {@link LogJson}'s gson
@@ -13,7 +15,7 @@ import java.time.Instant;
  *
  * <p>Not thread-safe; one instance per parse.
  */
-final class LogJsonFastParser {
+public final class LogJsonFastParser {
 
     /** Thrown to give up; preallocated and stackless, so giving up is cheap. */
     private static final RuntimeException GIVE_UP = new RuntimeException("not the common form", null, false, false) {
@@ -29,7 +31,7 @@ final class LogJsonFastParser {
     }
 
     /** The message in {@code json}, or null if it is not in the common form. */
-    static LogMessage tryParse(String json) {
+    public static LogMessage tryParse(String json) {
         try {
             return new LogJsonFastParser(json).message();
         } catch (RuntimeException e) { // GIVE_UP, or a value the model refuses (e.g. an unknown level)
@@ -38,106 +40,59 @@ final class LogJsonFastParser {
     }
 
     private LogMessage message() {
-        String id = null;
-        String message = null;
-        long timestampMillis = 0;
-        boolean hasTimestamp = false;
-        Instant time = null;
-        LogLevel level = null;
-        LogSource source = null;
-        Integer serviceId = null;
-        String serviceName = null;
-        String containerId = null;
-        boolean isStdErr = false;
-        boolean isSystem = false;
-        String deviceId = null;
+        WireField.Draft draft = new WireField.Draft();
         expect('{');
         do {
             int nameStart = at + 1;
-            int nameLength = name();
-            switch (nameLength) {
-                case 2:
-                    require(nameStart, "id");
-                    id = string();
+            WireField field = WireField.named(text, nameStart, name());
+            if (field == null) {
+                throw GIVE_UP;
+            }
+            switch (field.kind()) {
+                case STRING:
+                    draft.put(field, string());
                     break;
-                case 4:
-                    require(nameStart, LogJson.TIME_FIELD);
-                    time = LogJson.parseTime(string());
+                case LONG:
+                    draft.put(field, number());
                     break;
-                case 5:
-                    require(nameStart, "level");
-                    level = LogLevel.fromWireName(string());
-                    break;
-                case 6:
-                    require(nameStart, "source");
-                    source = source();
-                    break;
-                case 7:
-                    require(nameStart, "message");
-                    message = string();
-                    break;
-                case 8:
-                    if (text.startsWith("isStdErr", nameStart)) {
-                        isStdErr = bool();
-                    } else if (text.startsWith("deviceId", nameStart)) {
-                        deviceId = string();
-                    } else {
-                        require(nameStart, "isSystem");
-                        isSystem = bool();
+                case INT:
+                    long value = number();
+                    if (value != (int) value) {
+                        throw GIVE_UP;
                     }
+                    draft.put(field, (int) value);
                     break;
-                case 9:
-                    if (text.startsWith("timestamp", nameStart)) {
-                        timestampMillis = number();
-                        hasTimestamp = true;
-                    } else {
-                        require(nameStart, "serviceId");
-                        long value = number();
-                        if (value != (int) value) {
-                            throw GIVE_UP;
-                        }
-                        serviceId = (int) value;
-                    }
+                case BOOLEAN:
+                    draft.put(field, bool());
                     break;
-                case 11:
-                    if (text.startsWith("serviceName", nameStart)) {
-                        serviceName = string();
-                    } else {
-                        require(nameStart, "containerId");
-                        containerId = string();
-                    }
+                case TIME:
+                    draft.put(field, Rfc3339.parse(string()));
+                    break;
+                case SOURCE:
+                    draft.put(field, source());
                     break;
                 default:
                     throw GIVE_UP;
             }
         } while (separator());
-        if (at != length || message == null || level == null || source == null || (time == null && !hasTimestamp)) {
+        if (at != length) {
             throw GIVE_UP;
         }
-        Instant timestamp = time != null ? time : Instant.ofEpochMilli(timestampMillis);
-        return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName,
-                containerId, isStdErr, isSystem, deviceId);
+        return draft.build(); // a required field missing: IllegalArgumentException, caught by tryParse
     }
 
     private LogSource source() {
-        SourceType type = null;
-        String name = null;
+        String[] values = SourceField.newValues();
         expect('{');
         do {
             int nameStart = at + 1;
-            int nameLength = name();
-            if (nameLength == 4 && text.startsWith("type", nameStart)) {
-                type = SourceType.fromWireName(string());
-            } else if (nameLength == 4 && text.startsWith("name", nameStart)) {
-                name = string();
-            } else {
+            SourceField field = SourceField.named(text, nameStart, name());
+            if (field == null) {
                 throw GIVE_UP;
             }
+            values[field.ordinal()] = string();
         } while (separator());
-        if (type == null) {
-            throw GIVE_UP;
-        }
-        return new LogSource(type, name);
+        return SourceField.toSource(values);
     }
 
     /** Reads {@code "name":} (no escapes); returns the name's length. */
@@ -156,12 +111,6 @@ final class LogJsonFastParser {
         at = end + 1;
         expect(':');
         return end - start;
-    }
-
-    private void require(int nameStart, String name) {
-        if (!text.startsWith(name, nameStart)) {
-            throw GIVE_UP;
-        }
     }
 
     /** After a member: true at {@code ,}, false at (and past) {@code }}. */
