@@ -66,7 +66,7 @@ class LocalLogBackendPersistenceTest {
 
     private static LogMessage line(String text, Instant timestamp) {
         return new LogMessage(null, text, timestamp, LogLevel.INFO, LogSource.container("web"), 1, "web",
-                "c0ffee", false, false);
+                "c0ffee", false, false, null);
     }
 
     private List<Path> logFiles() throws IOException {

@@ -43,7 +43,7 @@ class LocalLogBackendTest {
 
     static LogMessage line(String text, String serviceName, String containerId) {
         return new LogMessage(null, text, NOW, LogLevel.INFO, LogSource.container(serviceName), 1,
-                serviceName, containerId, false, false);
+                serviceName, containerId, false, false, null);
     }
 
     private static List<String> texts(List<LogMessage> messages) {
@@ -93,7 +93,7 @@ class LocalLogBackendTest {
 
         LogMessage at(String text, String service, long secondsAfterNow) {
             return new LogMessage(null, text, NOW.plusSeconds(secondsAfterNow), LogLevel.INFO,
-                    LogSource.container(service), 1, service, "c-" + service, false, false);
+                    LogSource.container(service), 1, service, "c-" + service, false, false, null);
         }
 
         @Test
@@ -136,9 +136,9 @@ class LocalLogBackendTest {
         void extremeInstants() throws Exception {
             start(LocalLogBackend.builder().maxLogs(10).maxAge(java.time.Duration.ofDays(365_000_000L)));
             backend.log(new LogMessage(null, "ancient", Instant.parse("1500-01-01T00:00:00Z"), LogLevel.INFO,
-                    LogSource.SYSTEM, null, null, null, false, true));
+                    LogSource.SYSTEM, null, null, null, false, true, null));
             backend.log(new LogMessage(null, "far", Instant.parse("2400-01-01T00:00:00Z"), LogLevel.INFO,
-                    LogSource.SYSTEM, null, null, null, false, true));
+                    LogSource.SYSTEM, null, null, null, false, true, null));
             assertThat(texts(backend.getLogs(LogQuery.builder().since(Instant.parse("2300-01-01T00:00:00Z")).build())))
                     .containsExactly("far");
             assertThat(texts(backend.getLogs(LogQuery.builder().since(Instant.parse("1400-01-01T00:00:00Z")).build())))
@@ -225,7 +225,7 @@ class LocalLogBackendTest {
                     .threadFactory(threads));
             backend.log(line("old", "web", "c1"));
             backend.log(new LogMessage(null, "new", NOW.plusSeconds(7200), LogLevel.INFO, LogSource.SYSTEM,
-                    null, null, null, false, true));
+                    null, null, null, false, true, null));
             assertThat(threads.threads).hasSize(1); // the cleanup thread, from the host's factory, not renamed
             assertThat(threads.names()).noneMatch(name -> name.startsWith("container-logging-"));
 

@@ -118,7 +118,7 @@ public abstract class LogBackendContractTest {
     protected static LogMessage containerLine(String text, int serviceId, String serviceName,
             String containerId, LogLevel level, Instant timestamp) {
         return new LogMessage(null, text, timestamp, level, LogSource.container(serviceName),
-                serviceId, serviceName, containerId, level == LogLevel.ERROR, false);
+                serviceId, serviceName, containerId, level == LogLevel.ERROR, false, null);
     }
 
     /** An info line of service 1 "web" in container "aaa111" at {@code timestamp}. */
@@ -313,7 +313,7 @@ public abstract class LogBackendContractTest {
             LogMessage system = LogMessage.system("booted", LogLevel.INFO, START);
             LogMessage stderr = new LogMessage(null, "  spaced\ttext ünïcødé 🚀 \"quoted\"", START,
                     LogLevel.ERROR, new LogSource(SourceType.CONTAINER, null), null, null,
-                    CONTAINER_API, true, false);
+                    CONTAINER_API, true, false, null);
 
             LogMessage storedSystem = backend.log(system);
             LogMessage storedStderr = backend.log(stderr);

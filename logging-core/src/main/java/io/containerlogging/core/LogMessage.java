@@ -42,14 +42,6 @@ public record LogMessage(
         Objects.requireNonNull(source, "source");
     }
 
-    /** A message without a device id; the constructor from before devices existed. */
-    public LogMessage(String id, String message, Instant timestamp, LogLevel level, LogSource source,
-            Integer serviceId, String serviceName, String containerId, boolean isStdErr,
-            boolean isSystem) {
-        this(id, message, timestamp, level, source, serviceId, serviceName, containerId, isStdErr,
-                isSystem, null);
-    }
-
     /** The timestamp in epoch milliseconds, as the JSON {@code timestamp} field carries it. */
     public long timestampMillis() {
         return timestamp.toEpochMilli();
@@ -89,7 +81,7 @@ public record LogMessage(
      */
     public static LogMessage system(String message, LogLevel level, Instant timestamp) {
         return new LogMessage(null, message, timestamp, level, LogSource.SYSTEM, null, null, null,
-                false, true);
+                false, true, null);
     }
 
     /**
@@ -97,7 +89,7 @@ public record LogMessage(
      */
     public static LogMessage manager(String message, LogLevel level, Instant timestamp) {
         return new LogMessage(null, message, timestamp, level, LogSource.MANAGER, null, null, null,
-                false, true);
+                false, true, null);
     }
 
     /** Builds a {@link LogMessage}. Not thread-safe. */

@@ -19,7 +19,7 @@ class LogJsonTest {
 
     private static LogMessage containerLine() {
         return new LogMessage("log-1", "Server started on port 8080", T, LogLevel.INFO,
-                LogSource.container("web"), 1, "web", "abc123", false, false);
+                LogSource.container("web"), 1, "web", "abc123", false, false, null);
     }
 
     @Nested

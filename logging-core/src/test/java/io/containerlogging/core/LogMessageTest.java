@@ -14,7 +14,7 @@ class LogMessageTest {
     @DisplayName("keeps the deviceId through withId, toBuilder and withDeviceId; the old constructor leaves it null")
     void deviceIdSurvivesCopies() {
         LogMessage withoutDevice = new LogMessage(null, "m", T, LogLevel.INFO, LogSource.container("web"),
-                1, "web", "abc", false, false);
+                1, "web", "abc", false, false, null);
         assertThat(withoutDevice.deviceId()).isNull();
 
         LogMessage onPi = withoutDevice.withDeviceId("pi-07");

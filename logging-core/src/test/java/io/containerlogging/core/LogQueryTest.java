@@ -14,7 +14,7 @@ class LogQueryTest {
 
     private static LogMessage message(String id) {
         return new LogMessage(id, "m", T, LogLevel.ERROR, LogSource.container("web"), 1, "web",
-                "abc123def", true, false);
+                "abc123def", true, false, null);
     }
 
     @Test

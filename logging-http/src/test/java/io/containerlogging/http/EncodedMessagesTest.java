@@ -26,7 +26,7 @@ class EncodedMessagesTest {
 
     private static LogMessage message(String id, String text) {
         return new LogMessage(id, text, T, LogLevel.INFO, LogSource.container("web"), 1, "web", "c1",
-                false, false);
+                false, false, null);
     }
 
     /** The logs response through gson's JsonWriter and a UTF-8 Writer: the reference bytes. */

@@ -45,11 +45,11 @@ class LogJsonFastParserTest {
     void readsWhatLogJsonWrites() {
         List<LogMessage> messages = List.of(
                 new LogMessage("log-42", "plain", T, LogLevel.ERROR, LogSource.container("web"), 7, "web",
-                        "abc123", true, false),
+                        "abc123", true, false, null),
                 LogMessage.system("boot", LogLevel.WARN, T),
                 LogMessage.manager("state", LogLevel.DEBUG, Instant.EPOCH),
                 new LogMessage(null, "", Instant.ofEpochSecond(-1, 5), LogLevel.INFO,
-                        new LogSource(SourceType.CONTAINER, null), Integer.MIN_VALUE, null, null, false, false),
+                        new LogSource(SourceType.CONTAINER, null), Integer.MIN_VALUE, null, null, false, false, null),
                 new LogMessage("log-43", "on a device", T, LogLevel.INFO, LogSource.container("web"), 7, "web",
                         "abc123", false, false, "pi-07"));
         for (LogMessage message : messages) {
@@ -74,7 +74,7 @@ class LogJsonFastParserTest {
     @DisplayName("gives up, or agrees with gson, on every other form")
     void otherForms() {
         String base = LogJson.toJson(new LogMessage("log-1", "m", T, LogLevel.INFO, LogSource.container("web"),
-                1, "web", "c", false, false));
+                1, "web", "c", false, false, null));
         List<String> forms = List.of(
                 "{}", "", "{", "[]", "null", base + " ", " " + base, base + "{}", base.replace(",", ", "),
                 base.replace("\"id\":\"log-1\"", "\"id\":null"),

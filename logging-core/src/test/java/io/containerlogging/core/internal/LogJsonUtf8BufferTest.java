@@ -41,7 +41,7 @@ class LogJsonUtf8BufferTest {
 
     private static LogMessage full(String text) {
         return new LogMessage("log-42", text, T, LogLevel.ERROR, LogSource.container("web"), 7, "web",
-                "abc123", true, false);
+                "abc123", true, false, null);
     }
 
     @Test
@@ -52,7 +52,7 @@ class LogJsonUtf8BufferTest {
                 LogMessage.system("boot", LogLevel.WARN, T),
                 LogMessage.manager("state", LogLevel.DEBUG, Instant.EPOCH),
                 new LogMessage(null, "", Instant.ofEpochSecond(-1, 5), LogLevel.INFO,
-                        new LogSource(SourceType.CONTAINER, null), null, null, null, false, false),
+                        new LogSource(SourceType.CONTAINER, null), null, null, null, false, false, null),
                 full("far future").toBuilder().timestamp(Instant.parse("+12345-01-01T00:00:00Z")).build(),
                 full("big numbers").toBuilder().serviceId(Integer.MIN_VALUE).build(),
                 full("serviceId 0").toBuilder().serviceId(0).build(),
