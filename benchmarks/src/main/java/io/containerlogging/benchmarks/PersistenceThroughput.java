@@ -76,7 +76,8 @@ public final class PersistenceThroughput {
 
     private static long countLines(Path dir) throws IOException {
         long lines = 0;
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.list(dir)
+                .filter(file -> file.getFileName().toString().matches("container-manager-\\d+\\.log"))) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 byte[] bytes = Files.readAllBytes(file);
                 for (byte b : bytes) {

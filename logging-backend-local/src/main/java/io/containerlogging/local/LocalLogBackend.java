@@ -430,9 +430,12 @@ public final class LocalLogBackend extends AbstractLogBackend {
         }
 
         @Override
-        public void flushed() {
-            saveCheckpoints();
-            reservedIds.extendIfDue();
+        public Runnable flushed() {
+            CheckpointStore.Snapshot snapshot = durableSnapshot(); // what was written so far
+            return () -> {
+                saveCheckpoint(snapshot);
+                reservedIds.extendIfDue();
+            };
         }
 
         @Override

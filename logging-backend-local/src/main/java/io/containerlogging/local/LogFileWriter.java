@@ -63,10 +63,11 @@ final class LogFileWriter implements AutoCloseable {
         void written(List<LogMessage> messages);
 
         /**
-         * Called on the writer thread after the file was flushed and forced to the device:
-         * everything passed to {@link #written} so far is durable.
+         * Called on the writer thread after the file was flushed to the operating system: returns
+         * what to run once everything passed to {@link #written} so far is forced to the device
+         * (saving the read checkpoints those lines cover). It runs on the syncer's thread.
          */
-        void flushed();
+        Runnable flushed();
     }
 
     private final Path dir;
@@ -85,6 +86,8 @@ final class LogFileWriter implements AutoCloseable {
     // Confined to the writer thread once started (before that, to the thread calling open()).
     private OutputStream out;
     private FileChannel channel;
+    private final List<Path> unsynced = new ArrayList<>(); // written, closed, not yet handed to the syncer
+    private final FileSyncer syncer;
     private long currentSize;
     private long lastStartMillis;
     private boolean dirty;
@@ -101,6 +104,7 @@ final class LogFileWriter implements AutoCloseable {
         // burst does not overrun the ring while the writer sleeps out its flush interval.
         this.wakeThreshold = Math.max(1, Math.min(BATCH_SIZE, ringCapacity / 4));
         this.thread = threadFactory.newThread(this::run);
+        this.syncer = new FileSyncer(threadFactory);
     }
 
     /**
@@ -114,6 +118,7 @@ final class LogFileWriter implements AutoCloseable {
     }
 
     void start() {
+        syncer.start();
         thread.start();
     }
 
@@ -200,8 +205,8 @@ final class LogFileWriter implements AutoCloseable {
             }
             waiting = false;
         }
-        flush(); // and save the checkpoints that cover the last lines
         closeFile();
+        requestSync(); // force the last lines, then save the checkpoints that cover them
     }
 
     /** Writes the batch to the buffer; returns how many of its messages were written. */
@@ -247,9 +252,6 @@ final class LogFileWriter implements AutoCloseable {
         if (out != null) {
             try {
                 out.flush();
-                // Forced to the device once per flush interval, before the read checkpoints that
-                // cover these lines are saved: a checkpoint must never run ahead of the lines.
-                channel.force(false);
                 dirty = false;
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot flush log file " + currentPath + ": " + e);
@@ -257,22 +259,35 @@ final class LogFileWriter implements AutoCloseable {
                 return;
             }
         }
+        requestSync();
+    }
+
+    // The syncer forces what was written so far to the device, then saves the checkpoints taken
+    // now: a checkpoint never runs ahead of the lines on the device.
+    private void requestSync() {
+        Runnable checkpoint;
         try {
-            source.flushed();
+            checkpoint = source.flushed();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "log file writer callback failed", e);
+            return;
         }
+        List<Path> written = new ArrayList<>(unsynced);
+        unsynced.clear();
+        if (currentPath != null) {
+            written.add(currentPath);
+        }
+        syncer.request(written, checkpoint);
     }
 
     private void closeFile() {
         if (out != null) {
             try {
-                out.flush();
-                channel.force(false);
                 out.close();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot close log file " + currentPath + ": " + e);
             }
+            unsynced.add(currentPath); // forced by the syncer at the next flush
             out = null;
             dirty = false;
             currentPath = null;
@@ -285,8 +300,10 @@ final class LogFileWriter implements AutoCloseable {
      */
     void close(Duration timeout) {
         stopping = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
         if (thread.getState() == Thread.State.NEW) {
             closeFile();
+            syncer.close(timeout);
             return;
         }
         LockSupport.unpark(thread);
@@ -302,6 +319,7 @@ final class LogFileWriter implements AutoCloseable {
                     + "; interrupting it, pending lines are lost");
             thread.interrupt();
         }
+        syncer.close(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
     }
 
     @Override

@@ -137,8 +137,8 @@ class LocalLogBackendPersistenceTest {
             backend.close();
 
             assertThat(allLines()).hasSize(3000);
-            // the host's factory made the writer and the cleanup thread, and they keep the host's names
-            assertThat(threads.threads).hasSize(2);
+            // the host's factory made the writer, the syncer and the cleanup thread, under the host's names
+            assertThat(threads.threads).hasSize(3);
             assertThat(threads.names()).noneMatch(name -> name.startsWith("container-logging-"));
             // the cleanup executor reports termination just before its worker thread has exited
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> !threads.anyAlive());

@@ -66,6 +66,8 @@ public abstract class AbstractLogBackend implements LogBackend {
     private long durableThrough; // guarded by durableLock
     private long savedThrough; // guarded by durableLock
     private volatile long restoredThrough;
+    private final Object saveLock = new Object();
+    private long lastSavedThrough; // guarded by saveLock
 
     /**
      * A backend with the given common settings.
@@ -320,8 +322,8 @@ public abstract class AbstractLogBackend implements LogBackend {
             WriteQueue current = queue;
             if (current != null) {
                 current.close(settings.closeTimeout());
+                saveCheckpoints(); // what the queue wrote is acknowledged; a synchronous store saves its own
             }
-            saveCheckpoints();
             shutdown();
         }
         fanout.close();
@@ -460,27 +462,57 @@ public abstract class AbstractLogBackend implements LogBackend {
     }
 
     /**
-     * Saves the durable read positions to the checkpoint store, if there is one and they moved,
-     * after dropping those of streams idle for longer than the checkpoint retention. The store's
-     * writer calls it after it has made messages durable; {@link #close()} calls it too.
+     * Saves the durable read positions to the checkpoint store now: {@link #saveCheckpoint}
+     * of {@link #durableSnapshot()}. For a store whose writes are durable once acknowledged.
      */
     protected final void saveCheckpoints() {
-        CheckpointStore store = settings.checkpoints();
-        if (store == null) {
-            return;
+        saveCheckpoint(durableSnapshot());
+    }
+
+    /**
+     * The durable read positions as they stand (streams idle for longer than the checkpoint
+     * retention dropped), to save once the lines they cover are on the device; null if there is
+     * no checkpoint store or nothing moved since the last snapshot.
+     *
+     * @return the snapshot, or null
+     */
+    protected final CheckpointStore.Snapshot durableSnapshot() {
+        if (settings.checkpoints() == null) {
+            return null;
         }
         synchronized (durableLock) {
             durable.expire(settings.clock().instant().minus(settings.checkpointRetention()));
             if (!durable.takeChanged() && durableThrough == savedThrough) {
+                return null;
+            }
+            savedThrough = durableThrough;
+            return new CheckpointStore.Snapshot(durableThrough, durable.snapshot());
+        }
+    }
+
+    /**
+     * Saves {@code snapshot} to the checkpoint store; does nothing for null. A failure is logged,
+     * and the next snapshot is saved whatever moved.
+     *
+     * @param snapshot from {@link #durableSnapshot()}, taken when the lines it covers were written
+     */
+    protected final void saveCheckpoint(CheckpointStore.Snapshot snapshot) {
+        if (snapshot == null) {
+            return;
+        }
+        synchronized (saveLock) { // one save at a time, and never an older snapshot after a newer one
+            if (snapshot.throughSequence() < lastSavedThrough) {
                 return;
             }
             try {
-                store.save(new CheckpointStore.Snapshot(durableThrough, durable.snapshot()));
-                savedThrough = durableThrough;
+                settings.checkpoints().save(snapshot);
+                lastSavedThrough = snapshot.throughSequence();
             } catch (IOException | RuntimeException e) {
-                durableChangedAgain();
+                synchronized (durableLock) {
+                    durableChangedAgain();
+                }
                 System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
-                        "cannot save read checkpoints to " + store + ": " + e);
+                        "cannot save read checkpoints to " + settings.checkpoints() + ": " + e);
             }
         }
     }
