@@ -10,6 +10,7 @@ import io.containerlogging.core.SourceType;
 import io.containerlogging.core.spi.AbstractLogBackend;
 import io.containerlogging.core.spi.BackendSettings;
 import io.containerlogging.core.spi.IdSequence;
+import io.containerlogging.core.spi.SettingChecks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -496,11 +497,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
          * @throws IllegalArgumentException if zero or negative
          */
         public Builder maxAge(Duration maxAge) {
-            Objects.requireNonNull(maxAge, "maxAge");
-            if (maxAge.isZero() || maxAge.isNegative()) {
-                throw new IllegalArgumentException("maxAge must be positive, was " + maxAge);
-            }
-            this.maxAge = maxAge;
+            this.maxAge = SettingChecks.positive(maxAge, "maxAge");
             return this;
         }
 
@@ -543,11 +540,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
          * @throws IllegalArgumentException if zero or negative
          */
         public Builder flushInterval(Duration flushInterval) {
-            Objects.requireNonNull(flushInterval, "flushInterval");
-            if (flushInterval.isZero() || flushInterval.isNegative()) {
-                throw new IllegalArgumentException("flushInterval must be positive, was " + flushInterval);
-            }
-            this.flushInterval = flushInterval;
+            this.flushInterval = SettingChecks.positive(flushInterval, "flushInterval");
             return this;
         }
 
@@ -581,11 +574,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
 
         /** How often the scheduled cleanup runs; for tests. Default {@link #CLEANUP_INTERVAL}. */
         Builder cleanupInterval(Duration cleanupInterval) {
-            Objects.requireNonNull(cleanupInterval, "cleanupInterval");
-            if (cleanupInterval.isZero() || cleanupInterval.isNegative()) {
-                throw new IllegalArgumentException("cleanupInterval must be positive, was " + cleanupInterval);
-            }
-            this.cleanupInterval = cleanupInterval;
+            this.cleanupInterval = SettingChecks.positive(cleanupInterval, "cleanupInterval");
             return this;
         }
 
@@ -612,11 +601,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
          * @return this builder
          */
         public Builder overflowWait(Duration overflowWait) {
-            Objects.requireNonNull(overflowWait, "overflowWait");
-            if (overflowWait.isNegative()) {
-                throw new IllegalArgumentException("overflowWait must not be negative, was " + overflowWait);
-            }
-            this.overflowWait = overflowWait;
+            this.overflowWait = SettingChecks.notNegative(overflowWait, "overflowWait");
             return this;
         }
 
@@ -628,11 +613,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
          * @return this builder
          */
         public Builder closeTimeout(Duration closeTimeout) {
-            Objects.requireNonNull(closeTimeout, "closeTimeout");
-            if (closeTimeout.isZero() || closeTimeout.isNegative()) {
-                throw new IllegalArgumentException("closeTimeout must be positive, was " + closeTimeout);
-            }
-            this.closeTimeout = closeTimeout;
+            this.closeTimeout = SettingChecks.positive(closeTimeout, "closeTimeout");
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.spi.AbstractLogBackend;
 import io.containerlogging.core.spi.BackendSettings;
+import io.containerlogging.core.spi.SettingChecks;
 import io.containerlogging.core.spi.WriteQueue;
 import java.io.IOException;
 import java.net.URI;
@@ -625,11 +626,7 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
          * @return this builder
          */
         public Builder checkpointRetention(Duration checkpointRetention) {
-            Objects.requireNonNull(checkpointRetention, "checkpointRetention");
-            if (checkpointRetention.isZero() || checkpointRetention.isNegative()) {
-                throw new IllegalArgumentException("checkpointRetention must be positive, was " + checkpointRetention);
-            }
-            this.checkpointRetention = checkpointRetention;
+            this.checkpointRetention = SettingChecks.positive(checkpointRetention, "checkpointRetention");
             return this;
         }
 
@@ -644,11 +641,7 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
          * @return this builder
          */
         public Builder overflowWait(Duration overflowWait) {
-            Objects.requireNonNull(overflowWait, "overflowWait");
-            if (overflowWait.isNegative()) {
-                throw new IllegalArgumentException("overflowWait must not be negative, was " + overflowWait);
-            }
-            this.overflowWait = overflowWait;
+            this.overflowWait = SettingChecks.notNegative(overflowWait, "overflowWait");
             return this;
         }
 

@@ -9,6 +9,7 @@ import io.containerlogging.core.ContainerNotFoundException;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.spi.DaemonThreads;
+import io.containerlogging.core.spi.SettingChecks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -406,11 +407,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
          * @throws IllegalArgumentException if negative
          */
         public Builder overflowWait(Duration overflowWait) {
-            Objects.requireNonNull(overflowWait, "overflowWait");
-            if (overflowWait.isNegative()) {
-                throw new IllegalArgumentException("overflowWait must not be negative, was " + overflowWait);
-            }
-            this.overflowWait = overflowWait;
+            this.overflowWait = SettingChecks.notNegative(overflowWait, "overflowWait");
             return this;
         }
 
