@@ -355,6 +355,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         Instant now = clock.instant();
         Instant cutoff = now.minus(maxAge);
         long removed = ring.removeOlderThan(cutoff);
+        expireReadPositions(now.minus(this.maxAge)); // positions live as long as the configured retention
         LogFileWriter fileWriter = writer;
         if (fileWriter != null) {
             fileWriter.deleteFilesOlderThan(cutoff);

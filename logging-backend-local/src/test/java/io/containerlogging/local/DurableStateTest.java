@@ -116,6 +116,21 @@ class DurableStateTest {
         }
 
         @Test
+        @DisplayName("in memory too, the position of a container gone for longer than maxAge is forgotten by cleanup")
+        void expireInMemory() throws IOException {
+            LocalLogBackend backend = LocalLogBackend.builder().clock(clock).maxAge(Duration.ofHours(24)).build();
+            opened.add(backend);
+            backend.initialize();
+            backend.log(line("gone", "g", NOW, false));
+            clock.advance(Duration.ofHours(1));
+            backend.log(line("busy", "b", clock.instant(), false));
+            clock.advance(Duration.ofHours(23).plusMinutes(30));
+            backend.cleanup(Duration.ofHours(24));
+            assertThat(backend.readPosition("gone", false)).isEmpty();
+            assertThat(backend.readPosition("busy", false)).isPresent();
+        }
+
+        @Test
         @DisplayName("a corrupt checkpoint file is ignored: positions are rebuilt from the log files")
         void corruptCheckpointFile() throws IOException {
             LocalLogBackend first = start(10);

@@ -249,6 +249,7 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
     @Override
     public long cleanup(Duration maxAge) {
         Objects.requireNonNull(maxAge, "maxAge");
+        expireReadPositions(clock.instant().minus(config.checkpointRetention));
         try {
             return openStore().deleteBefore(clock.instant().minus(maxAge));
         } catch (IOException | RuntimeException e) {

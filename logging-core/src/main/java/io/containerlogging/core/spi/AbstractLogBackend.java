@@ -517,6 +517,22 @@ public abstract class AbstractLogBackend implements LogBackend {
         }
     }
 
+    /**
+     * Forgets the read positions of streams whose last line came before {@code cutoff}, so that a
+     * long-running backend does not keep one for every container it ever saw; call it from
+     * retention. (The saved checkpoints expire on their own, by the checkpoint retention.)
+     *
+     * @param cutoff streams idle since before it are forgotten
+     */
+    protected final void expireReadPositions(Instant cutoff) {
+        appendLock.lock();
+        try {
+            appended.expire(cutoff);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     private void durableChangedAgain() {
         savedThrough = -1; // forces the next save
     }
