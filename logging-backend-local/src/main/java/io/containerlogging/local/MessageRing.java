@@ -291,18 +291,7 @@ final class MessageRing {
         List<PositionIndex> candidates = candidates(query);
         if (candidates == null) {
             for (long position = tail - 1; position >= head; position--) {
-                int slot = slot(position);
-                if (newestUpTo[slot] < since) {
-                    return; // everything from here back is older than `since`
-                }
-                LogMessage message = ring[slot];
-                if (message == null) {
-                    continue;
-                }
-                if (sequences[slot] <= afterSequence) {
-                    return;
-                }
-                if (criteria.matches(message) && !visitor.visit(message)) {
+                if (!visitSlot(slot(position), since, afterSequence, criteria, visitor)) {
                     return;
                 }
             }
@@ -328,21 +317,29 @@ final class MessageRing {
                 return;
             }
             next[best]++;
-            int slot = slot(bestPosition);
-            if (newestUpTo[slot] < since) {
-                return;
-            }
-            LogMessage message = ring[slot];
-            if (message == null) {
-                continue;
-            }
-            if (sequences[slot] <= afterSequence) {
-                return;
-            }
-            if (criteria.matches(message) && !visitor.visit(message)) {
+            if (!visitSlot(slot(bestPosition), since, afterSequence, criteria, visitor)) {
                 return;
             }
         }
+    }
+
+    /**
+     * One step of a newest-first walk: hands the slot's message to the visitor if it matches;
+     * false once nothing at or before this slot can match (older than {@code since}, at or below
+     * the {@code afterId}) or the visitor has enough. An emptied slot is skipped.
+     */
+    private boolean visitSlot(int slot, long since, long afterSequence, LogQuery criteria, Visitor visitor) {
+        if (newestUpTo[slot] < since) {
+            return false; // everything from here back is older than `since`
+        }
+        LogMessage message = ring[slot];
+        if (message == null) {
+            return true;
+        }
+        if (sequences[slot] <= afterSequence) {
+            return false;
+        }
+        return !criteria.matches(message) || visitor.visit(message);
     }
 
     /**
