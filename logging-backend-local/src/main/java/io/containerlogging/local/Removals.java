@@ -1,5 +1,6 @@
 package io.containerlogging.local;
 
+import io.containerlogging.core.internal.StateFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -66,7 +67,7 @@ final class Removals {
     }
 
     static Removals load(Path dir) throws IOException {
-        String text = new StateFile(dir, FILE_NAME).read();
+        String text = new StateFile(dir.resolve(FILE_NAME)).read();
         if (text == null) {
             return NONE;
         }
@@ -85,6 +86,6 @@ final class Removals {
                     .append(",\"through\":").append(entries.get(i).through()).append('}');
         }
         json.append("]}\n");
-        new StateFile(dir, FILE_NAME).write(json.toString());
+        new StateFile(dir.resolve(FILE_NAME)).write(json.toString());
     }
 }

@@ -1,5 +1,6 @@
 package io.containerlogging.local;
 
+import io.containerlogging.core.internal.StateFile;
 import io.containerlogging.core.spi.IdSequence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +38,7 @@ final class ReservedIds implements IdSequence {
     private volatile boolean extensionDue;
 
     ReservedIds(Path dir) {
-        this.file = new StateFile(dir, FILE_NAME);
+        this.file = new StateFile(dir.resolve(FILE_NAME));
     }
 
     /**
@@ -123,18 +124,14 @@ final class ReservedIds implements IdSequence {
     /** At a clean close: records the last id used, so the next run continues right after it. */
     synchronized void closeCleanly() {
         try {
-            write("{\"reservedThrough\":" + last + ",\"lastUsed\":" + last + "}\n");
+            file.write("{\"reservedThrough\":" + last + ",\"lastUsed\":" + last + "}\n");
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot record the last id in " + file + ": " + e);
         }
     }
 
     private void reserve(long through) throws IOException {
-        write("{\"reservedThrough\":" + through + "}\n");
+        file.write("{\"reservedThrough\":" + through + "}\n");
         ceiling = through;
-    }
-
-    private void write(String json) throws IOException {
-        file.write(json);
     }
 }
