@@ -509,7 +509,7 @@ public abstract class AbstractLogBackend implements LogBackend {
                 lastSavedThrough = snapshot.throughSequence();
             } catch (IOException | RuntimeException e) {
                 synchronized (durableLock) {
-                    durableChangedAgain();
+                    savedThrough = -1; // save the next snapshot, whatever moved
                 }
                 System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
                         "cannot save read checkpoints to " + settings.checkpoints() + ": " + e);
@@ -531,10 +531,6 @@ public abstract class AbstractLogBackend implements LogBackend {
         } finally {
             appendLock.unlock();
         }
-    }
-
-    private void durableChangedAgain() {
-        savedThrough = -1; // forces the next save
     }
 
     /**

@@ -42,15 +42,9 @@ public record BackendSettings(String name, IdSequence ids, String deviceId, Cloc
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(closeTimeout, "closeTimeout");
-        Objects.requireNonNull(flushTimeout, "flushTimeout");
+        SettingChecks.notNegative(closeTimeout, "closeTimeout");
+        SettingChecks.notNegative(flushTimeout, "flushTimeout");
         Objects.requireNonNull(checkpointRetention, "checkpointRetention");
-        if (closeTimeout.isNegative()) {
-            throw new IllegalArgumentException("closeTimeout must not be negative, was " + closeTimeout);
-        }
-        if (flushTimeout.isNegative()) {
-            throw new IllegalArgumentException("flushTimeout must not be negative, was " + flushTimeout);
-        }
         if (deviceId != null && deviceId.isBlank()) {
             throw new IllegalArgumentException("deviceId must not be blank, was '" + deviceId + "'");
         }

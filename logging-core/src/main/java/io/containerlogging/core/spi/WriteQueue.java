@@ -373,14 +373,8 @@ public final class WriteQueue implements AutoCloseable {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
             }
-            Objects.requireNonNull(linger, "linger");
-            Objects.requireNonNull(overflowWait, "overflowWait");
-            if (linger.isNegative()) {
-                throw new IllegalArgumentException("linger must not be negative, was " + linger);
-            }
-            if (overflowWait.isNegative()) {
-                throw new IllegalArgumentException("overflowWait must not be negative, was " + overflowWait);
-            }
+            SettingChecks.notNegative(linger, "linger");
+            SettingChecks.notNegative(overflowWait, "overflowWait");
         }
     }
 }
