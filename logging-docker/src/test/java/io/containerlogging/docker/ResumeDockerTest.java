@@ -74,8 +74,14 @@ class ResumeDockerTest {
                 + "if [ $((i % 100)) -eq 0 ]; then sleep 0.05; fi; i=$((i+1)); done; " + after;
     }
 
-    /** Every message of the container the backend stored, evicted ones included. */
+    /**
+     * Every message of the container the backend stored, evicted ones included. The recording
+     * subscription is fed on a backend thread, so first wait until it has every message the
+     * backend took so far: what this returns is what the backend stored, not what was delivered.
+     */
     List<LogMessage> logsOf(String id) {
+        long logged = backend.statistics().logged();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> stored.size() >= logged);
         synchronized (stored) {
             return stored.stream().filter(m -> id.equals(m.containerId())).toList();
         }
