@@ -148,7 +148,7 @@ final class MessageRing {
         }
         LogMessage stored = new LogMessage(id, message.message(), message.timestamp(), message.level(), source,
                 message.serviceId(), service == null ? null : service.key, container == null ? null : container.key,
-                message.isStdErr(), message.isSystem(), deviceId);
+                message.isStdErr(), message.isSystem(), deviceId, message.levelSource(), message.fields());
 
         if (tail - head == capacity) {
             int evicted = slot(head);

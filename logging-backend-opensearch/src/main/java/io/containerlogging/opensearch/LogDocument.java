@@ -1,11 +1,13 @@
 package io.containerlogging.opensearch;
 
+import io.containerlogging.core.LogFields;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogSource;
 import io.containerlogging.core.internal.SourceField;
 import io.containerlogging.core.internal.WireField;
 import jakarta.json.stream.JsonGenerator;
+import java.math.BigDecimal;
 import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.json.JsonpSerializable;
 
@@ -60,6 +62,13 @@ final class LogDocument implements JsonpSerializable {
                 case SOURCE:
                     writeSource(out, field.jsonName(), field.source(message));
                     break;
+                case FIELDS: {
+                    LogFields fields = field.fields(message);
+                    if (fields != null) {
+                        writeFields(out, field.jsonName(), fields);
+                    }
+                    break;
+                }
                 default:
                     throw new AssertionError(field.kind());
             }
@@ -67,6 +76,23 @@ final class LogDocument implements JsonpSerializable {
                 // The document's own fields, right after the id they encode.
                 out.write(SEQ, sequence);
                 out.write(SEQ_SLOT, LogSequence.slotOfSequence(sequence));
+            }
+        }
+        out.writeEnd();
+    }
+
+    private static void writeFields(JsonGenerator out, String name, LogFields fields) {
+        out.writeStartObject(name);
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            Object value = fields.value(i);
+            if (value instanceof String) {
+                out.write(fields.key(i), (String) value);
+            } else if (value instanceof Boolean) {
+                out.write(fields.key(i), (Boolean) value);
+            } else if (value instanceof Long) {
+                out.write(fields.key(i), (Long) value);
+            } else {
+                out.write(fields.key(i), (BigDecimal) value);
             }
         }
         out.writeEnd();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.containerlogging.core.LevelSource;
+import io.containerlogging.core.LogFields;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
@@ -11,6 +13,7 @@ import io.containerlogging.core.LogSource;
 import io.containerlogging.core.internal.WireField;
 import jakarta.json.stream.JsonGenerator;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +38,10 @@ class LogDocumentTest {
     void followsTheWireFormat() {
         LogMessage message = LogMessage.builder().id("log-5").message("m \"q\"").level(LogLevel.WARN)
                 .timestamp(Instant.parse("2026-11-24T10:00:00.123456789Z")).source(LogSource.container("web"))
-                .serviceId(3).serviceName("web").containerId("c1").deviceId("pi-07").stdErr(true).build();
+                .serviceId(3).serviceName("web").containerId("c1").deviceId("pi-07").stdErr(true)
+                .levelSource(LevelSource.JSON).fields(LogFields.builder().put("msg", "m").put("http.status", 500L)
+                        .put("ratio", new BigDecimal("0.5")).put("ok", true).build())
+                .build();
         String json = serialize(message, 5);
         JsonObject document = JsonParser.parseString(json).getAsJsonObject();
         List<String> expected = new ArrayList<>();
@@ -48,7 +54,7 @@ class LogDocumentTest {
         LogMessage sparse = LogMessage.system("boot", LogLevel.INFO, Instant.EPOCH).withId("log-6");
         JsonObject sparseDocument = JsonParser.parseString(serialize(sparse, 6)).getAsJsonObject();
         assertThat(sparseDocument.keySet()).containsExactly("id", "seq", "seqSlot", "message", "timestamp", "time",
-                "level", "source", "isStdErr", "isSystem");
+                "level", "levelSource", "source", "isStdErr", "isSystem");
         assertThat(LogJson.fromJson(sparseDocument.toString())).isEqualTo(sparse);
     }
 }

@@ -1,5 +1,6 @@
 package io.containerlogging.core;
 
+import com.google.gson.JsonParser;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
 
@@ -22,15 +24,17 @@ import java.time.Instant;
  * <p>A message is written as one JSON object with these fields, in this order, null fields omitted:
  * <pre>{@code
  * {"id":"log-1","message":"Server started","timestamp":1696195200000,
- *  "time":"2023-10-01T21:20:00.123456789Z","level":"info",
+ *  "time":"2023-10-01T21:20:00.123456789Z","level":"info","levelSource":"stream",
  *  "source":{"type":"container","name":"web"},"serviceId":1,"serviceName":"web",
- *  "containerId":"abc123","isStdErr":false,"isSystem":false}
+ *  "containerId":"abc123","isStdErr":false,"isSystem":false,"fields":{"port":80}}
  * }</pre>
  * {@code timestamp} is epoch milliseconds. {@code time} is the same instant at full (nanosecond)
  * precision, RFC 3339 in UTC with nine fraction digits, so that values sort as strings. When reading, {@code time} wins over {@code timestamp};
  * unknown fields are skipped, so older readers and newer writers get along.
  * A message with a {@link LogMessage#deviceId() deviceId} carries it right after
- * {@code containerId}; without one the field is absent.
+ * {@code containerId}; without one the field is absent. {@code levelSource} says why the message
+ * has its level ({@link LevelSource}); {@code fields}, the {@link LogFields} parsed from a
+ * structured line, is a flat object of scalars and is absent when there are none.
  *
  * <p>Thread-safety: all static methods are stateless and thread-safe.
  */
@@ -108,8 +112,31 @@ public final class LogJson {
                 case SOURCE:
                     writeSource(out.name(field.jsonName()), field.source(message));
                     break;
+                case FIELDS: {
+                    LogFields fields = field.fields(message);
+                    if (fields != null) {
+                        writeFields(out.name(field.jsonName()), fields);
+                    }
+                    break;
+                }
                 default:
                     throw new AssertionError(field.kind());
+            }
+        }
+        out.endObject();
+    }
+
+    private static void writeFields(JsonWriter out, LogFields fields) throws IOException {
+        out.beginObject();
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            out.name(fields.key(i));
+            Object value = fields.value(i);
+            if (value instanceof String) {
+                out.value((String) value);
+            } else if (value instanceof Boolean) {
+                out.value((Boolean) value);
+            } else {
+                out.value((Number) value);
             }
         }
         out.endObject();
@@ -177,9 +204,46 @@ public final class LogJson {
             case SOURCE:
                 draft.put(field, readSource(in));
                 break;
+            case FIELDS:
+                draft.put(field, readFields(in));
+                break;
             default:
                 throw new AssertionError(field.kind());
         }
+    }
+
+    /** Reads a fields object; nested objects are flattened to dotted paths, arrays kept as their JSON text. */
+    private static LogFields readFields(JsonReader in) throws IOException {
+        LogFields.Builder fields = LogFields.builder();
+        readFields(in, "", fields);
+        return fields.build();
+    }
+
+    private static void readFields(JsonReader in, String prefix, LogFields.Builder fields) throws IOException {
+        in.beginObject();
+        while (in.hasNext()) {
+            String path = prefix + in.nextName();
+            switch (in.peek()) {
+                case STRING:
+                    fields.put(path, in.nextString());
+                    break;
+                case NUMBER:
+                    fields.put(path, new BigDecimal(in.nextString()));
+                    break;
+                case BOOLEAN:
+                    fields.put(path, in.nextBoolean());
+                    break;
+                case BEGIN_OBJECT:
+                    readFields(in, path + ".", fields);
+                    break;
+                case BEGIN_ARRAY:
+                    fields.put(path, JsonParser.parseReader(in).toString());
+                    break;
+                default:
+                    in.skipValue(); // null
+            }
+        }
+        in.endObject();
     }
 
     private static LogSource readSource(JsonReader in) throws IOException {

@@ -21,6 +21,10 @@ import java.util.Objects;
  * @param isSystem true for system and manager messages
  * @param deviceId the device (host) the message was logged on, or null; set once per device in a
  *     backend's configuration so that a central store can tell a fleet's devices apart
+ * @param levelSource why the message has its level; null means {@link LevelSource#STREAM} for a
+ *     container line ({@code containerId} set, not system) and {@link LevelSource#EXPLICIT} otherwise
+ * @param fields the fields parsed from a structured line, or given with a manager event; null
+ *     means none
  */
 public record LogMessage(
         String id,
@@ -33,13 +37,36 @@ public record LogMessage(
         String containerId,
         boolean isStdErr,
         boolean isSystem,
-        String deviceId) {
+        String deviceId,
+        LevelSource levelSource,
+        LogFields fields) {
 
     public LogMessage {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(source, "source");
+        if (levelSource == null) {
+            levelSource = defaultLevelSource(containerId, isSystem);
+        }
+        if (fields == null) {
+            fields = LogFields.empty();
+        }
+    }
+
+    /**
+     * A message without fields, whose level source is the default: {@link LevelSource#STREAM} for a
+     * container line, {@link LevelSource#EXPLICIT} otherwise.
+     */
+    public LogMessage(String id, String message, Instant timestamp, LogLevel level, LogSource source,
+            Integer serviceId, String serviceName, String containerId, boolean isStdErr, boolean isSystem,
+            String deviceId) {
+        this(id, message, timestamp, level, source, serviceId, serviceName, containerId, isStdErr, isSystem,
+                deviceId, null, null);
+    }
+
+    private static LevelSource defaultLevelSource(String containerId, boolean isSystem) {
+        return containerId != null && !isSystem ? LevelSource.STREAM : LevelSource.EXPLICIT;
     }
 
     /** The timestamp in epoch milliseconds, as the JSON {@code timestamp} field carries it. */
@@ -50,13 +77,13 @@ public record LogMessage(
     /** This message with {@code id} set; used by backends when they store it. */
     public LogMessage withId(String id) {
         return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName,
-                containerId, isStdErr, isSystem, deviceId);
+                containerId, isStdErr, isSystem, deviceId, levelSource, fields);
     }
 
     /** This message with {@code deviceId} set; used by backends configured with a device id. */
     public LogMessage withDeviceId(String deviceId) {
         return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName,
-                containerId, isStdErr, isSystem, deviceId);
+                containerId, isStdErr, isSystem, deviceId, levelSource, fields);
     }
 
     /** A builder initialised from this message. */
@@ -64,12 +91,14 @@ public record LogMessage(
         return new Builder()
                 .id(id).message(message).timestamp(timestamp).level(level).source(source)
                 .serviceId(serviceId).serviceName(serviceName).containerId(containerId)
-                .stdErr(isStdErr).system(isSystem).deviceId(deviceId);
+                .stdErr(isStdErr).system(isSystem).deviceId(deviceId)
+                .levelSource(levelSource).fields(fields);
     }
 
     /**
      * A builder with defaults: level {@link LogLevel#INFO}, source {@link LogSource#SYSTEM}, no id,
-     * timestamp {@code Instant.now()} if none is set.
+     * timestamp {@code Instant.now()} if none is set, no fields, and the default level source
+     * (see {@link #levelSource()}).
      */
     public static Builder builder() {
         return new Builder();
@@ -105,6 +134,8 @@ public record LogMessage(
         private boolean stdErr;
         private boolean system;
         private String deviceId;
+        private LevelSource levelSource;
+        private LogFields fields;
 
         private Builder() {
         }
@@ -165,10 +196,22 @@ public record LogMessage(
             return this;
         }
 
+        /** Why the message has its level; null (the default) for the default (see {@link LogMessage#levelSource()}). */
+        public Builder levelSource(LevelSource levelSource) {
+            this.levelSource = levelSource;
+            return this;
+        }
+
+        /** The message's fields; null or empty (the default) for none. */
+        public Builder fields(LogFields fields) {
+            this.fields = fields;
+            return this;
+        }
+
         /** @throws NullPointerException if no message was set */
         public LogMessage build() {
             return new LogMessage(id, message, timestamp == null ? Instant.now() : timestamp, level,
-                    source, serviceId, serviceName, containerId, stdErr, system, deviceId);
+                    source, serviceId, serviceName, containerId, stdErr, system, deviceId, levelSource, fields);
         }
     }
 }

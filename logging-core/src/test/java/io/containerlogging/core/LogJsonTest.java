@@ -33,6 +33,7 @@ class LogJsonTest {
                     "{\"id\":\"log-1\",\"message\":\"Server started on port 8080\","
                             + "\"timestamp\":" + T.toEpochMilli() + ","
                             + "\"time\":\"2023-10-01T21:20:00.123456789Z\",\"level\":\"info\","
+                            + "\"levelSource\":\"stream\","
                             + "\"source\":{\"type\":\"container\",\"name\":\"web\"},\"serviceId\":1,"
                             + "\"serviceName\":\"web\",\"containerId\":\"abc123\","
                             + "\"isStdErr\":false,\"isSystem\":false}");
@@ -44,7 +45,8 @@ class LogJsonTest {
             JsonObject json = JsonParser.parseString(
                     LogJson.toJson(LogMessage.system("boot", LogLevel.WARN, T))).getAsJsonObject();
             assertThat(json.keySet()).containsExactly("message", "timestamp", "time", "level",
-                    "source", "isStdErr", "isSystem");
+                    "levelSource", "source", "isStdErr", "isSystem");
+            assertThat(json.get("levelSource").getAsString()).isEqualTo("explicit");
             assertThat(json.get("isSystem").getAsBoolean()).isTrue();
             assertThat(json.getAsJsonObject("source").get("type").getAsString()).isEqualTo("system");
         }

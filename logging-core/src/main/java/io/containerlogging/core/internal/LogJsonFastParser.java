@@ -1,8 +1,11 @@
 package io.containerlogging.core.internal;
 
+import io.containerlogging.core.LogFields;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogSource;
+import java.math.BigDecimal;
+import java.util.regex.Pattern;
 
 /**
  * A parser for the common case of {@link LogJson#fromJson}: one compact JSON object with only
@@ -20,6 +23,8 @@ public final class LogJsonFastParser {
     /** Thrown to give up; preallocated and stackless, so giving up is cheap. */
     private static final RuntimeException GIVE_UP = new RuntimeException("not the common form", null, false, false) {
     };
+
+    private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private final String text;
     private final int length;
@@ -71,6 +76,9 @@ public final class LogJsonFastParser {
                 case SOURCE:
                     draft.put(field, source());
                     break;
+                case FIELDS:
+                    draft.put(field, fields());
+                    break;
                 default:
                     throw GIVE_UP;
             }
@@ -93,6 +101,50 @@ public final class LogJsonFastParser {
             values[field.ordinal()] = string();
         } while (separator());
         return SourceField.toSource(values);
+    }
+
+    /** A flat object of scalars, as the encoders write {@link LogFields}; anything nested gives up. */
+    private LogFields fields() {
+        LogFields.Builder fields = LogFields.builder();
+        expect('{');
+        if (at < length && text.charAt(at) == '}') {
+            at++;
+            return fields.build();
+        }
+        do {
+            String key = string();
+            expect(':');
+            if (at >= length) {
+                throw GIVE_UP;
+            }
+            char c = text.charAt(at);
+            if (c == '"') {
+                fields.put(key, string());
+            } else if (c == 't' || c == 'f') {
+                fields.put(key, bool());
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                fields.put(key, fieldNumber());
+            } else {
+                throw GIVE_UP;
+            }
+        } while (separator());
+        return fields.build();
+    }
+
+    /** Any JSON number: a plain integer as a long, anything else through BigDecimal. */
+    private Object fieldNumber() {
+        int start = at;
+        while (at < length && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
+            at++;
+        }
+        String number = text.substring(start, at);
+        if (at < length && text.charAt(at) != ',' && text.charAt(at) != '}') {
+            throw GIVE_UP;
+        }
+        if (!JSON_NUMBER.matcher(number).matches()) {
+            throw GIVE_UP;
+        }
+        return new BigDecimal(number);
     }
 
     /** Reads {@code "name":} (no escapes); returns the name's length. */

@@ -1,6 +1,7 @@
 package io.containerlogging.core.internal;
 
 import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogFields;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogSource;
 import java.io.IOException;
@@ -79,7 +80,7 @@ public final class Utf8Buffer {
     public Utf8Buffer write(LogMessage message) {
         // Every member is written with a leading comma; the first one's becomes the '{'.
         int start = size;
-        for (WireField field : WireField.FIELDS) {
+        for (WireField field : WireField.ALL) {
             switch (field.kind()) {
                 case STRING: {
                     String value = field.string(message);
@@ -116,6 +117,14 @@ public final class Utf8Buffer {
                     name(field);
                     source(field.source(message));
                     break;
+                case FIELDS: {
+                    LogFields fields = field.fields(message);
+                    if (fields != null) {
+                        name(field);
+                        fields(fields);
+                    }
+                    break;
+                }
                 default:
                     throw new AssertionError(field.kind());
             }
@@ -171,6 +180,35 @@ public final class Utf8Buffer {
             }
         }
         endObject(start);
+    }
+
+    private void fields(LogFields fields) {
+        append((byte) '{');
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            if (i > 0) {
+                append((byte) ',');
+            }
+            string(fields.key(i));
+            append((byte) ':');
+            Object value = fields.value(i);
+            if (value instanceof String) {
+                string((String) value);
+            } else if (value instanceof Long) {
+                number((Long) value);
+            } else {
+                ascii(LogFields.textOf(value)); // a Boolean or BigDecimal: its JSON text is ASCII
+            }
+        }
+        append((byte) '}');
+    }
+
+    private void ascii(String text) {
+        int length = text.length();
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            bytes[size + i] = (byte) text.charAt(i);
+        }
+        size += length;
     }
 
     /** Ends the object whose members, each after a comma, start at {@code start}. */

@@ -1,5 +1,7 @@
 package io.containerlogging.core.internal;
 
+import io.containerlogging.core.LevelSource;
+import io.containerlogging.core.LogFields;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
@@ -23,10 +25,11 @@ import java.util.List;
  * The {@link #SOURCE} object's own fields are {@link SourceField}.
  *
  * <pre>{@code
- * {"id":"log-1","message":"Server started","timestamp":1696195200000,
- *  "time":"2023-10-01T21:20:00.123456789Z","level":"info",
+ * {"id":"log-1","message":"{\"msg\":\"started\",\"port\":80}","timestamp":1696195200000,
+ *  "time":"2023-10-01T21:20:00.123456789Z","level":"info","levelSource":"stream",
  *  "source":{"type":"container","name":"web"},"serviceId":1,"serviceName":"web",
- *  "containerId":"abc123","deviceId":"pi-07","isStdErr":false,"isSystem":false}
+ *  "containerId":"abc123","deviceId":"pi-07","isStdErr":false,"isSystem":false,
+ *  "fields":{"msg":"started","port":80}}
  * }</pre>
  */
 public enum WireField {
@@ -39,13 +42,17 @@ public enum WireField {
     /** The same instant at full precision, as {@link Rfc3339} writes it. */
     TIME(LogJson.TIME_FIELD, Kind.TIME, false),
     LEVEL("level", Kind.STRING, true),
+    /** Why the message has its level; a decoder of a message without it uses {@link LogMessage}'s default. */
+    LEVEL_SOURCE("levelSource", Kind.STRING, false),
     SOURCE("source", Kind.SOURCE, true),
     SERVICE_ID("serviceId", Kind.INT, false),
     SERVICE_NAME("serviceName", Kind.STRING, false),
     CONTAINER_ID("containerId", Kind.STRING, false),
     DEVICE_ID("deviceId", Kind.STRING, false),
     IS_STD_ERR("isStdErr", Kind.BOOLEAN, false),
-    IS_SYSTEM("isSystem", Kind.BOOLEAN, false);
+    IS_SYSTEM("isSystem", Kind.BOOLEAN, false),
+    /** The parsed fields, a flat object of scalars; absent when there are none. */
+    FIELDS("fields", Kind.FIELDS, false);
 
     /** How a field's value is written, and so which accessor and {@code put} it implements. */
     public enum Kind {
@@ -60,13 +67,18 @@ public enum WireField {
         /** A JSON string as {@link Rfc3339} writes it; accessor {@link WireField#time}. */
         TIME,
         /** A JSON object of the {@link SourceField}s; accessor {@link WireField#source}. */
-        SOURCE
+        SOURCE,
+        /**
+         * A flat JSON object of scalars ({@link LogFields}); accessor {@link WireField#fields}, null
+         * when there are none.
+         */
+        FIELDS
     }
 
     private static final List<WireField> IN_ORDER = List.of(values());
     private static final int REQUIRED_MASK = requiredMask();
     /** {@link #inOrder()} as an array, for {@link Utf8Buffer}'s loop (measurably faster); never modified. */
-    static final WireField[] FIELDS = values();
+    static final WireField[] ALL = values();
 
     // (String text, int start, int length) -> WireField; see NameMatcher
     private static final MethodHandle BY_NAME = NameMatcher.of(WireField.class, IN_ORDER, WireField::jsonName);
@@ -133,6 +145,8 @@ public enum WireField {
                 return message.message();
             case LEVEL:
                 return message.level().wireName();
+            case LEVEL_SOURCE:
+                return message.levelSource().wireName();
             case SERVICE_NAME:
                 return message.serviceName();
             case CONTAINER_ID:
@@ -188,6 +202,15 @@ public enum WireField {
         throw wrongKind(Kind.SOURCE);
     }
 
+    /** A {@link Kind#FIELDS} field's value in {@code message}, or null if it has none. */
+    public LogFields fields(LogMessage message) {
+        if (this == FIELDS) {
+            LogFields fields = message.fields();
+            return fields.isEmpty() ? null : fields;
+        }
+        throw wrongKind(Kind.FIELDS);
+    }
+
     // The decoders' side, called by Draft.put with a value of the field's kind. Each may
     // throw IllegalArgumentException for a value the model refuses (e.g. an unknown level).
 
@@ -201,6 +224,9 @@ public enum WireField {
                 break;
             case LEVEL:
                 draft.level = LogLevel.fromWireName(value);
+                break;
+            case LEVEL_SOURCE:
+                draft.levelSource = LevelSource.fromWireName(value);
                 break;
             case SERVICE_NAME:
                 draft.serviceName = value;
@@ -257,6 +283,13 @@ public enum WireField {
         draft.source = value;
     }
 
+    void put(Draft draft, LogFields value) {
+        if (this != FIELDS) {
+            throw wrongKind(Kind.FIELDS);
+        }
+        draft.fields = value;
+    }
+
     private static int requiredMask() {
         int mask = 0;
         for (WireField field : IN_ORDER) {
@@ -285,6 +318,7 @@ public enum WireField {
         long timestampMillis;
         Instant time;
         LogLevel level;
+        LevelSource levelSource;
         LogSource source;
         Integer serviceId;
         String serviceName;
@@ -292,6 +326,7 @@ public enum WireField {
         String deviceId;
         boolean isStdErr;
         boolean isSystem;
+        LogFields fields;
         private int present; // bit (1 << ordinal) per WireField that was put
 
         /** Puts the value of a {@link WireField.Kind#STRING} field. */
@@ -330,6 +365,12 @@ public enum WireField {
             present |= 1 << field.ordinal();
         }
 
+        /** Puts the value of a {@link WireField.Kind#FIELDS} field. */
+        public void put(WireField field, LogFields value) {
+            field.put(this, value);
+            present |= 1 << field.ordinal();
+        }
+
         /**
          * The message read.
          *
@@ -347,7 +388,7 @@ public enum WireField {
             // The full-precision time wins over the millisecond timestamp, wherever each stood.
             Instant timestamp = time != null ? time : Instant.ofEpochMilli(timestampMillis);
             return new LogMessage(id, message, timestamp, level, source, serviceId, serviceName, containerId,
-                    isStdErr, isSystem, deviceId);
+                    isStdErr, isSystem, deviceId, levelSource, fields);
         }
 
         private boolean has(WireField field) {

@@ -138,7 +138,7 @@ public abstract class AbstractLogBackend implements LogBackend {
     protected static LogMessage stamp(LogMessage message, String id, String deviceId) {
         return new LogMessage(id, message.message(), message.timestamp(), message.level(), message.source(),
                 message.serviceId(), message.serviceName(), message.containerId(), message.isStdErr(),
-                message.isSystem(), deviceId);
+                message.isSystem(), deviceId, message.levelSource(), message.fields());
     }
 
     /**

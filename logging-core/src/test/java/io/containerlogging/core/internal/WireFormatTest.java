@@ -8,6 +8,8 @@ import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
+import io.containerlogging.core.LevelSource;
+import io.containerlogging.core.LogFields;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +49,9 @@ class WireFormatTest {
             .deviceId("pi-07")
             .stdErr(true)
             .system(true)
+            .levelSource(LevelSource.TEXT)
+            .fields(LogFields.builder().put("msg", "a \"quoted\"\ttext").put("http.status", 500L)
+                    .put("ratio", new BigDecimal("0.25")).put("ok", true).put("k\u00e9y", "v").build())
             .build();
 
     private static final Map<String, Function<LogMessage, String>> ENCODERS = new LinkedHashMap<>();
@@ -107,9 +113,13 @@ class WireFormatTest {
                 case BOOLEAN -> value = field.bool(EVERY_FIELD) ? true : null;
                 case TIME -> value = field.time(EVERY_FIELD);
                 case SOURCE -> value = field.source(EVERY_FIELD);
+                case FIELDS -> value = field.fields(EVERY_FIELD);
                 default -> throw new AssertionError(field.kind());
             }
             assertThat(value).as("EVERY_FIELD sets %s; a new field must be set here too", field).isNotNull();
+            if (field == WireField.LEVEL_SOURCE) {
+                assertThat(value).as("not the default level source").isNotEqualTo("explicit");
+            }
         }
         for (SourceField field : SourceField.inOrder()) {
             assertThat(field.string(EVERY_FIELD.source())).as(field.jsonName()).isNotNull();
@@ -150,7 +160,7 @@ class WireFormatTest {
         LogMessage sparse = new LogMessage(null, "m", Instant.EPOCH, LogLevel.INFO,
                 new LogSource(io.containerlogging.core.SourceType.MANAGER, null), null, null, null, false, false, null);
         List<String> expected = new ArrayList<>(wireNames());
-        expected.removeAll(List.of("id", "serviceId", "serviceName", "containerId", "deviceId"));
+        expected.removeAll(List.of("id", "serviceId", "serviceName", "containerId", "deviceId", "fields"));
         for (Map.Entry<String, Function<LogMessage, String>> encoder : ENCODERS.entrySet()) {
             JsonObject json = JsonParser.parseString(encoder.getValue().apply(sparse)).getAsJsonObject();
             assertThat(new ArrayList<>(json.keySet())).as(encoder.getKey()).containsExactlyElementsOf(expected);
@@ -231,5 +241,36 @@ class WireFormatTest {
         }
         // Outside four-digit years (never seen in logs): Instant's own form.
         assertThat(Rfc3339.format(Instant.parse("+12345-01-01T00:00:00Z"))).isEqualTo("+12345-01-01T00:00:00Z");
+    }
+
+    @Test
+    @DisplayName("a message without levelSource gets the default: stream for a container line, explicit otherwise")
+    void decodersDefaultTheLevelSource() {
+        JsonObject json = JsonParser.parseString(LogJson.toJson(EVERY_FIELD.toBuilder().system(false).build()))
+                .getAsJsonObject();
+        json.remove(WireField.LEVEL_SOURCE.jsonName());
+        for (Map.Entry<String, Function<String, LogMessage>> decoder : DECODERS.entrySet()) {
+            assertThat(decoder.getValue().apply(json.toString()).levelSource()).as(decoder.getKey())
+                    .isEqualTo(LevelSource.STREAM);
+        }
+        json.addProperty(WireField.IS_SYSTEM.jsonName(), true);
+        for (Map.Entry<String, Function<String, LogMessage>> decoder : DECODERS.entrySet()) {
+            assertThat(decoder.getValue().apply(json.toString()).levelSource()).as(decoder.getKey())
+                    .isEqualTo(LevelSource.EXPLICIT);
+        }
+    }
+
+    @Test
+    @DisplayName("a fields object written by someone else is flattened: nested objects to dotted paths, arrays to JSON text")
+    void foreignFieldsAreFlattened() {
+        JsonObject json = JsonParser.parseString(LogJson.toJson(EVERY_FIELD)).getAsJsonObject();
+        json.add("fields", JsonParser.parseString(
+                "{\"http\":{\"status\":404,\"path\":\"/x\"},\"tags\":[1,\"a\"],\"gone\":null,\"n\":1e3,\"f\":1.50}"));
+        LogMessage message = LogJson.fromJson(json.toString());
+        assertThat(message.fields().asMap()).containsExactly(
+                Map.entry("http.status", 404L), Map.entry("http.path", "/x"), Map.entry("tags", "[1,\"a\"]"),
+                Map.entry("n", 1000L), Map.entry("f", new BigDecimal("1.50")));
+        assertThat(message.fields().text("f")).isEqualTo("1.50");
+        assertThat(LogJson.fromJson(LogJson.toJson(message))).isEqualTo(message);
     }
 }
