@@ -140,6 +140,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private volatile Removals removals = Removals.NONE;
     private final long roomThreshold;
     private final long overflowWaitNanos;
+    private final boolean durableReads;
     private volatile boolean congested;
 
     private volatile LogFileWriter writer;
@@ -172,6 +173,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         this.ring = ring;
         this.roomThreshold = Math.max(1, builder.maxLogs / 2);
         this.overflowWaitNanos = builder.overflowWait.toNanos();
+        this.durableReads = builder.durableReads;
     }
 
     /**
@@ -324,18 +326,32 @@ public final class LocalLogBackend extends AbstractLogBackend {
     @Override
     public List<LogMessage> getLogs(LogQuery query) {
         Objects.requireNonNull(query, "query");
-        return ring.query(query);
+        return ring.query(query, visibleThrough());
     }
 
     @Override
     public long count() {
-        return ring.count();
+        long visible = visibleThrough();
+        return visible == Long.MAX_VALUE ? ring.count() : ring.count(LogQuery.all(), visible);
     }
 
     @Override
     public long count(LogQuery query) {
         Objects.requireNonNull(query, "query");
-        return ring.count(query);
+        return ring.count(query, visibleThrough());
+    }
+
+    @Override
+    protected boolean servesOnlyDurable() {
+        return durableReads && filePersistence;
+    }
+
+    @Override
+    protected void flushStore() {
+        LogFileWriter fileWriter = writer;
+        if (fileWriter != null && servesOnlyDurable()) {
+            fileWriter.flushSoon();
+        }
     }
 
     // ---- retention ----------------------------------------------------------------------------
@@ -433,9 +449,9 @@ public final class LocalLogBackend extends AbstractLogBackend {
 
         @Override
         public Runnable flushed() {
-            CheckpointStore.Snapshot snapshot = durableSnapshot(); // what was written so far
+            Runnable durable = onceForced(); // checkpoints of what was written so far, and what to publish
             return () -> {
-                saveCheckpoint(snapshot);
+                durable.run();
                 reservedIds.extendIfDue();
             };
         }
@@ -471,6 +487,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         private String deviceId;
         private ThreadFactory threadFactory;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private boolean durableReads;
         private Duration overflowWait = DEFAULT_OVERFLOW_WAIT;
 
         private Builder() {
@@ -615,6 +632,27 @@ public final class LocalLogBackend extends AbstractLogBackend {
          */
         public Builder closeTimeout(Duration closeTimeout) {
             this.closeTimeout = SettingChecks.positive(closeTimeout, "closeTimeout");
+            return this;
+        }
+
+        /**
+         * Whether queries and subscribers see a message only once it is on the device (written and
+         * forced), rather than as soon as it is logged. Default false. Without file persistence it
+         * has no effect.
+         *
+         * <p>Turn it on when clients resume by id (an SSE stream with {@code Last-Event-ID}, a
+         * poller with {@code afterId}) and must see each line exactly once across a crash: a line
+         * served before it was durable can be lost with the process or the machine, read from
+         * Docker again and stored under a new id, so such a client would see it twice. The price
+         * is latency: a message becomes visible at the next flush, at most
+         * {@link #flushInterval(Duration) flushInterval} plus the time to force the file later.
+         * {@link LocalLogBackend#flush()} makes the writer flush at once and waits for it.
+         *
+         * @param durableReads true to serve only durable messages
+         * @return this builder
+         */
+        public Builder durableReads(boolean durableReads) {
+            this.durableReads = durableReads;
             return this;
         }
 

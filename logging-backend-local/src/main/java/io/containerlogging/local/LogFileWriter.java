@@ -81,6 +81,8 @@ final class LogFileWriter implements AutoCloseable {
     private final AtomicLong failedMessages = new AtomicLong();
     private volatile boolean stopping;
     private volatile boolean waiting;
+    private final AtomicLong flushRequests = new AtomicLong();
+    private long flushesServed; // writer thread only
     private volatile Path currentPath;
 
     // Confined to the writer thread once started (before that, to the thread calling open()).
@@ -139,6 +141,12 @@ final class LogFileWriter implements AutoCloseable {
         }
     }
 
+    /** Makes the writer write and flush what is pending now, rather than at the next flush interval. */
+    void flushSoon() {
+        flushRequests.incrementAndGet();
+        LockSupport.unpark(thread);
+    }
+
     /**
      * Deletes every log file but the current one whose successor was started at or before
      * {@code cutoff}: its last line was written before then. The current file is never deleted.
@@ -169,6 +177,7 @@ final class LogFileWriter implements AutoCloseable {
         long lastFlush = System.nanoTime() - flushIntervalNanos;
         while (true) {
             boolean stop = stopping; // read before draining: after close() sets it, nothing new arrives
+            long requests = flushRequests.get(); // likewise: what was logged before a request is drained now
             int drained;
             try {
                 batch.clear();
@@ -177,7 +186,12 @@ final class LogFileWriter implements AutoCloseable {
                 if (written > 0) {
                     source.written(written == batch.size() ? batch : batch.subList(0, written));
                 }
-                if (dirty && System.nanoTime() - lastFlush >= flushIntervalNanos) {
+                // A requested flush waits until the ring is drained (a short batch), so it covers it all.
+                boolean requested = requests != flushesServed && drained < BATCH_SIZE;
+                if (requested) {
+                    flushesServed = requests;
+                }
+                if (dirty && (requested || System.nanoTime() - lastFlush >= flushIntervalNanos)) {
                     flush();
                     lastFlush = System.nanoTime();
                 }
@@ -192,7 +206,7 @@ final class LogFileWriter implements AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, "log file writer callback failed", e);
                 }
             }
-            if (drained == BATCH_SIZE) {
+            if (drained == BATCH_SIZE || flushRequests.get() != flushesServed) {
                 continue;
             }
             if (stop) {

@@ -215,6 +215,11 @@ final class MessageRing {
 
     /** See {@link io.containerlogging.core.LogBackend#getLogs}. */
     List<LogMessage> query(LogQuery query) {
+        return query(query, Long.MAX_VALUE);
+    }
+
+    /** {@link #query(LogQuery)} among the messages with a sequence up to {@code through}. */
+    List<LogMessage> query(LogQuery query, long through) {
         Objects.requireNonNull(query, "query");
         Integer limit = query.limit();
         if (limit != null && limit == 0) {
@@ -227,7 +232,7 @@ final class MessageRing {
         ArrayDeque<LogMessage> newestFirst = new ArrayDeque<>(Math.min(max, 256));
         lock.readLock().lock();
         try {
-            walk(query, (message) -> {
+            walk(query, through, (message) -> {
                 newestFirst.addLast(message);
                 if (forward) {
                     if (newestFirst.size() > max) {
@@ -257,14 +262,19 @@ final class MessageRing {
 
     /** The number of stored messages matching {@code query}, its limit ignored. */
     long count(LogQuery query) {
+        return count(query, Long.MAX_VALUE);
+    }
+
+    /** {@link #count(LogQuery)} among the messages with a sequence up to {@code through}. */
+    long count(LogQuery query, long through) {
         Objects.requireNonNull(query, "query");
         long[] matches = new long[1];
         lock.readLock().lock();
         try {
-            if (query.withoutLimit().equals(LogQuery.all())) {
+            if (through == Long.MAX_VALUE && query.withoutLimit().equals(LogQuery.all())) {
                 return live;
             }
-            walk(query, message -> {
+            walk(query, through, message -> {
                 matches[0]++;
                 return true;
             });
@@ -283,14 +293,18 @@ final class MessageRing {
      * Visits the messages matching {@code query} (its limit aside) newest first, under the read
      * lock. Uses the smallest applicable index, else the whole ring.
      */
-    private void walk(LogQuery query, Visitor visitor) {
+    private void walk(LogQuery query, long through, Visitor visitor) {
         long afterSequence = query.afterSequence();
         long since = query.since() == null ? Long.MIN_VALUE : epochNanos(query.since());
         // afterId is enforced by stopping the walk; the rest by matches() (no id parsing per message).
         LogQuery criteria = query.afterId() == null ? query : query.toBuilder().afterId(null).build();
         List<PositionIndex> candidates = candidates(query);
         if (candidates == null) {
-            for (long position = tail - 1; position >= head; position--) {
+            long newest = tail - 1;
+            while (newest >= head && sequences[slot(newest)] > through) {
+                newest--; // not visible yet: at most the lines of one flush
+            }
+            for (long position = newest; position >= head; position--) {
                 int slot = slot(position);
                 if (newestUpTo[slot] < since) {
                     return; // everything from here back is older than `since`
@@ -341,7 +355,7 @@ final class MessageRing {
             if (sequences[slot] <= afterSequence) {
                 return;
             }
-            if (criteria.matches(message) && !visitor.visit(message)) {
+            if (sequences[slot] <= through && criteria.matches(message) && !visitor.visit(message)) {
                 return;
             }
         }

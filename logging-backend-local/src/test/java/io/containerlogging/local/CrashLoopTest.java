@@ -41,6 +41,16 @@ class CrashLoopTest {
     @Test
     @DisplayName("kill -9 at random moments: every line exactly once, no id names two messages, every start clean")
     void crashLoop() throws Exception {
+        crashLoop(false);
+    }
+
+    @Test
+    @DisplayName("with durable reads, kill -9 at random moments: every id a subscriber was served is stored with its line")
+    void crashLoopServingOnlyDurable() throws Exception {
+        crashLoop(true);
+    }
+
+    private void crashLoop(boolean durable) throws Exception {
         int rounds = Integer.getInteger("crashloop.rounds", 20);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Random random = new Random(Long.getLong("crashloop.seed", System.nanoTime()));
@@ -48,7 +58,8 @@ class CrashLoopTest {
         List<Long> resumedAt = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             Process child = new ProcessBuilder(javaBinary(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                    CrashChild.class.getName(), dir.toString(), t0.toString(), Integer.toString(RING))
+                    CrashChild.class.getName(), dir.toString(), t0.toString(), Integer.toString(RING),
+                    durable ? "durable" : "immediate")
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
                 String ready = out.readLine();
@@ -83,8 +94,16 @@ class CrashLoopTest {
         for (int line = 1; line <= highestLine; line++) {
             assertThat(seen[line]).as("line-%d is stored exactly once", line).isEqualTo(1);
         }
+        if (durable) {
+            assertThat(served).as("subscribers were served").isNotEmpty();
+        }
         for (Map.Entry<String, Long> entry : served.entrySet()) {
             LogMessage message = byId.get(entry.getKey());
+            if (durable) {
+                // What was served was on the device: a crash cannot take it back, so the line is
+                // never read again under another id, and a client resuming by id sees it once.
+                assertThat(message).as("served id %s (line-%d) is stored", entry.getKey(), entry.getValue()).isNotNull();
+            }
             if (message != null) {
                 assertThat(message.message()).as("served id %s names the line it named when served", entry.getKey())
                         .isEqualTo("line-" + entry.getValue());

@@ -68,6 +68,8 @@ public abstract class AbstractLogBackend implements LogBackend {
     private volatile long restoredThrough;
     private final Object saveLock = new Object();
     private long lastSavedThrough; // guarded by saveLock
+    private volatile DurablePublisher durablePublisher; // set before running when servesOnlyDurable()
+    private long lastSequence; // guarded by appendLock
 
     /**
      * A backend with the given common settings.
@@ -172,9 +174,24 @@ public abstract class AbstractLogBackend implements LogBackend {
 
     /**
      * Makes written messages visible to queries (e.g. an index refresh). Called by {@link #flush()}
-     * after the queue has been written. Does nothing by default.
+     * after the queue has been written. Does nothing by default. A backend that
+     * {@link #servesOnlyDurable() serves only durable messages} makes its writer flush now; the
+     * base then waits until what was logged before {@code flush()} is visible.
      */
     protected void flushStore() {
+    }
+
+    /**
+     * Whether subscribers and queries see a message only once it is durably stored, rather than
+     * once it is logged. Asked once, after {@link #open()}. A backend that answers true passes
+     * what its writer wrote to {@link #durablyStored}, takes {@link #onceForced()} at each flush
+     * and runs it once the lines are on the device, and bounds its queries by
+     * {@link #visibleThrough()}. False by default.
+     *
+     * @return true to serve only durable messages
+     */
+    protected boolean servesOnlyDurable() {
+        return false;
     }
 
     /**
@@ -279,6 +296,11 @@ public abstract class AbstractLogBackend implements LogBackend {
                 return false;
             }
             settings.ids().continueAfter(highestStored);
+            if (servesOnlyDurable()) {
+                DurablePublisher publisher = new DurablePublisher(fanout);
+                publisher.startAfter(highestStored);
+                durablePublisher = publisher;
+            }
             synchronized (durableLock) {
                 appended.restore(durable.snapshot()); // what is durable is also what we hold
             }
@@ -367,8 +389,11 @@ public abstract class AbstractLogBackend implements LogBackend {
             String deviceId = message.deviceId() != null ? message.deviceId() : settings.deviceId();
             stored = append(message, id, sequence, deviceId);
             logged++;
+            lastSequence = sequence;
             appended.advance(stored, stored.timestamp());
-            fanout.publish(stored); // under the lock, so subscribers get id order
+            if (durablePublisher == null) {
+                fanout.publish(stored); // under the lock, so subscribers get id order
+            }
         } finally {
             appendLock.unlock();
         }
@@ -398,6 +423,13 @@ public abstract class AbstractLogBackend implements LogBackend {
         if (state != RUNNING) {
             return;
         }
+        long target;
+        appendLock.lock();
+        try {
+            target = lastSequence;
+        } finally {
+            appendLock.unlock();
+        }
         if (current != null) {
             try {
                 if (!current.awaitWritten(settings.flushTimeout())) {
@@ -411,6 +443,18 @@ public abstract class AbstractLogBackend implements LogBackend {
             }
         }
         flushStore();
+        DurablePublisher publisher = durablePublisher;
+        if (publisher != null) {
+            try {
+                if (!publisher.awaitPublished(target, settings.flushTimeout().toNanos())) {
+                    System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
+                            "flush: messages not durable within " + settings.flushTimeout()
+                                    + " (the writer fell behind or failed?)");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     // ---- read checkpoints -------------------------------------------------------------------------
@@ -439,15 +483,21 @@ public abstract class AbstractLogBackend implements LogBackend {
     }
 
     /**
-     * Tells the backend that {@code messages} are durably stored (written and forced to the
-     * device, or acknowledged by a remote store), so their read positions may be saved. Called by
-     * the store's writer, never on a stream reader's thread; the order does not matter.
+     * Tells the backend that its store holds {@code messages}: acknowledged by a remote store, or
+     * written to a file that is forced before the next {@link #onceForced()} action runs. Their
+     * read positions go into the next checkpoint snapshot. Called by the store's writer, never on
+     * a stream reader's thread; in id order when the backend {@link #servesOnlyDurable() serves
+     * only durable messages} (they are published in this order), else in any order.
      *
      * @param messages stored messages with their ids
      */
     protected final void durablyStored(List<LogMessage> messages) {
         if (messages.isEmpty()) {
             return;
+        }
+        DurablePublisher publisher = durablePublisher;
+        if (publisher != null) {
+            publisher.written(messages);
         }
         Instant now = settings.clock().instant();
         synchronized (durableLock) {
@@ -459,6 +509,37 @@ public abstract class AbstractLogBackend implements LogBackend {
                 }
             }
         }
+    }
+
+    /**
+     * What to do once everything written so far is on the device: save the read checkpoints taken
+     * now and, when the backend {@link #servesOnlyDurable() serves only durable messages}, make the
+     * messages written since the last call visible and publish them. Take it at each flush, on the
+     * writer's thread (in the order the lines were written), and run it after forcing the files.
+     *
+     * @return the action; never null
+     */
+    protected final Runnable onceForced() {
+        CheckpointStore.Snapshot snapshot = durableSnapshot();
+        DurablePublisher publisher = durablePublisher;
+        List<LogMessage> toPublish = publisher == null ? List.of() : publisher.take();
+        return () -> {
+            saveCheckpoint(snapshot);
+            if (publisher != null) {
+                publisher.publish(toPublish);
+            }
+        };
+    }
+
+    /**
+     * The highest id sequence queries may answer: every id when the backend serves what it is
+     * given, else the last durable one (see {@link #servesOnlyDurable()}).
+     *
+     * @return a sequence; {@code Long.MAX_VALUE} when every message is visible
+     */
+    protected final long visibleThrough() {
+        DurablePublisher publisher = durablePublisher;
+        return publisher == null ? Long.MAX_VALUE : publisher.visibleThrough();
     }
 
     /**

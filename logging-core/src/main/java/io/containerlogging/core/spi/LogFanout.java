@@ -6,6 +6,7 @@ import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSubscriber;
 import io.containerlogging.core.LogSubscription;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -80,6 +81,25 @@ public final class LogFanout implements AutoCloseable {
         }
     }
 
+    /**
+     * Offers stored messages, in order, to every subscription whose filter they match, waiting up
+     * to {@code patience} in all for subscriptions whose buffer is full before dropping for them.
+     * For a publisher off the {@code log()} path that hands over a burst at once (a backend that
+     * serves only durable messages publishes a whole flush), so that a subscriber keeping up on
+     * average does not lose the burst's tail; a stuck subscriber costs at most the patience.
+     *
+     * @param batch messages in the order to deliver them
+     * @param patience the most this call waits in total
+     */
+    public void publish(List<LogMessage> batch, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (LogMessage stored : batch) {
+            for (Subscription subscription : subscriptions) {
+                subscription.offer(stored, deadline);
+            }
+        }
+    }
+
     /** The number of open subscriptions. */
     public int subscriberCount() {
         return subscriptions.size();
@@ -127,6 +147,28 @@ public final class LogFanout implements AutoCloseable {
             if (!queue.offer(message)) {
                 dropped.incrementAndGet();
                 unreportedDrops.incrementAndGet();
+            }
+            schedule();
+        }
+
+        /** Like {@link #offer(LogMessage)}, but waits until {@code deadline} for room. */
+        void offer(LogMessage message, long deadline) {
+            if (closed.get() || !filter.matches(message)) {
+                return;
+            }
+            if (!queue.offer(message)) {
+                schedule(); // let the worker make room
+                long left = deadline - System.nanoTime();
+                boolean taken = false;
+                try {
+                    taken = left > 0 && queue.offer(message, left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (!taken) {
+                    dropped.incrementAndGet();
+                    unreportedDrops.incrementAndGet();
+                }
             }
             schedule();
         }

@@ -1,0 +1,111 @@
+package io.containerlogging.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogQuery;
+import io.containerlogging.core.LogSubscription;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link LocalLogBackend.Builder#durableReads}: nothing is served before it is on the device. */
+class DurableReadsTest {
+
+    @TempDir
+    Path dir;
+
+    private LocalLogBackend backend(Duration flushInterval, boolean durableReads) throws Exception {
+        LocalLogBackend backend = LocalLogBackend.builder().enableFilePersistence(true).logDir(dir)
+                .flushInterval(flushInterval).durableReads(durableReads).build();
+        backend.initialize();
+        return backend;
+    }
+
+    private static final Instant T0 = Instant.now().minusSeconds(3600); // within the default maxAge
+
+    private static LogMessage line(int i) {
+        return LogMessage.builder().message("line-" + i).timestamp(T0.plusMillis(i))
+                .level(LogLevel.INFO).build();
+    }
+
+    @Test
+    @DisplayName("a logged message is neither queried, counted nor published until the files are flushed and forced")
+    void invisibleUntilDurable() throws Exception {
+        try (LocalLogBackend backend = backend(Duration.ofHours(1), true)) {
+            List<LogMessage> received = new CopyOnWriteArrayList<>();
+            try (LogSubscription ignored = backend.subscribe(LogQuery.all(), received::add)) {
+                LogMessage first = backend.log(line(1));
+                backend.log(line(2));
+                assertThat(first.id()).isNotNull(); // log() still answers with the id it will have
+                // The writer copies the lines to the file soon, but flushes only hourly.
+                await().atMost(Duration.ofSeconds(10)).until(() -> backend.statistics().written() == 2);
+                assertThat(backend.getLogs(LogQuery.all())).isEmpty();
+                assertThat(backend.count()).isZero();
+                assertThat(backend.count(LogQuery.all())).isZero();
+                assertThat(received).isEmpty();
+
+                backend.flush();
+                assertThat(backend.getLogs(LogQuery.all())).extracting(LogMessage::message)
+                        .containsExactly("line-1", "line-2");
+                assertThat(backend.count()).isEqualTo(2);
+                await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+                assertThat(received).extracting(LogMessage::id).containsExactly(first.id(), "log-" + (Long.parseLong(first.id().substring(4)) + 1));
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("the flush interval alone makes messages visible, in id order, without a flush() call")
+    void visibleAfterTheFlushInterval() throws Exception {
+        try (LocalLogBackend backend = backend(Duration.ofMillis(50), true)) {
+            List<LogMessage> received = new CopyOnWriteArrayList<>();
+            try (LogSubscription ignored = backend.subscribe(LogQuery.all(), received::add)) {
+                for (int i = 0; i < 5_000; i++) {
+                    backend.log(line(i));
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 5_000);
+                assertThat(received).extracting(LogMessage::message).startsWith("line-0", "line-1")
+                        .endsWith("line-4999");
+                for (int i = 1; i < received.size(); i++) {
+                    assertThat(received.get(i).id().compareTo(received.get(i - 1).id()) != 0).isTrue();
+                }
+                assertThat(backend.getLogs(LogQuery.builder().limit(1).build())).extracting(LogMessage::message)
+                        .containsExactly("line-4999");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("reloaded messages are visible at once after a restart, and new ones follow them")
+    void reloadedAreVisible() throws Exception {
+        try (LocalLogBackend backend = backend(Duration.ofHours(1), true)) {
+            backend.log(line(1));
+            backend.flush();
+        }
+        try (LocalLogBackend backend = backend(Duration.ofHours(1), true)) {
+            assertThat(backend.getLogs(LogQuery.all())).extracting(LogMessage::message).containsExactly("line-1");
+            backend.log(line(2));
+            assertThat(backend.getLogs(LogQuery.all())).extracting(LogMessage::message).containsExactly("line-1");
+            backend.flush();
+            assertThat(backend.getLogs(LogQuery.all())).extracting(LogMessage::message)
+                    .containsExactly("line-1", "line-2");
+        }
+    }
+
+    @Test
+    @DisplayName("without durable reads (the default) a logged message is visible at once")
+    void defaultServesAtOnce() throws Exception {
+        try (LocalLogBackend backend = backend(Duration.ofHours(1), false)) {
+            backend.log(line(1));
+            assertThat(backend.getLogs(LogQuery.all())).hasSize(1);
+        }
+    }
+}
