@@ -216,6 +216,9 @@ public final class ExampleServer implements AutoCloseable {
                     .enableFilePersistence(true)
                     .logDir(config.logDir())
                     .deviceId(config.deviceId())
+                    // Serve a line only once it is on the device: an SSE client resuming after a
+                    // crash then sees every line once (costs up to a second of latency).
+                    .durableReads(true)
                     .build();
         }
         OpenSearchLogBackend.Builder builder = OpenSearchLogBackend.builder()
