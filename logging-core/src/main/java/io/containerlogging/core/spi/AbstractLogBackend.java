@@ -11,7 +11,6 @@ import io.containerlogging.core.LogSubscriber;
 import io.containerlogging.core.LogSubscription;
 import io.containerlogging.core.ReadCheckpoint;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -60,14 +59,7 @@ public abstract class AbstractLogBackend implements LogBackend {
     private long logged; // guarded by appendLock
     // What this backend holds, in memory or beyond: answers readPosition(). Guarded by appendLock.
     private final ReadPositions appended = new ReadPositions();
-    // What the store holds durably: the only positions ever saved. Guarded by durableLock.
-    private final ReadPositions durable = new ReadPositions();
-    private final Object durableLock = new Object();
-    private long durableThrough; // guarded by durableLock
-    private long savedThrough; // guarded by durableLock
-    private volatile long restoredThrough;
-    private final Object saveLock = new Object();
-    private long lastSavedThrough; // guarded by saveLock
+    private final DurableCheckpoints checkpoints; // what the store holds durably: the only positions saved
     private volatile DurablePublisher durablePublisher; // set before running when servesOnlyDurable()
     private long lastSequence; // guarded by appendLock
 
@@ -92,6 +84,8 @@ public abstract class AbstractLogBackend implements LogBackend {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.appendLock = Objects.requireNonNull(appendLock, "appendLock");
         this.fanout = new LogFanout(settings.threadFactory("subscriber"));
+        this.checkpoints = new DurableCheckpoints(settings.checkpoints(), settings.checkpointRetention(),
+                getClass().getName());
     }
 
     // ---- hooks ----------------------------------------------------------------------------------
@@ -269,7 +263,7 @@ public abstract class AbstractLogBackend implements LogBackend {
         }
         long highest;
         try {
-            restoreCheckpoints();
+            checkpoints.restore();
             highest = open();
         } catch (IOException | RuntimeException | Error e) {
             appendLock.lock();
@@ -301,9 +295,7 @@ public abstract class AbstractLogBackend implements LogBackend {
                 publisher.startAfter(highestStored);
                 durablePublisher = publisher;
             }
-            synchronized (durableLock) {
-                appended.restore(durable.snapshot()); // what is durable is also what we hold
-            }
+            appended.restore(checkpoints.positions()); // what is durable is also what we hold
             if (settings.queue() != null) {
                 WriteQueue started = new WriteQueue(settings.name(), settings.queue(), new BatchSink() {
                     @Override
@@ -459,18 +451,6 @@ public abstract class AbstractLogBackend implements LogBackend {
 
     // ---- read checkpoints -------------------------------------------------------------------------
 
-    private void restoreCheckpoints() throws IOException {
-        CheckpointStore store = settings.checkpoints();
-        CheckpointStore.Snapshot snapshot = store == null ? CheckpointStore.Snapshot.EMPTY : store.load();
-        synchronized (durableLock) {
-            durable.restore(snapshot.checkpoints());
-            durableThrough = snapshot.throughSequence();
-            savedThrough = snapshot.throughSequence();
-            durable.takeChanged();
-        }
-        restoredThrough = snapshot.throughSequence();
-    }
-
     /**
      * The highest id sequence covered by the checkpoints restored at start: a backend that keeps
      * its messages itself passes every message after it to {@link #durablyStored} from
@@ -479,7 +459,7 @@ public abstract class AbstractLogBackend implements LogBackend {
      * @return a sequence, 0 if nothing was restored
      */
     protected final long checkpointedThrough() {
-        return restoredThrough;
+        return checkpoints.restoredThrough();
     }
 
     /**
@@ -499,16 +479,7 @@ public abstract class AbstractLogBackend implements LogBackend {
         if (publisher != null) {
             publisher.written(messages);
         }
-        Instant now = settings.clock().instant();
-        synchronized (durableLock) {
-            for (LogMessage message : messages) {
-                durable.advance(message, now);
-                long sequence = LogId.trySequence(message.id());
-                if (sequence > durableThrough) {
-                    durableThrough = sequence;
-                }
-            }
-        }
+        checkpoints.stored(messages, settings.clock().instant());
     }
 
     /**
@@ -558,17 +529,7 @@ public abstract class AbstractLogBackend implements LogBackend {
      * @return the snapshot, or null
      */
     protected final CheckpointStore.Snapshot durableSnapshot() {
-        if (settings.checkpoints() == null) {
-            return null;
-        }
-        synchronized (durableLock) {
-            durable.expire(settings.clock().instant().minus(settings.checkpointRetention()));
-            if (!durable.takeChanged() && durableThrough == savedThrough) {
-                return null;
-            }
-            savedThrough = durableThrough;
-            return new CheckpointStore.Snapshot(durableThrough, durable.snapshot());
-        }
+        return checkpoints.snapshot(settings.clock().instant());
     }
 
     /**
@@ -578,24 +539,7 @@ public abstract class AbstractLogBackend implements LogBackend {
      * @param snapshot from {@link #durableSnapshot()}, taken when the lines it covers were written
      */
     protected final void saveCheckpoint(CheckpointStore.Snapshot snapshot) {
-        if (snapshot == null) {
-            return;
-        }
-        synchronized (saveLock) { // one save at a time, and never an older snapshot after a newer one
-            if (snapshot.throughSequence() < lastSavedThrough) {
-                return;
-            }
-            try {
-                settings.checkpoints().save(snapshot);
-                lastSavedThrough = snapshot.throughSequence();
-            } catch (IOException | RuntimeException e) {
-                synchronized (durableLock) {
-                    savedThrough = -1; // save the next snapshot, whatever moved
-                }
-                System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
-                        "cannot save read checkpoints to " + settings.checkpoints() + ": " + e);
-            }
-        }
+        checkpoints.save(snapshot);
     }
 
     /**
