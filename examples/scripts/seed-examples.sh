@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 DOCKER=/usr/bin/docker
-JAR=examples/target/container-logging-example.jar
+LAUNCHER=examples/target/container-logging-example-dist/bin/container-logging-example
 IMAGE=container-logging-test:busybox
 BASE=http://localhost:3000
 WORK=$(mktemp -d)
@@ -31,7 +31,7 @@ check() { # description, command... : passes when the command succeeds
 }
 
 start_server() {
-  java -jar "$JAR" >"$WORK/server-$1.out" 2>&1 &
+  "$LAUNCHER" >"$WORK/server-$1.out" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -sf "$BASE/api/v1/logs/count" >/dev/null 2>&1 && return 0
@@ -51,7 +51,7 @@ wait_for() { # jq filter over /api/v1/logs that must become true
   return 1
 }
 
-[ -f "$JAR" ] || { echo "missing $JAR: run mvn -pl examples -am package first" >&2; exit 1; }
+[ -x "$LAUNCHER" ] || { echo "missing $LAUNCHER: run mvn -pl examples -am package first" >&2; exit 1; }
 echo "seed examples: starting the example server on :3000 (LOG_DIR=$LOG_DIR)"
 start_server 1
 grep -q "listening on http://127.0.0.1:3000" "$WORK/server-1.out"
