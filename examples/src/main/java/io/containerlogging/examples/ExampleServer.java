@@ -177,6 +177,9 @@ public final class ExampleServer implements AutoCloseable {
             console.println("Try: curl \"" + base + "/api/v1/logs?limit=20\""
                     + (config.apiToken() != null ? " -H \"Authorization: Bearer $LOG_API_TOKEN\"" : ""));
             system(backend, "Example server listening on " + base, LogLevel.INFO);
+            // With durable reads, lines are served once flushed: flush now so that the first
+            // request already sees how the server started.
+            backend.flush();
             return new ExampleServer(config, backend, retention, docker, monitor, http);
         } catch (IOException | RuntimeException e) {
             closeQuietly(http);
