@@ -151,6 +151,7 @@
   function openStream(url, gen) {
     const es = new EventSource(url);
     source = es;
+    $('state').dataset.stream = url; // for whoever debugs the page: which stream it reads
     es.onopen = () => { if (gen === generation) { hideError(); setFollowState(); } };
     es.onmessage = ev => {
       if (gen !== generation) return;
