@@ -148,6 +148,60 @@ class ViewerBrowserTest {
     }
 
     @Test
+    @DisplayName("scrolling up pauses and pages older lines in; 'jump to live' follows again")
+    void scrollBackAndJumpToLive() throws Exception {
+        ExampleServer server = start(0, null);
+        String id = container("bulk", "seq 1 3000 | sed 's/^/old-/'; i=0; while true; do i=$((i+1)); echo new-$i; sleep 0.2; done");
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.backend().count() > 3000);
+        browser.open(url(server, "containerId=" + id.substring(0, 12)));
+        awaitRows(rows -> rows.stream().anyMatch(r -> r.get("message").startsWith("new-")));
+        int before = browser.shown();
+        assertThat(before).as("the stream replays the newest 500 only").isLessThanOrEqualTo(520);
+
+        browser.js("document.getElementById('viewport').scrollTop = 0;");
+        awaitRows(rows -> browser.shown() > before);
+        assertThat(browser.text("state")).isEqualTo("paused (scrolled up)");
+        assertThat(browser.driver.findElement(By.id("live")).isDisplayed()).isTrue();
+        // Each page in moves the view down by its height: keep scrolling up to the first line.
+        awaitRows(rows -> {
+            browser.js("document.getElementById('viewport').scrollTop = 0;");
+            return rows.stream().anyMatch(r -> r.get("message").equals("old-1"));
+        });
+        List<String> top = browser.messages();
+        for (int i = 0; i < 20; i++) {
+            assertThat(top.get(i)).as("the oldest lines, paged in without gaps").isEqualTo("old-" + (i + 1));
+        }
+        assertThat(browser.shown()).isGreaterThan(3000);
+
+        browser.driver.findElement(By.id("live")).click();
+        assertThat(browser.text("state")).isEqualTo("live");
+        awaitRows(rows -> rows.get(rows.size() - 1).get("message").startsWith("new-"));
+        assertThat(browser.driver.findElement(By.id("live")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    @DisplayName("100 000 lines received keep a bounded page: at most 20 000 lines and a few dozen rows")
+    void manyLines() throws Exception {
+        ExampleServer server = start(0, null);
+        String id = containers.create("sleep 2; seq 1 100000 | sed 's/^/bulk-/'; sleep 60", false,
+                Map.of("com.docker.compose.service", "bulk"));
+        browser.open(url(server, "serviceName=bulk"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.text("state").equals("live"));
+        containers.start(id);
+        awaitRows(rows -> !rows.isEmpty() && rows.get(rows.size() - 1).get("message").equals("bulk-100000"),
+                Duration.ofSeconds(90));
+        System.out.println("viewer after 100 000 lines: " + browser.text("counts") + "; " + browser.text("notice"));
+        assertThat(browser.shown()).isEqualTo(20_000);
+        List<String> rendered = browser.messages();
+        assertThat(rendered.size()).isLessThan(100);
+        for (int i = 0; i < rendered.size(); i++) {
+            assertThat(rendered.get(i)).isEqualTo("bulk-" + (100_000 - rendered.size() + 1 + i));
+        }
+        assertThat(browser.js("return document.getElementById('counts').dataset.repeats;")).isEqualTo("0");
+        assertThat((Long) browser.js("return document.querySelectorAll('*').length;")).isLessThan(1_000L);
+    }
+
+    @Test
     @DisplayName("each filter narrows the view, and the URL says so")
     void filtersNarrow() throws Exception {
         ExampleServer server = start(0, null);

@@ -28,7 +28,6 @@
   let following = true;
   let olderDone = false;
   let loadingOlder = false;
-  let untilCursor = null;
   let generation = 0;           // bumped at each filter change: answers for older filters are dropped
   let reconnectTimer = null;
   let currentQuery = null;
@@ -73,7 +72,7 @@
     generation++;
     clearTimeout(reconnectTimer);
     lines = []; queue = []; lastId = null; received = 0; repeats = 0;
-    olderDone = false; untilCursor = null; following = true; rowCache = new WeakMap();
+    olderDone = false; following = true; rowCache = new WeakMap();
     $('notice').textContent = '';
     hideDetails();
     updateCounts();
@@ -158,10 +157,16 @@
       let m;
       try { m = JSON.parse(ev.data); } catch (e) { return; }
       queue.push(m);
-      if (!flushPending) { flushPending = true; setTimeout(flush, 0); }
+      // Batched: one append and render per 100 ms however fast lines come (the first at once).
+      if (!flushPending) { flushPending = true; setTimeout(flush, lines.length ? 100 : 0); }
     };
     es.addEventListener('dropped', ev => {
-      if (gen === generation) note(safeCount(ev, 'dropped') + ' lines skipped: this page read too slowly');
+      if (gen !== generation) return;
+      // The server skipped lines for this slow page. Everything before the gap is in the queue:
+      // append it, then resume right after it, which replays the skipped lines from the store.
+      note(safeCount(ev, 'dropped') + ' lines skipped by the server for this page; fetching them again');
+      flush();
+      connect(true);
     });
     es.addEventListener('truncated', ev => {
       if (gen === generation) note(safeCount(ev, 'omitted') + ' older lines not replayed (scroll up to page them in)');
@@ -358,6 +363,10 @@
     render();
   }
 
+  function keepBefore(logs, firstSeq) {
+    return logs.filter(m => m && typeof m.id === 'string' && seq(m.id) < firstSeq).sort((a, b) => seq(a.id) - seq(b.id));
+  }
+
   async function loadOlder() {
     if (loadingOlder || olderDone || !lines.length) return;
     if (lines.length >= MAX_LINES) {
@@ -366,19 +375,31 @@
     }
     loadingOlder = true;
     const gen = generation;
-    const oldest = lines[0];
-    // No id-based backward paging in the API: ask for the newest lines up to the oldest shown
-    // (until is exclusive, so +1 keeps lines of the same millisecond) and keep those with lower ids.
-    const until = untilCursor !== null ? untilCursor : Number(oldest.timestamp) + 1;
+    const firstSeq = seq(lines[0].id);
     try {
-      const body = await api('api/v1/logs?' + apiQuery({ until: String(until), limit: String(PAGE) }));
+      // The API pages forward by id, backward only by time: ask for the newest lines up to the
+      // oldest shown (until is exclusive: +1 keeps its millisecond) and keep those with lower ids.
+      const body = await api('api/v1/logs?' + apiQuery({ until: String(Number(lines[0].timestamp) + 1), limit: String(PAGE) }));
       if (gen !== generation) return;
-      const firstSeq = seq(lines[0].id);
-      const older = body.logs.filter(m => m && typeof m.id === 'string' && seq(m.id) < firstSeq)
-        .sort((a, b) => seq(a.id) - seq(b.id));
-      if (body.logs.length < PAGE && !body.truncated) olderDone = true;
-      untilCursor = older.length || !body.logs.length ? null
-        : Math.min(...body.logs.map(m => Number(m.timestamp))); // a page of later-stored lines: step past it
+      let older = keepBefore(body.logs, firstSeq);
+      const full = body.logs.length >= PAGE || body.truncated;
+      if (!full) olderDone = true;
+      // A full page of nothing older: more than a page shares that millisecond (a burst). Step
+      // back through id windows of one page each: each holds at most a page, so none is cut.
+      for (let end = firstSeq, i = 0; full && !older.length && i < 40; end -= PAGE, i++) {
+        const after = end - PAGE - 1;
+        if (after < 1) {
+          // No id before log-1 to page from: take everything up to that millisecond (capped by the server).
+          const rest = await api('api/v1/logs?' + apiQuery({ until: String(Number(lines[0].timestamp) + 1) }));
+          if (gen !== generation) return;
+          older = keepBefore(rest.logs, firstSeq);
+          olderDone = true;
+          break;
+        }
+        const page = await api('api/v1/logs?' + apiQuery({ afterId: 'log-' + after, limit: String(PAGE) }));
+        if (gen !== generation) return;
+        older = keepBefore(page.logs, firstSeq);
+      }
       if (older.length) {
         lines = older.concat(lines);
         spacer.style.height = (lines.length * ROW_H) + 'px';
