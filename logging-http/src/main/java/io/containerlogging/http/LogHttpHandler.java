@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Paths</h2>
  * The handler strips the path of the context it is mounted on and serves {@code /api/v1/logs},
- * {@code /api/v1/logs/count}, {@code /api/v1/logs/stream} and
- * {@code /api/v1/logs/{containerId}/attach} below it; anything else under the context is a 404.
+ * {@code /api/v1/logs/count}, {@code /api/v1/logs/stream}, {@code /api/v1/stream-tickets} and
+ * {@code /api/v1/logs/{containerId}/attach} below it, and with {@link Builder#viewer} the web
+ * viewer at {@code /}; anything else under the context is a 404.
  *
  * <h2>Settings for hosts</h2>
  * The JDK server reads its limits from JVM-wide system properties once, when the first

@@ -511,7 +511,11 @@
     if (e.key === '/' && !typing) { e.preventDefault(); form.elements.search.focus(); }
     if (e.key === 'Escape' && !$('details').hidden) hideDetails();
   });
-  window.addEventListener('resize', scheduleRender);
+  // The viewport shrinks when the fields panel opens: a following view stays at the bottom.
+  new ResizeObserver(() => {
+    if (following) viewport.scrollTop = viewport.scrollHeight;
+    scheduleRender();
+  }).observe(viewport);
 
   const initial = new URLSearchParams(location.search);
   fieldParams = [...initial].filter(([k]) => k.startsWith('field.'));
