@@ -282,20 +282,35 @@ class ViewerBrowserTest {
     @Test
     @DisplayName("a server restart resumes the live view without gaps or repeats")
     void restartResumes() throws Exception {
+        restartResumes(null);
+    }
+
+    @Test
+    @DisplayName("with a token, a server restart resumes too: the old ticket is refused, a new one is fetched")
+    void restartResumesWithToken() throws Exception {
+        restartResumes("viewer-restart-token-31");
+    }
+
+    void restartResumes(String token) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ExampleServer first = start(port, null);
+        ExampleServer first = start(port, token);
         String id = container("ticker", "i=0; while [ $i -lt 80 ]; do i=$((i+1)); echo tick-$i; sleep 0.1; done; sleep 60");
         // Tall enough that all 80 lines are rendered at once (the list renders only what is visible).
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 2400));
         browser.open(url(first, "containerId=" + id.substring(0, 12)));
+        if (token != null) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> (Boolean) browser.js("return document.getElementById('token-dialog').open;"));
+            browser.driver.findElement(By.id("token")).sendKeys(token, Keys.ENTER);
+        }
         awaitRows(rows -> rows.size() >= 15);
         first.close();
         servers.remove(first);
         int shownWhenStopped = browser.rows().size();
-        ExampleServer second = start(port, null);
+        ExampleServer second = start(port, token);
         awaitRows(rows -> rows.size() >= 80, Duration.ofSeconds(60));
         List<String> expected = new ArrayList<>();
         for (int i = 1; i <= 80; i++) {

@@ -486,6 +486,10 @@
     $('token').focus();
   }
 
+  $('token-dialog').addEventListener('close', () => {
+    if (!token()) showError('This log API needs its bearer token (LOG_API_TOKEN): reload the page to enter it.');
+  });
+
   $('token-form').addEventListener('submit', () => {
     const v = $('token').value.trim();
     $('token').value = '';
@@ -496,7 +500,7 @@
 
   form.addEventListener('submit', e => { e.preventDefault(); applyFilters(); });
   form.addEventListener('change', applyFilters);
-  form.addEventListener('reset', () => setTimeout(applyFilters, 0));
+  form.addEventListener('reset', () => { fieldParams = []; setTimeout(applyFilters, 0); });
   $('live').addEventListener('click', jumpToLive);
   $('details-close').addEventListener('click', hideDetails);
   $('download-ndjson').addEventListener('click',
