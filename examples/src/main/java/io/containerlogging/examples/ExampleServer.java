@@ -142,7 +142,8 @@ public final class ExampleServer implements AutoCloseable {
 
             LogHttpServer.Builder httpBuilder = LogHttpServer.builder(backend)
                     .host(config.host())
-                    .port(config.port());
+                    .port(config.port())
+                    .viewer(true);
             if (monitor != null) {
                 httpBuilder.attacher(monitor);
             }
@@ -176,6 +177,7 @@ public final class ExampleServer implements AutoCloseable {
                             + ", indices " + config.openSearch().indexPrefix() + "-*") + ")");
             console.println("Try: curl \"" + base + "/api/v1/logs?limit=20\""
                     + (config.apiToken() != null ? " -H \"Authorization: Bearer $LOG_API_TOKEN\"" : ""));
+            console.println("Log viewer: " + base + "/");
             system(backend, "Example server listening on " + base, LogLevel.INFO);
             // With durable reads, lines are served once flushed: flush now so that the first
             // request already sees how the server started.

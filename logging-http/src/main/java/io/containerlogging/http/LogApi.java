@@ -45,12 +45,13 @@ final class LogApi {
     private static final String LOGS = "/api/v1/logs";
     private static final String COUNT = LOGS + "/count";
     private static final String STREAM = LOGS + "/stream";
+    private static final String STREAM_TICKETS = "/api/v1/stream-tickets";
 
     private static final List<String> FILTER_PARAMETERS = List.of("serviceId", "serviceName",
             "containerId", "level", "sourceType", "since", "until", "afterId", "deviceId");
     private static final List<String> LOGS_PARAMETERS = concat(FILTER_PARAMETERS, "limit");
     private static final List<String> COUNT_PARAMETERS = FILTER_PARAMETERS;
-    private static final List<String> STREAM_PARAMETERS = concat(FILTER_PARAMETERS, "tail");
+    private static final List<String> STREAM_PARAMETERS = concat(concat(FILTER_PARAMETERS, "tail"), "ticket");
 
     private final LogBackend backend;
     private final ContainerAttacher attacher;
@@ -62,6 +63,7 @@ final class LogApi {
     private final String corsOrigin;
     private final HostCheck hostCheck;
     private final EncodedMessages encoded = new EncodedMessages();
+    private final StreamTickets tickets = new StreamTickets(java.time.Clock.systemUTC());
 
     LogApi(LogBackend backend, ContainerAttacher attacher, int maxLimit, int maxBodyBytes,
             int maxResponseBytes, int gzipMinBytes, String bearerToken, String corsOrigin,
@@ -137,7 +139,10 @@ final class LogApi {
                     .header("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID")
                     .header("Access-Control-Max-Age", "600");
         }
-        authenticate(request);
+        authenticate(request, path);
+        if (path.equals(STREAM_TICKETS)) {
+            return streamTicket(request);
+        }
         if (path.equals(LOGS)) {
             requireGet(method);
             return logs(QueryParameters.parse(request.rawQuery()));
@@ -160,11 +165,23 @@ final class LogApi {
         throw new ApiException(404, "no such endpoint: " + ApiException.excerpt(path), null);
     }
 
-    private void authenticate(ApiRequest request) {
+    private void authenticate(ApiRequest request, String path) {
         if (tokenDigest == null) {
             return;
         }
         String presented = bearerCredentials(request.header().apply("Authorization"));
+        if (presented == null && path.equals(STREAM)) {
+            // EventSource cannot send the token: a stream may be opened with a ticket instead.
+            QueryParameters parameters = QueryParameters.parse(request.rawQuery());
+            List<String> ticket = parameters.values().get("ticket");
+            if (ticket != null && ticket.size() == 1 && tickets.accepts(ticket.get(0), parameters)) {
+                return;
+            }
+            if (ticket != null) {
+                throw new ApiException(401, "stream ticket expired, invalid, or issued for other filters;"
+                        + " ask POST " + STREAM_TICKETS + " for a new one", "ticket");
+            }
+        }
         // Compare fixed-length digests with MessageDigest.isEqual (constant time), so neither
         // the token's content nor its length leaks through response timing.
         if (presented == null || !MessageDigest.isEqual(tokenDigest, sha256(presented))) {
@@ -281,6 +298,24 @@ final class LogApi {
         return ApiResponse.stream(plan)
                 .header("Content-Type", EVENT_STREAM)
                 .header("X-Accel-Buffering", "no");
+    }
+
+    // ---- POST /api/v1/stream-tickets ---------------------------------------------------------
+
+    /** A ticket that opens streams with the request's filters; see {@link StreamTickets}. */
+    private ApiResponse streamTicket(ApiRequest request) {
+        if (!request.method().equals("POST")) {
+            throw ApiException.methodNotAllowed(request.method(), "POST");
+        }
+        readBody(request); // none is expected; refuses a form or text body like the other POSTs
+        QueryParameters parameters = QueryParameters.parse(request.rawQuery());
+        parameters.requireOnly(FILTER_PARAMETERS);
+        filter(parameters); // a ticket for filters the stream would refuse is a 400 now
+        String ticket = tickets.issue(parameters);
+        return json(200, out -> out.beginObject()
+                .name("ticket").value(ticket)
+                .name("expiresAt").value(StreamTickets.expiry(ticket))
+                .endObject());
     }
 
     // ---- POST / DELETE /api/v1/logs/{containerId}/attach -------------------------------------

@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Paths</h2>
  * The handler strips the path of the context it is mounted on and serves {@code /api/v1/logs},
- * {@code /api/v1/logs/count}, {@code /api/v1/logs/stream} and
- * {@code /api/v1/logs/{containerId}/attach} below it; anything else under the context is a 404.
+ * {@code /api/v1/logs/count}, {@code /api/v1/logs/stream}, {@code /api/v1/stream-tickets} and
+ * {@code /api/v1/logs/{containerId}/attach} below it, and with {@link Builder#viewer} the web
+ * viewer at {@code /}; anything else under the context is a 404.
  *
  * <h2>Settings for hosts</h2>
  * The JDK server reads its limits from JVM-wide system properties once, when the first
@@ -113,6 +114,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
     private final int maxResponseBytes;
     private final int maxBodyBytes;
     private final java.util.concurrent.Semaphore largeBodies;
+    private final ViewerRoutes viewer;
 
     private LogHttpHandler(Builder builder) {
         this.backend = builder.backend;
@@ -130,6 +132,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         this.maxResponseBytes = builder.maxResponseBytes;
         this.maxBodyBytes = builder.maxBodyBytes;
         this.largeBodies = new java.util.concurrent.Semaphore(builder.streamThreads);
+        this.viewer = builder.viewer ? new ViewerRoutes() : null;
     }
 
     /**
@@ -161,7 +164,8 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
                 // keep-alive connection after the response.
                 exchange.getRequestBody().read();
             }
-            ApiResponse response = api.handle(request);
+            ApiResponse page = viewer == null ? null : viewer.respond(request, contextPathWithoutSlash(exchange));
+            ApiResponse response = page != null ? page : api.handle(request);
             boolean head = request.method().equals("HEAD");
             if (response.status() >= 400 && (request.declaredLength() > 0
                     || requestHeaders.getFirst("Transfer-Encoding") != null)
@@ -257,6 +261,11 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             context = context.substring(0, context.length() - 1);
         }
         return path.startsWith(context) ? path.substring(context.length()) : path;
+    }
+
+    private static String contextPathWithoutSlash(HttpExchange exchange) {
+        String context = exchange.getHttpContext().getPath();
+        return context.endsWith("/") ? context.substring(0, context.length() - 1) : context;
     }
 
     private static long parseLength(String contentLength) {
@@ -447,6 +456,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         private Duration streamWriteTimeout = DEFAULT_STREAM_WRITE_TIMEOUT;
         private java.util.Set<String> allowedHosts = java.util.Set.of();
         private ThreadFactory threadFactory;
+        private boolean viewer;
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder(LogBackend backend) {
@@ -657,6 +667,19 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
         public Builder threadFactory(ThreadFactory threadFactory) {
             once("threadFactory");
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Whether to serve the web log viewer at the root of the context ({@code GET /}, with
+         * {@code /viewer.js} and {@code /viewer.css}): a page that tails, filters and searches the
+         * logs through this API, from the jar alone (see {@code docs/viewer.md}). The page holds no
+         * log data and is served without the bearer token; its API requests need it. Default:
+         * off.
+         */
+        public Builder viewer(boolean enabled) {
+            once("viewer");
+            this.viewer = enabled;
             return this;
         }
 

@@ -366,6 +366,12 @@ public final class LogHttpServer implements AutoCloseable {
             return this;
         }
 
+        /** @see LogHttpHandler.Builder#viewer */
+        public Builder viewer(boolean enabled) {
+            handler.viewer(enabled);
+            return this;
+        }
+
         /** @see LogHttpHandler.Builder#corsOrigin */
         public Builder corsOrigin(String origin) {
             handler.corsOrigin(origin);

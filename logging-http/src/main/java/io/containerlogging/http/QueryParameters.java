@@ -56,6 +56,11 @@ final class QueryParameters {
         }
     }
 
+    /** Every parameter by name, each with its values in order (unmodifiable). */
+    Map<String, List<String>> values() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
     /** Refuses the first parameter whose name is not in {@code allowed}. */
     void requireOnly(Collection<String> allowed) {
         for (String name : values.keySet()) {
