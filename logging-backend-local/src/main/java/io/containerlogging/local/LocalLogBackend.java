@@ -114,6 +114,10 @@ public final class LocalLogBackend extends AbstractLogBackend {
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
     /** How often the scheduled cleanup runs. */
     public static final Duration CLEANUP_INTERVAL = Duration.ofHours(1);
+    /** Default for {@link Builder#maxTotalSize(long)}: {@link Long#MAX_VALUE}, no budget. */
+    public static final long DEFAULT_MAX_TOTAL_SIZE = Long.MAX_VALUE;
+    /** Default for {@link Builder#compressRotatedFiles(boolean)}: on. */
+    public static final boolean DEFAULT_COMPRESS_ROTATED_FILES = true;
 
     /** Default for {@link Builder#overflowWait(Duration)}: 2 seconds. */
     public static final Duration DEFAULT_OVERFLOW_WAIT = Duration.ofSeconds(2);
@@ -127,6 +131,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private static final LogSource COMPONENT = new LogSource(SourceType.SYSTEM, "log-backend");
     private static final long DROP_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long ROOM_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final Duration DELETION_REPORT_INTERVAL = Duration.ofSeconds(1);
 
     private final Duration maxAge;
     private final boolean filePersistence;
@@ -135,6 +140,11 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private final Duration flushInterval;
     private final Clock clock;
     private final Duration cleanupInterval;
+    private final long maxTotalSize;
+    private final boolean compress;
+    private final RetentionPolicy retention;
+    private final Duration longestAge;
+    private final java.util.Map<Duration, FileCatalog.FileClass> classes = new java.util.concurrent.ConcurrentHashMap<>();
     private final MessageRing ring;
     private final ReservedIds reservedIds; // null without persistence
     private volatile Removals removals = Removals.NONE;
@@ -143,7 +153,17 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private volatile boolean congested;
 
     private volatile LogFileWriter writer;
+    private volatile FileCatalog catalog;
+    private volatile FileCompressor compressor;
+    private volatile FileCatalog.FileClass defaultClass;
     private volatile ScheduledExecutorService scheduler;
+    private final java.util.concurrent.atomic.AtomicLong budgetDeletedFiles = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong budgetDeletedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong budgetDeletedMessages = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong retentionDeletedFiles = new java.util.concurrent.atomic.AtomicLong();
+    private long reportedBudgetFiles; // report thread only
+    private long reportedBudgetMessages; // report thread only
+    private long reportedBudgetBytes; // report thread only
     private volatile long corruptLines;
     private long reportedDrops; // writer thread only
     private long lastDropReportNanos; // writer thread only
@@ -160,7 +180,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         super(new BackendSettings("local", reservedIds != null ? reservedIds : IdSequence.counter(), builder.deviceId,
                 builder.clock, builder.threadFactory, builder.closeTimeout, BackendSettings.DEFAULT_FLUSH_TIMEOUT, null,
                 reservedIds != null ? CheckpointStore.file(builder.logDir.resolve(CHECKPOINT_FILE)) : null,
-                builder.maxAge), ring.writeLock());
+                builder.retention.ages(builder.maxAge).last()), ring.writeLock());
         this.reservedIds = reservedIds;
         this.maxAge = builder.maxAge;
         this.filePersistence = builder.enableFilePersistence;
@@ -169,6 +189,10 @@ public final class LocalLogBackend extends AbstractLogBackend {
         this.flushInterval = builder.flushInterval;
         this.clock = builder.clock;
         this.cleanupInterval = builder.cleanupInterval;
+        this.maxTotalSize = builder.maxTotalSize;
+        this.compress = builder.compressRotatedFiles;
+        this.retention = builder.retention;
+        this.longestAge = builder.retention.ages(builder.maxAge).last();
         this.ring = ring;
         this.roomThreshold = Math.max(1, builder.maxLogs / 2);
         this.overflowWaitNanos = builder.overflowWait.toNanos();
@@ -200,11 +224,17 @@ public final class LocalLogBackend extends AbstractLogBackend {
             ScheduledThreadPoolExecutor cleanup = new ScheduledThreadPoolExecutor(1, settings().threadFactory("cleanup"));
             cleanup.scheduleWithFixedDelay(this::scheduledCleanup,
                     cleanupInterval.toNanos(), cleanupInterval.toNanos(), TimeUnit.NANOSECONDS);
+            if (filePersistence) {
+                cleanup.scheduleWithFixedDelay(this::reportDeletions, DELETION_REPORT_INTERVAL.toNanos(),
+                        DELETION_REPORT_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+            }
             scheduler = cleanup;
             return highest;
         } catch (IOException | RuntimeException e) {
             shutdown();
             writer = null;
+            compressor = null;
+            catalog = null;
             scheduler = null;
             ring.clear(); // forget anything reloaded, so that a later initialize() starts clean
             throw e;
@@ -213,16 +243,25 @@ public final class LocalLogBackend extends AbstractLogBackend {
 
     private long startPersistence() throws IOException {
         LogFiles.createDirectory(logDir);
-        List<LogFiles.LogFile> existing = LogFiles.list(logDir);
+        FileCatalog files = FileCatalog.open(logDir, maxAge, maxTotalSize, clock.millis(), this::deleted);
+        catalog = files;
+        defaultClass = files.classFor(maxAge);
+        classes.clear();
+        FileCompressor fileCompressor = compress ? new FileCompressor(files, settings().threadFactory("compressor"))
+                : null;
+        compressor = fileCompressor;
         LogFileWriter fileWriter = new LogFileWriter(logDir, maxFileSize, flushInterval, clock,
-                settings().threadFactory("writer"), new WriterSource(), ring.capacity());
+                settings().threadFactory("writer"), new WriterSource(), ring.capacity(), files, this::fileClass,
+                defaultClass, fileCompressor, maxTotalSize);
+        List<List<LogFiles.LogFile>> existing = files.filesByClass();
         // Open the first new file before reading: an unwritable directory fails here, clearly.
-        fileWriter.open(existing.isEmpty() ? 0 : existing.get(existing.size() - 1).startMillis());
+        fileWriter.open(files.newestStartMillis());
         writer = fileWriter;
         removals = Removals.load(logDir);
         List<LogMessage> replayed = new ArrayList<>();
-        LogFiles.Reloaded reloaded = LogFiles.reload(existing, ring.capacity(), clock.instant().minus(maxAge), removals,
-                checkpointedThrough(), message -> {
+        Instant now = clock.instant();
+        LogFiles.Reloaded reloaded = LogFiles.reload(existing, ring.capacity(), message -> expired(message, now),
+                removals, checkpointedThrough(), message -> {
                     replayed.add(message);
                     if (replayed.size() == LogFileWriter.BATCH_SIZE) {
                         durablyStored(replayed);
@@ -230,16 +269,77 @@ public final class LocalLogBackend extends AbstractLogBackend {
                     }
                 });
         durablyStored(replayed); // lines written after the last saved checkpoint: read, so not read again
+        files.ranges(reloaded.ranges());
         ring.reload(reloaded.messages(), true);
         corruptLines = reloaded.corruptLines();
         if (reloaded.corruptLines() > 0) {
             LOG.log(System.Logger.Level.WARNING, "skipped " + reloaded.corruptLines()
                     + " corrupt lines while reloading logs from " + logDir.toAbsolutePath());
         }
-        fileWriter.deleteFilesOlderThan(clock.instant().minus(maxAge));
+        files.deleteExpired(now.toEpochMilli(), null);
+        files.enforceBudget(); // the budget may be smaller than in the last run
         long continueAfter = reservedIds.open(reloaded.highestSequence());
+        if (fileCompressor != null) {
+            files.plainClosedFiles().forEach(fileCompressor::submit); // left plain by the last run
+            fileCompressor.start();
+        }
         fileWriter.start();
         return continueAfter;
+    }
+
+    /** The retention class of {@code message}'s file. */
+    private FileCatalog.FileClass fileClass(LogMessage message) {
+        if (retention.isEmpty()) {
+            return defaultClass;
+        }
+        return classes.computeIfAbsent(ageOf(message), catalog::classFor);
+    }
+
+    private Duration ageOf(LogMessage message) {
+        return retention.maxAge(maxAge, message.serviceName(), message.level());
+    }
+
+    private boolean expired(LogMessage message, Instant now) {
+        return message.timestamp().isBefore(now.minus(ageOf(message)));
+    }
+
+    // A file is gone (catalog thread, outside its lock). What the budget deleted leaves memory too.
+    private void deleted(FileCatalog.Entry entry, boolean forBudget) {
+        if (!forBudget) {
+            retentionDeletedFiles.incrementAndGet();
+            return;
+        }
+        budgetDeletedFiles.incrementAndGet();
+        budgetDeletedBytes.addAndGet(entry.size);
+        if (entry.lines > 0) {
+            budgetDeletedMessages.addAndGet(entry.lines);
+            FileCatalog.FileClass fileClass = entry.fileClass;
+            ring.removeIf(entry.firstSequence, entry.lastSequence,
+                    message -> retention.isEmpty() || fileClass.equals(fileClass(message)));
+        }
+    }
+
+    private synchronized void reportDeletions() {
+        try {
+            long files = budgetDeletedFiles.get();
+            if (files == reportedBudgetFiles) {
+                return;
+            }
+            long messages = budgetDeletedMessages.get();
+            long bytes = budgetDeletedBytes.get();
+            String text = "Deleted " + (files - reportedBudgetFiles) + " log file" + (files - reportedBudgetFiles == 1
+                    ? "" : "s") + " (" + (messages - reportedBudgetMessages) + " messages, "
+                    + (bytes - reportedBudgetBytes) + " bytes) from " + logDir.toAbsolutePath()
+                    + " to keep the log files within maxTotalSize (" + maxTotalSize + " bytes); their messages"
+                    + " are no longer stored (" + files + " files, " + messages + " messages in total)";
+            reportedBudgetFiles = files;
+            reportedBudgetMessages = messages;
+            reportedBudgetBytes = bytes;
+            LOG.log(System.Logger.Level.WARNING, text);
+            log(systemMessage(text, LogLevel.WARN));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot report deleted log files", e);
+        }
     }
 
     @Override
@@ -268,6 +368,10 @@ public final class LocalLogBackend extends AbstractLogBackend {
             if (isClosed()) {
                 reservedIds.closeCleanly();
             }
+        }
+        FileCompressor fileCompressor = compressor;
+        if (fileCompressor != null) {
+            fileCompressor.close(settings().closeTimeout());
         }
     }
 
@@ -341,8 +445,9 @@ public final class LocalLogBackend extends AbstractLogBackend {
     // ---- retention ----------------------------------------------------------------------------
 
     /**
-     * Removes messages whose timestamp is before {@code clock.instant() - maxAge}, in memory and
-     * (as whole files) on disk.
+     * Removes messages whose timestamp is before {@code clock.instant() - maxAge}, whatever their
+     * service and level, in memory and (as whole files) on disk. What it removes stays removed
+     * after a restart.
      *
      * @throws IllegalArgumentException if {@code maxAge} is negative
      */
@@ -355,13 +460,33 @@ public final class LocalLogBackend extends AbstractLogBackend {
         Instant now = clock.instant();
         Instant cutoff = now.minus(maxAge);
         long removed = ring.removeOlderThan(cutoff);
-        expireReadPositions(now.minus(this.maxAge)); // positions live as long as the configured retention
-        LogFileWriter fileWriter = writer;
-        if (fileWriter != null) {
-            fileWriter.deleteFilesOlderThan(cutoff);
-            if (maxAge.compareTo(this.maxAge) < 0) {
+        expireReadPositions(now.minus(longestAge)); // positions live as long as the longest retention
+        FileCatalog files = catalog;
+        if (files != null) {
+            files.deleteExpired(now.toEpochMilli(), maxAge);
+            if (maxAge.compareTo(longestAge) < 0) {
                 rememberRemoval(cutoff, now);
             }
+        }
+        return removed;
+    }
+
+    /**
+     * Removes what the configured retention says is past its age: messages whose timestamp is
+     * older than the age of their service and level ({@link Builder#retention(RetentionPolicy)},
+     * else {@code maxAge}), in memory, and files whose every line is. Runs every hour on its own;
+     * the next start leaves the same messages out.
+     *
+     * @return how many messages were removed from memory
+     */
+    public long cleanup() {
+        Instant now = clock.instant();
+        long removed = retention.isEmpty() ? ring.removeOlderThan(now.minus(maxAge))
+                : ring.removeIf(Long.MIN_VALUE, Long.MAX_VALUE, message -> expired(message, now));
+        expireReadPositions(now.minus(longestAge));
+        FileCatalog files = catalog;
+        if (files != null) {
+            files.deleteExpired(now.toEpochMilli(), null);
         }
         return removed;
     }
@@ -369,7 +494,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
     // A shorter age than the configured one removes lines from files that must stay for newer
     // lines: remember the removal, so that the next reload leaves those lines out.
     private synchronized void rememberRemoval(Instant cutoff, Instant now) {
-        Removals updated = removals.with(cutoff, reservedIds.last(), now.minus(maxAge));
+        Removals updated = removals.with(cutoff, reservedIds.last(), now.minus(longestAge));
         try {
             updated.save(logDir);
             removals = updated;
@@ -381,7 +506,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
 
     private void scheduledCleanup() {
         try {
-            long removed = cleanup(maxAge);
+            long removed = cleanup();
             LOG.log(System.Logger.Level.DEBUG, "scheduled cleanup removed " + removed + " messages");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "scheduled cleanup failed", e);
@@ -399,6 +524,30 @@ public final class LocalLogBackend extends AbstractLogBackend {
     @Override
     protected long storeSkipped() {
         return corruptLines;
+    }
+
+    /**
+     * What the log files take on disk, and what compression, the disk budget and retention did to
+     * them since {@link #initialize()}.
+     *
+     * @return a snapshot; all zero without file persistence or before {@code initialize()}
+     */
+    public StorageStatistics storageStatistics() {
+        FileCatalog files = catalog;
+        if (files == null) {
+            return StorageStatistics.NONE;
+        }
+        FileCatalog.Usage usage = files.usage();
+        FileCompressor fileCompressor = compressor;
+        long[] compression = fileCompressor == null ? new long[4] : fileCompressor.counters();
+        return new StorageStatistics(usage.files(), usage.compressedFiles(), usage.bytes(), compression[1],
+                compression[2], compression[3], budgetDeletedFiles.get(), budgetDeletedBytes.get(),
+                budgetDeletedMessages.get(), retentionDeletedFiles.get());
+    }
+
+    /** For tests: the catalog of files, null before start or without persistence. */
+    FileCatalog catalog() {
+        return catalog;
     }
 
     int indexedKeys() {
@@ -472,8 +621,60 @@ public final class LocalLogBackend extends AbstractLogBackend {
         private ThreadFactory threadFactory;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private Duration overflowWait = DEFAULT_OVERFLOW_WAIT;
+        private long maxTotalSize = DEFAULT_MAX_TOTAL_SIZE;
+        private boolean compressRotatedFiles = DEFAULT_COMPRESS_ROTATED_FILES;
+        private RetentionPolicy retention = RetentionPolicy.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * The disk budget: the most the log files (compressed or not, and the files being written)
+         * may take together, in bytes. When they take more, whole files are deleted, first the
+         * one retention would delete first (with a single {@code maxAge}, the oldest), like
+         * Docker's {@code max-size} times {@code max-file}; their messages leave memory too, and
+         * the deletion is reported as a {@code warn} system message. Between two checks the files
+         * may grow by a quarter of {@link #maxFileSize(long) maxFileSize}, so the disk holds at most
+         * the budget plus one file. Default {@link #DEFAULT_MAX_TOTAL_SIZE} (no budget).
+         *
+         * @param maxTotalSize bytes, at least twice {@code maxFileSize} (checked by {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxTotalSize(long maxTotalSize) {
+            if (maxTotalSize < 1) {
+                throw new IllegalArgumentException("maxTotalSize must be >= 1, was " + maxTotalSize);
+            }
+            this.maxTotalSize = maxTotalSize;
+            return this;
+        }
+
+        /**
+         * Whether a file is gzip-compressed once the writer has moved on to the next one (to
+         * {@code container-manager-<epoch-ms>.log.gz}, on a thread of its own; the file being
+         * written stays plain). Default {@value LocalLogBackend#DEFAULT_COMPRESS_ROTATED_FILES}.
+         *
+         * @param compressRotatedFiles false to keep every file plain
+         * @return this builder
+         */
+        public Builder compressRotatedFiles(boolean compressRotatedFiles) {
+            this.compressRotatedFiles = compressRotatedFiles;
+            return this;
+        }
+
+        /**
+         * Ages per service and per level, on top of {@link #maxAge(Duration) maxAge} (which stays
+         * the age of everything the policy does not name): in memory, in the files (messages with
+         * different ages go to different files, see the package documentation), and at the next
+         * start. Default {@link RetentionPolicy#NONE}.
+         *
+         * @param retention the policy
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder retention(RetentionPolicy retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
         }
 
         /**
@@ -618,7 +819,17 @@ public final class LocalLogBackend extends AbstractLogBackend {
             return this;
         }
 
+        /**
+         * The backend, not yet started.
+         *
+         * @return a new backend
+         * @throws IllegalStateException if {@code maxTotalSize} is less than twice {@code maxFileSize}
+         */
         public LocalLogBackend build() {
+            if (maxTotalSize != Long.MAX_VALUE && maxTotalSize / 2 < maxFileSize) {
+                throw new IllegalStateException("maxTotalSize (" + maxTotalSize + ") must be at least twice"
+                        + " maxFileSize (" + maxFileSize + "): the file being written counts too");
+            }
             return new LocalLogBackend(this);
         }
     }
