@@ -362,16 +362,18 @@ public final class LocalLogBackend extends AbstractLogBackend {
                 Thread.currentThread().interrupt();
             }
         }
+        // The compressor first: the files the writer closes now stay plain until the next start,
+        // so that closing never waits for their compression.
+        FileCompressor fileCompressor = compressor;
+        if (fileCompressor != null) {
+            fileCompressor.close(settings().closeTimeout());
+        }
         LogFileWriter fileWriter = writer;
         if (fileWriter != null) {
             fileWriter.close(settings().closeTimeout());
             if (isClosed()) {
                 reservedIds.closeCleanly();
             }
-        }
-        FileCompressor fileCompressor = compressor;
-        if (fileCompressor != null) {
-            fileCompressor.close(settings().closeTimeout());
         }
     }
 
