@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  *
  * <p>A file's <em>end</em> (when its last line was written) is the time it was closed in this run,
  * else the start of the next file of its class, else (the newest file of a class left by an earlier
- * run) the start of this run: judged by names and the clock, never by reading a file.
+ * run) the earlier of its modification time (set from the backend's clock when it was closed, the
+ * system's after a crash) and the start of this run: judged by names, times and the clock, never by
+ * reading a file.
  *
  * <p>Thread-safety: all methods are thread-safe; {@link Deletions} is called outside the lock.
  */
@@ -55,6 +57,7 @@ final class FileCatalog {
         boolean current;
         boolean deleted;
         long endMillis = -1;
+        long modifiedMillis = Long.MAX_VALUE; // of a file found at start
         long firstSequence = -1;
         long lastSequence = -1;
         long lines = -1;
@@ -154,8 +157,10 @@ final class FileCatalog {
                 Files.deleteIfExists(file.path());
                 continue;
             }
-            entries.add(new Entry(fileClass, file.path(), file.startMillis(), file.compressed(),
-                    Files.size(file.path())));
+            Entry entry = new Entry(fileClass, file.path(), file.startMillis(), file.compressed(),
+                    Files.size(file.path()));
+            entry.modifiedMillis = Files.getLastModifiedTime(file.path(), LinkOption.NOFOLLOW_LINKS).toMillis();
+            entries.add(entry);
         }
     }
 
@@ -384,7 +389,8 @@ final class FileCatalog {
                 if (entry.current) {
                     continue;
                 }
-                long end = entry.endMillis >= 0 ? entry.endMillis : next != null ? next : runStartMillis;
+                long end = entry.endMillis >= 0 ? entry.endMillis : next != null ? next
+                        : Math.min(entry.modifiedMillis, runStartMillis);
                 long age = (maxAge != null ? maxAge : entry.fileClass.maxAge()).toMillis();
                 if (end <= nowMillis - age) {
                     expired.add(entry);

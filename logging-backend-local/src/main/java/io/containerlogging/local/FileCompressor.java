@@ -123,6 +123,7 @@ final class FileCompressor implements AutoCloseable {
                 out.flush();
                 channel.force(true);
             }
+            Files.setLastModifiedTime(partial, Files.getLastModifiedTime(plain)); // when its last line was written
             long written = Files.size(partial);
             catalog.finishCompression(entry, partial);
             compressedFiles.incrementAndGet();

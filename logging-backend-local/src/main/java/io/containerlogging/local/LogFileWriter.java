@@ -338,8 +338,14 @@ final class LogFileWriter implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "cannot close log file " + file.entry.path + ": " + e);
         }
         unsynced.add(file.entry.path); // forced by the syncer at the next flush
-        catalog.closed(file.entry, clock.millis(), file.size, file.firstSequence, file.lastSequence,
-                file.lines);
+        long now = clock.millis();
+        try {
+            // Tells the next run when its last line was written, by the backend's clock.
+            java.nio.file.Files.setLastModifiedTime(file.entry.path, java.nio.file.attribute.FileTime.fromMillis(now));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot set the time of " + file.entry.path + ": " + e);
+        }
+        catalog.closed(file.entry, now, file.size, file.firstSequence, file.lastSequence, file.lines);
         if (compressor != null && file.lines > 0) {
             compressor.submit(file.entry);
         }
