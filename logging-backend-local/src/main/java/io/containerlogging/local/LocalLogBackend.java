@@ -41,11 +41,17 @@ import java.util.concurrent.locks.LockSupport;
  * also written as one JSON line ({@link io.containerlogging.core.LogJson}) to
  * {@code container-manager-<epoch-ms>.log} in {@link Builder#logDir(Path) logDir} (created 0700,
  * files 0600). A new file is started when the next line would take the current one past
- * {@link Builder#maxFileSize(long) maxFileSize}. A file is deleted by cleanup once the file after
- * it was started more than {@code maxAge} ago, i.e. once every line in it was written before the
- * cutoff (judged by file names and the clock, never by reading the file); the file being written
- * is never deleted, and the last file of an earlier run counts as followed by the first file of
- * this run. Encoding and writing happen on one background thread
+ * {@link Builder#maxFileSize(long) maxFileSize}; the one before is then gzip-compressed to
+ * {@code container-manager-<epoch-ms>.log.gz} on a thread of its own
+ * ({@code container-logging-local-compressor-N}; {@link Builder#compressRotatedFiles(boolean)}).
+ * With a {@link Builder#retention(RetentionPolicy) retention policy}, messages with another age
+ * than {@code maxAge} go to files in {@code logDir/keep-<age>} (see the package documentation for
+ * why). A file is deleted by cleanup once every line in it was written before its age's cutoff
+ * (judged by file names, times and the clock, never by reading the file); the file being written
+ * is never deleted, and the last file of an earlier run counts as written to until it was closed
+ * (or this run started). With {@link Builder#maxTotalSize(long) maxTotalSize}, whole files are
+ * deleted as soon as the files take more, their messages leave memory, and the deletion is reported
+ * as a {@code warn} system message ({@link #storageStatistics()}). Encoding and writing happen on one background thread
  * ({@code container-logging-local-writer-N}) that copies batches out of the ring, so {@code log()}
  * never waits for the disk. The ring is the hand-off buffer: while half of it holds lines the
  * writer has not copied, {@code log()} waits for the writer (at most
@@ -85,13 +91,15 @@ import java.util.concurrent.locks.LockSupport;
  * device id of its own is stored with this one (in memory, in the files, to subscribers).
  *
  * <h2>Retention</h2>
- * {@link #cleanup(Duration)} removes messages whose timestamp is before
- * {@code clock.instant() - maxAge}, in memory and (as whole files) on disk. It also runs every
- * hour with the configured {@code maxAge}, on a daemon thread named
- * {@code container-logging-local-cleanup}.
+ * {@link #cleanup()} removes messages whose timestamp is older than their age ({@code maxAge}, or
+ * what the {@link Builder#retention(RetentionPolicy) retention policy} gives their service and
+ * level), in memory and (as whole files) on disk; it runs every hour on a daemon thread named
+ * {@code container-logging-local-cleanup}. {@link #cleanup(Duration)} does the same with one age
+ * for everything. The next start leaves out what either removed.
  *
  * <h2>Threads</h2>
- * A writer ({@code container-logging-local-writer-N}, with persistence), a cleanup thread
+ * A writer, a syncer and a compressor ({@code container-logging-local-writer-N} and so on, with
+ * persistence), a cleanup thread
  * ({@code container-logging-local-cleanup-N}) and subscriber threads, all daemons; or threads of
  * the {@link Builder#threadFactory(ThreadFactory) host's factory}, which are not renamed.
  *
