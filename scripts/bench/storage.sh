@@ -49,12 +49,12 @@ print_container() {
   echo "$id"
 }
 
-for kind in sample seq; do
+for kind in sample seq varied; do
   java -cp "$JAR" io.containerlogging.benchmarks.StorageBenchmark lines "$LINES" "$kind" > "$WORK/$kind.txt"
 done
 
 if [[ $SECTIONS == *S* ]]; then
-for kind in sample seq; do
+for kind in sample seq varied; do
   echo "== S. $kind lines: Docker's json-file vs the backend's compressed files"
   id=$(print_container "$WORK/$kind.txt")
   log=$($DOCKER inspect -f '{{.LogPath}}' "$id")
@@ -78,7 +78,7 @@ for i in $(seq 1 "$ROUNDS"); do
   a=$(java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.PersistenceThroughput "$LINES" 3 sample gz-all | sed -n 's/^persist median=\([0-9]*\).*/\1/p')
   p=$(java $JAVA_OPTS -cp "$JAR" io.containerlogging.benchmarks.PersistenceThroughput "$LINES" 3 sample plain | sed -n 's/^persist median=\([0-9]*\).*/\1/p')
   r1=$(python3 -c "print('%.2f' % ($g / $rate))"); r2=$(python3 -c "print('%.2f' % ($a / $rate))"); r3=$(python3 -c "print('%.2f' % ($p / $rate))")
-  echo "round $i: dockerd $s s -> $rate lines/s | backend gz $g ($r1x) | gz-all $a ($r2x) | plain $p ($r3x) lines/s"
+  echo "round $i: dockerd $s s -> $rate lines/s | backend gz $g (${r1}x) | gz-all $a (${r2}x) | plain $p (${r3}x) lines/s"
   rates+=("$rate"); gz+=("$g"); gzall+=("$a"); plain+=("$p"); rgz+=("$r1"); rgzall+=("$r2"); rplain+=("$r3")
 done
 stats "dockerd-write lines/s" "${rates[@]}"

@@ -23,18 +23,24 @@ import java.util.zip.GZIPOutputStream;
  * Local storage (issue 16): what compression costs and saves. Three modes:
  *
  * <ul>
- *   <li>{@code lines N sample|seq}: prints the texts of the N messages, one per line, for a
+ *   <li>{@code lines N sample|seq|varied}: prints the texts of the N messages, one per line, for a
  *       container to print ({@code scripts/bench/storage.sh} measures Docker's json-file of them).</li>
- *   <li>{@code compress N sample|seq [dockerBytes]}: writes N messages through a backend with 10 MiB
- *       files, compression off; then gzips those files at deflate levels 1, 6 (the backend's) and
- *       9, three times each, and prints the ratio, the compressing thread's CPU time per 1M
+ *   <li>{@code compress N sample|seq|varied [dockerBytes]}: writes N messages through a backend with 10 MiB
+ *       files, compression off; then gzips those files at deflate levels 1 (the backend's default), 6
+ *       and 9, three times each, and prints the ratio, the compressing thread's CPU time per 1M
  *       messages and the bytes per message; then writes them again with compression on and prints
  *       the bytes on disk per message once every rotated file is compressed, and, given
  *       {@code dockerBytes} (the size of Docker's json-file log of the same lines), the ratio.</li>
  *   <li>{@code reload N rounds}: the same N sample messages in plain files and in the same files
- *       gzip-compressed; times {@code initialize()} (maxLogs N) of each, alternating, and prints the
+ *       gzip-compressed (level 1, the default); times {@code initialize()} (maxLogs N) of each, alternating, and prints the
  *       medians and their ratio.</li>
  * </ul>
+ *
+ * <p>The kinds of lines: {@code sample} ({@link SampleMessages}: 100-character request lines, padded
+ * with {@code x}, so they compress better than most real logs), {@code seq} (the lines of
+ * {@code seq 1 N} from one container) and {@code varied} (application log lines with a timestamp,
+ * level, thread, logger, random request ids, user ids, latencies and paths, 90–160 characters: a
+ * harder, more typical case).
  *
  * <p>Run: {@code java -Xmx3g -cp benchmarks/target/benchmarks.jar
  * io.containerlogging.benchmarks.StorageBenchmark compress 1000000 sample}.
@@ -49,10 +55,10 @@ public final class StorageBenchmark {
         int count = Integer.parseInt(args[1]);
         switch (mode) {
             case "lines":
-                printLines(count, args[2].equals("seq"));
+                printLines(count, args[2]);
                 break;
             case "compress":
-                compress(count, args[2].equals("seq"), args.length > 3 ? Long.parseLong(args[3]) : 0);
+                compress(count, args[2], args.length > 3 ? Long.parseLong(args[3]) : 0);
                 break;
             case "reload":
                 reload(count, args.length > 2 ? Integer.parseInt(args[2]) : 5);
@@ -62,30 +68,71 @@ public final class StorageBenchmark {
         }
     }
 
-    /** The messages of a run: {@link SampleMessages}, or the lines of {@code seq 1 N} from one container. */
-    static LogMessage[] messages(int count, boolean seq) {
+    /** The messages of a run: see the class documentation for the kinds. */
+    static LogMessage[] messages(int count, String kind) {
         LogMessage[] messages = SampleMessages.messages(count);
-        if (seq) {
+        if (!kind.equals("sample")) {
             for (int i = 0; i < count; i++) {
-                messages[i] = SampleMessages.message(0).toBuilder().message(Integer.toString(i + 1))
-                        .timestamp(messages[i].timestamp()).stdErr(false).build();
+                messages[i] = messages[i].toBuilder().message(text(kind, i)).build();
+                if (kind.equals("seq")) { // one container, stdout
+                    messages[i] = SampleMessages.message(0).toBuilder().message(text(kind, i))
+                            .timestamp(messages[i].timestamp()).stdErr(false).build();
+                }
             }
         }
         return messages;
     }
 
-    private static void printLines(int count, boolean seq) throws IOException {
+    private static final String[] LEVELS = {"INFO ", "INFO ", "INFO ", "DEBUG", "WARN ", "ERROR"};
+    private static final String[] LOGGERS = {"o.s.web.servlet.DispatcherServlet", "c.e.orders.OrderService",
+        "c.e.payments.PaymentClient", "o.h.engine.jdbc.spi.SqlExceptionHelper", "c.e.auth.TokenFilter",
+        "i.n.channel.DefaultChannelPipeline"};
+    private static final String[] PATHS = {"/api/v1/orders/", "/api/v1/users/", "/api/v1/payments/",
+        "/healthz", "/api/v2/cart/items/", "/static/app."};
+
+    /** The text of message {@code i} of {@code kind}; {@code varied} is the same for the same {@code i}. */
+    static String text(String kind, long i) {
+        switch (kind) {
+            case "sample":
+                return SampleMessages.text(i);
+            case "seq":
+                return Long.toString(i + 1);
+            default:
+                java.util.SplittableRandom random = new java.util.SplittableRandom(i * 0x9E3779B97F4A7C15L);
+                long millis = 1_764_950_400_000L + i * 3 + random.nextInt(3);
+                String path = PATHS[random.nextInt(PATHS.length)];
+                StringBuilder line = new StringBuilder(160)
+                        .append(java.time.Instant.ofEpochMilli(millis)).append(' ')
+                        .append(LEVELS[random.nextInt(LEVELS.length)]).append(" [http-nio-8080-exec-")
+                        .append(1 + random.nextInt(200)).append("] ").append(LOGGERS[random.nextInt(LOGGERS.length)])
+                        .append(" - ").append(random.nextBoolean() ? "GET " : "POST ").append(path);
+                if (path.endsWith("/")) {
+                    line.append(random.nextInt(1_000_000));
+                } else if (path.endsWith(".")) {
+                    line.append(Long.toHexString(random.nextLong())).append(".js");
+                }
+                line.append(" status=").append(random.nextInt(10) == 0 ? 500 : 200)
+                        .append(" dur=").append(random.nextInt(2000)).append("ms req=")
+                        .append(Long.toHexString(random.nextLong())).append(Long.toHexString(random.nextLong()));
+                if (random.nextInt(4) == 0) {
+                    line.append(" user=u").append(random.nextInt(50_000));
+                }
+                return line.toString();
+        }
+    }
+
+    private static void printLines(int count, String kind) throws IOException {
         try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
                 1 << 16)) {
             for (int i = 0; i < count; i++) {
-                out.write(seq ? Integer.toString(i + 1) : SampleMessages.text(i));
+                out.write(text(kind, i));
                 out.write('\n');
             }
         }
     }
 
-    private static void compress(int count, boolean seq, long dockerBytes) throws Exception {
-        LogMessage[] messages = messages(count, seq);
+    private static void compress(int count, String kind, long dockerBytes) throws Exception {
+        LogMessage[] messages = messages(count, kind);
         Path plain = Files.createTempDirectory("container-logging-storage-bench");
         Path compressed = Files.createTempDirectory("container-logging-storage-bench");
         try {
@@ -93,7 +140,7 @@ public final class StorageBenchmark {
             List<Path> files = logFiles(plain);
             long plainBytes = size(files);
             System.out.printf("%s: %d messages, %d plain NDJSON files, %d bytes, %.1f bytes/message%n",
-                    seq ? "seq" : "sample", count, files.size(), plainBytes, (double) plainBytes / count);
+                    kind, count, files.size(), plainBytes, (double) plainBytes / count);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             for (int level : new int[] {1, 6, 9}) {
                 long[] cpu = new long[3];
@@ -158,14 +205,14 @@ public final class StorageBenchmark {
     }
 
     private static void reload(int count, int rounds) throws Exception {
-        LogMessage[] messages = messages(count, false);
+        LogMessage[] messages = messages(count, "sample");
         Path plain = Files.createTempDirectory("container-logging-reload-plain");
         Path compressed = Files.createTempDirectory("container-logging-reload-gz");
         try {
             write(plain, messages, false);
             for (Path file : logFiles(plain)) {
                 try (OutputStream out = Files.newOutputStream(compressed.resolve(file.getFileName() + ".gz"))) {
-                    gzip(file, 6, out);
+                    gzip(file, 1, out); // the backend's default level
                 }
             }
             System.out.printf("plain %d bytes, compressed %d bytes%n", size(logFiles(plain)), size(logFiles(compressed)));

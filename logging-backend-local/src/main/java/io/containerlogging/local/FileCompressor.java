@@ -37,14 +37,10 @@ final class FileCompressor implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FileCompressor.class.getName());
 
-    /**
-     * The deflate level: 6 is zlib's default; on container logs it gives 1.2–1.5 times the ratio
-     * of level 1 for about 1.5 times its CPU (docs/BENCHMARKS.md, "Local storage").
-     */
-    static final int LEVEL = 6;
     private static final int BUFFER = 64 * 1024;
 
     private final FileCatalog catalog;
+    private final int level;
     private final Thread thread;
     private final LinkedBlockingQueue<FileCatalog.Entry> queue = new LinkedBlockingQueue<>();
     private final AtomicLong compressedFiles = new AtomicLong();
@@ -53,8 +49,9 @@ final class FileCompressor implements AutoCloseable {
     private final AtomicLong cpuNanos = new AtomicLong();
     private volatile boolean stopping;
 
-    FileCompressor(FileCatalog catalog, ThreadFactory threadFactory) {
+    FileCompressor(FileCatalog catalog, int level, ThreadFactory threadFactory) {
         this.catalog = catalog;
+        this.level = level;
         this.thread = threadFactory.newThread(this::run);
     }
 
@@ -110,7 +107,7 @@ final class FileCompressor implements AutoCloseable {
                     FileChannel channel = create(partial);
                     OutputStream out = new GZIPOutputStream(Channels.newOutputStream(channel), BUFFER) {
                         {
-                            def.setLevel(LEVEL);
+                            def.setLevel(level);
                         }
                     }) {
                 byte[] buffer = new byte[BUFFER];

@@ -38,8 +38,8 @@
  * agree even while the file still holds it.
  *
  * <p><b>Why gzip, after rotation, on its own thread:</b> the file being written stays plain, so a
- * crash can tear only its last line, never a compressed stream. Log lines compress 8–20 times with
- * deflate (docs/BENCHMARKS.md); gzip needs nothing beyond the JDK and any tool reads it
+ * crash can tear only its last line, never a compressed stream. The files compress 8–30 times at
+ * deflate's fastest level (docs/BENCHMARKS.md); gzip needs nothing beyond the JDK and any tool reads it
  * ({@code zcat}). The copy is written beside the file, forced to the device and renamed into place
  * before the plain file is deleted, so a crash leaves one complete copy or the other (both are
  * tidied at start). Budget, compression and retention change the set of files only under one lock
