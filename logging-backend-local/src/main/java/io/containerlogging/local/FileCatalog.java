@@ -362,9 +362,7 @@ final class FileCatalog {
                 observer.run();
             }
         }
-        for (Entry entry : deleted) {
-            deletions.deleted(entry, true);
-        }
+        tell(deleted, true);
     }
 
     private static long expiry(Entry entry) {
@@ -405,9 +403,7 @@ final class FileCatalog {
                 observer.run();
             }
         }
-        for (Entry entry : deleted) {
-            deletions.deleted(entry, false);
-        }
+        tell(deleted, false);
         return deleted.size();
     }
 
@@ -446,6 +442,23 @@ final class FileCatalog {
 
     /** For tests: runs {@code observer} under the lock whenever files are added, replaced or deleted. */
     void observer(Runnable observer) {
-        this.observer = observer;
+        this.observer = () -> {
+            try {
+                observer.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "file catalog observer failed", e);
+            }
+        };
+    }
+
+    // Every deleted file is told, even if telling one of them fails: memory must follow the disk.
+    private void tell(List<Entry> deleted, boolean forBudget) {
+        for (Entry entry : deleted) {
+            try {
+                deletions.deleted(entry, forBudget);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "after deleting " + entry.path, e);
+            }
+        }
     }
 }

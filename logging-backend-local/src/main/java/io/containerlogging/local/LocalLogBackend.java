@@ -158,9 +158,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private final long maxTotalSize;
     private final boolean compress;
     private final int compressionLevel;
-    private final RetentionPolicy retention;
-    private final Duration longestAge;
-    private final java.util.Map<Duration, FileCatalog.FileClass> classes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final MessageAges ages;
     private final MessageRing ring;
     private final ReservedIds reservedIds; // null without persistence
     private volatile Removals removals = Removals.NONE;
@@ -171,15 +169,9 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private volatile LogFileWriter writer;
     private volatile FileCatalog catalog;
     private volatile FileCompressor compressor;
-    private volatile FileCatalog.FileClass defaultClass;
     private volatile ScheduledExecutorService scheduler;
-    private final java.util.concurrent.atomic.AtomicLong budgetDeletedFiles = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong budgetDeletedBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong budgetDeletedMessages = new java.util.concurrent.atomic.AtomicLong();
+    private final BudgetDeletions budgetDeletions = new BudgetDeletions();
     private final java.util.concurrent.atomic.AtomicLong retentionDeletedFiles = new java.util.concurrent.atomic.AtomicLong();
-    private long reportedBudgetFiles; // report thread only
-    private long reportedBudgetMessages; // report thread only
-    private long reportedBudgetBytes; // report thread only
     private volatile long corruptLines;
     private long reportedDrops; // writer thread only
     private long lastDropReportNanos; // writer thread only
@@ -208,8 +200,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         this.maxTotalSize = builder.maxTotalSize;
         this.compress = builder.compressRotatedFiles;
         this.compressionLevel = builder.compressionLevel;
-        this.retention = builder.retention;
-        this.longestAge = builder.retention.ages(builder.maxAge).last();
+        this.ages = new MessageAges(builder.retention, builder.maxAge);
         this.ring = ring;
         this.roomThreshold = Math.max(1, builder.maxLogs / 2);
         this.overflowWaitNanos = builder.overflowWait.toNanos();
@@ -262,15 +253,14 @@ public final class LocalLogBackend extends AbstractLogBackend {
         LogFiles.createDirectory(logDir);
         FileCatalog files = FileCatalog.open(logDir, maxAge, maxTotalSize, clock.millis(), this::deleted);
         catalog = files;
-        defaultClass = files.classFor(maxAge);
-        classes.clear();
+        ages.files(files);
         FileCompressor fileCompressor = compress ? new FileCompressor(files, compressionLevel,
                 settings().threadFactory("compressor"))
                 : null;
         compressor = fileCompressor;
         LogFileWriter fileWriter = new LogFileWriter(logDir, maxFileSize, flushInterval, clock,
-                settings().threadFactory("writer"), new WriterSource(), ring.capacity(), files, this::fileClass,
-                defaultClass, fileCompressor, maxTotalSize);
+                settings().threadFactory("writer"), new WriterSource(), ring.capacity(), files, ages::fileClass,
+                ages.defaultClass(), fileCompressor, maxTotalSize);
         List<List<LogFiles.LogFile>> existing = files.filesByClass();
         // Open the first new file before reading: an unwritable directory fails here, clearly.
         fileWriter.open(files.newestStartMillis());
@@ -278,7 +268,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         removals = Removals.load(logDir);
         List<LogMessage> replayed = new ArrayList<>();
         Instant now = clock.instant();
-        LogFiles.Reloaded reloaded = LogFiles.reload(existing, ring.capacity(), message -> expired(message, now),
+        LogFiles.Reloaded reloaded = LogFiles.reload(existing, ring.capacity(), message -> ages.expired(message, now),
                 removals, checkpointedThrough(), message -> {
                     replayed.add(message);
                     if (replayed.size() == LogFileWriter.BATCH_SIZE) {
@@ -305,56 +295,27 @@ public final class LocalLogBackend extends AbstractLogBackend {
         return continueAfter;
     }
 
-    /** The retention class of {@code message}'s file. */
-    private FileCatalog.FileClass fileClass(LogMessage message) {
-        if (retention.isEmpty()) {
-            return defaultClass;
-        }
-        return classes.computeIfAbsent(ageOf(message), catalog::classFor);
-    }
-
-    private Duration ageOf(LogMessage message) {
-        return retention.maxAge(maxAge, message.serviceName(), message.level());
-    }
-
-    private boolean expired(LogMessage message, Instant now) {
-        return message.timestamp().isBefore(now.minus(ageOf(message)));
-    }
-
     // A file is gone (catalog thread, outside its lock). What the budget deleted leaves memory too.
     private void deleted(FileCatalog.Entry entry, boolean forBudget) {
         if (!forBudget) {
             retentionDeletedFiles.incrementAndGet();
             return;
         }
-        budgetDeletedFiles.incrementAndGet();
-        budgetDeletedBytes.addAndGet(entry.size);
         if (entry.lines > 0) {
-            budgetDeletedMessages.addAndGet(entry.lines);
             FileCatalog.FileClass fileClass = entry.fileClass;
             ring.removeIf(entry.firstSequence, entry.lastSequence,
-                    message -> retention.isEmpty() || fileClass.equals(fileClass(message)));
+                    message -> ages.uniform() || fileClass.equals(ages.fileClass(message)));
         }
+        budgetDeletions.record(entry.size, entry.lines);
     }
 
-    private synchronized void reportDeletions() {
+    private void reportDeletions() {
         try {
-            long files = budgetDeletedFiles.get();
-            if (files == reportedBudgetFiles) {
-                return;
+            String text = budgetDeletions.newReport(logDir, maxTotalSize);
+            if (text != null) {
+                LOG.log(System.Logger.Level.WARNING, text);
+                log(systemMessage(text, LogLevel.WARN));
             }
-            long messages = budgetDeletedMessages.get();
-            long bytes = budgetDeletedBytes.get();
-            String text = "Deleted " + (files - reportedBudgetFiles) + " log file" + (files - reportedBudgetFiles == 1
-                    ? "" : "s") + " (" + (messages - reportedBudgetMessages) + " messages, "
-                    + (bytes - reportedBudgetBytes) + " bytes) from " + logDir.toAbsolutePath()
-                    + " to keep the log files within maxTotalSize (" + maxTotalSize + " bytes); their messages"
-                    + " are no longer stored (" + files + " files, " + messages + " messages in total)";
-            reportedBudgetFiles = files;
-            reportedBudgetMessages = messages;
-            reportedBudgetBytes = bytes;
-            LOG.log(System.Logger.Level.WARNING, text);
-            log(systemMessage(text, LogLevel.WARN));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot report deleted log files", e);
         }
@@ -480,11 +441,11 @@ public final class LocalLogBackend extends AbstractLogBackend {
         Instant now = clock.instant();
         Instant cutoff = now.minus(maxAge);
         long removed = ring.removeOlderThan(cutoff);
-        expireReadPositions(now.minus(longestAge)); // positions live as long as the longest retention
+        expireReadPositions(now.minus(ages.longest())); // positions live as long as the longest retention
         FileCatalog files = catalog;
         if (files != null) {
             files.deleteExpired(now.toEpochMilli(), maxAge);
-            if (maxAge.compareTo(longestAge) < 0) {
+            if (maxAge.compareTo(ages.longest()) < 0) {
                 rememberRemoval(cutoff, now);
             }
         }
@@ -501,9 +462,9 @@ public final class LocalLogBackend extends AbstractLogBackend {
      */
     public long cleanup() {
         Instant now = clock.instant();
-        long removed = retention.isEmpty() ? ring.removeOlderThan(now.minus(maxAge))
-                : ring.removeIf(Long.MIN_VALUE, Long.MAX_VALUE, message -> expired(message, now));
-        expireReadPositions(now.minus(longestAge));
+        long removed = ages.uniform() ? ring.removeOlderThan(now.minus(maxAge))
+                : ring.removeIf(Long.MIN_VALUE, Long.MAX_VALUE, message -> ages.expired(message, now));
+        expireReadPositions(now.minus(ages.longest()));
         FileCatalog files = catalog;
         if (files != null) {
             files.deleteExpired(now.toEpochMilli(), null);
@@ -514,7 +475,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
     // A shorter age than the configured one removes lines from files that must stay for newer
     // lines: remember the removal, so that the next reload leaves those lines out.
     private synchronized void rememberRemoval(Instant cutoff, Instant now) {
-        Removals updated = removals.with(cutoff, reservedIds.last(), now.minus(longestAge));
+        Removals updated = removals.with(cutoff, reservedIds.last(), now.minus(ages.longest()));
         try {
             updated.save(logDir);
             removals = updated;
@@ -561,8 +522,8 @@ public final class LocalLogBackend extends AbstractLogBackend {
         FileCompressor fileCompressor = compressor;
         long[] compression = fileCompressor == null ? new long[4] : fileCompressor.counters();
         return new StorageStatistics(usage.files(), usage.compressedFiles(), usage.bytes(), compression[1],
-                compression[2], compression[3], budgetDeletedFiles.get(), budgetDeletedBytes.get(),
-                budgetDeletedMessages.get(), retentionDeletedFiles.get());
+                compression[2], compression[3], budgetDeletions.files(), budgetDeletions.bytes(),
+                budgetDeletions.messages(), retentionDeletedFiles.get());
     }
 
     /** For tests: the catalog of files, null before start or without persistence. */
