@@ -31,6 +31,9 @@ import java.util.zip.GZIPOutputStream;
  * or the complete compressed one, or both (the plain one is then deleted at the next start), and
  * at most a partial {@code .tmp}, deleted at the next start.
  *
+ * <p>While the file writer has a backlog (a flood), compression pauses, at most
+ * {@link #MAX_PAUSE_NANOS} per 64 KiB: {@code log()} and the writer come first.
+ *
  * <p>Thread-safety: {@link #submit} from any thread; one compression at a time.
  */
 final class FileCompressor implements AutoCloseable {
@@ -38,9 +41,17 @@ final class FileCompressor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FileCompressor.class.getName());
 
     private static final int BUFFER = 64 * 1024;
+    /**
+     * The longest compression waits for a writer with a backlog, per 64 KiB: on two cores,
+     * compressing alongside a flood halved the writer's rate (docs/BENCHMARKS.md); a bounded pause
+     * still lets a flood that never ends be compressed, slowly.
+     */
+    static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long PAUSE_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final FileCatalog catalog;
     private final int level;
+    private final java.util.function.BooleanSupplier writerBehind;
     private final Thread thread;
     private final LinkedBlockingQueue<FileCatalog.Entry> queue = new LinkedBlockingQueue<>();
     private final AtomicLong compressedFiles = new AtomicLong();
@@ -49,9 +60,15 @@ final class FileCompressor implements AutoCloseable {
     private final AtomicLong cpuNanos = new AtomicLong();
     private volatile boolean stopping;
 
-    FileCompressor(FileCatalog catalog, int level, ThreadFactory threadFactory) {
+    /**
+     * @param writerBehind whether the file writer has a backlog right now: then compression waits
+     *     (up to {@link #MAX_PAUSE_NANOS} per 64 KiB), leaving the CPU to the writer
+     */
+    FileCompressor(FileCatalog catalog, int level, java.util.function.BooleanSupplier writerBehind,
+            ThreadFactory threadFactory) {
         this.catalog = catalog;
         this.level = level;
+        this.writerBehind = writerBehind;
         this.thread = threadFactory.newThread(this::run);
     }
 
@@ -113,6 +130,7 @@ final class FileCompressor implements AutoCloseable {
                 byte[] buffer = new byte[BUFFER];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    yieldToWriter();
                     out.write(buffer, 0, n);
                     read += n;
                 }
@@ -131,6 +149,13 @@ final class FileCompressor implements AutoCloseable {
             if (!stopping) {
                 LOG.log(System.Logger.Level.WARNING, "cannot compress " + plain + " (kept as it is): " + e);
             }
+        }
+    }
+
+    private void yieldToWriter() {
+        long start = System.nanoTime();
+        while (!stopping && writerBehind.getAsBoolean() && System.nanoTime() - start < MAX_PAUSE_NANOS) {
+            java.util.concurrent.locks.LockSupport.parkNanos(PAUSE_STEP_NANOS);
         }
     }
 

@@ -255,7 +255,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         catalog = files;
         ages.files(files);
         FileCompressor fileCompressor = compress ? new FileCompressor(files, compressionLevel,
-                settings().threadFactory("compressor"))
+                () -> ring.unwrittenHint() >= LogFileWriter.BATCH_SIZE, settings().threadFactory("compressor"))
                 : null;
         compressor = fileCompressor;
         LogFileWriter fileWriter = new LogFileWriter(logDir, maxFileSize, flushInterval, clock,
