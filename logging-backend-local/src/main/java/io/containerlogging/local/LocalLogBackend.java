@@ -128,9 +128,9 @@ public final class LocalLogBackend extends AbstractLogBackend {
     public static final boolean DEFAULT_COMPRESS_ROTATED_FILES = true;
     /**
      * Default for {@link Builder#compressionLevel(int)}: 1, deflate's fastest. On container logs it
-     * keeps 8 to 30 times less than the plain files and about 4 times less than Docker's json-file,
-     * for less than half the CPU of level 6, whose files are 1.3 to 2 times smaller still
-     * (docs/BENCHMARKS.md, "Local storage").
+     * keeps 8 to 30 times less than the plain files and 4 to 7 times less than Docker's json-file
+     * of the same lines, for about half the CPU of level 6, whose files are 1.2 to 2 times smaller
+     * still (docs/BENCHMARKS.md, "Local storage").
      */
     public static final int DEFAULT_COMPRESSION_LEVEL = 1;
 
@@ -647,7 +647,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
         /**
          * The deflate level of compressed files, from 1 (fastest) to 9 (smallest). Default
          * {@value LocalLogBackend#DEFAULT_COMPRESSION_LEVEL}; 6 (gzip's own default) makes files
-         * about a third smaller for twice the CPU.
+         * a sixth to a half smaller for about twice the CPU.
          *
          * @param compressionLevel 1 to 9
          * @return this builder
