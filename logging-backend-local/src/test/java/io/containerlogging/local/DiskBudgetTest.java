@@ -181,6 +181,42 @@ class DiskBudgetTest {
     }
 
     @Test
+    @DisplayName("the budget deletes what retention would delete first: a noisy service kept an hour goes before errors kept a week")
+    void noiseGoesBeforeErrors() throws IOException {
+        LocalLogBackend backend = start(budgeted().maxAge(Duration.ofDays(1))
+                .retention(RetentionPolicy.parse("noisy=1h,*@error=7d")));
+        List<String> errors = new ArrayList<>();
+        // Two and a half files of errors: the first ones closed, so the budget may delete them.
+        for (int i = 0; i < 500; i++) {
+            errors.add(backend.log(new LogMessage(null, "the error someone needs " + i + " " + "e".repeat(100),
+                    Instant.now(), LogLevel.ERROR, LogSource.container("db"), 2, "db", "d0d0", true, false, null)).id());
+        }
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                .until(() -> backend.storageStatistics().files() >= 3); // the error files were written first
+        long written = 0;
+        int noise = 0;
+        while (written < 10 * BUDGET) {
+            LogMessage stored = backend.log(new LogMessage(null, "debug chatter " + noise++ + " " + "x".repeat(60),
+                    Instant.now(), LogLevel.DEBUG, LogSource.container("noisy"), 1, "noisy", "c0ffee", false, false,
+                    null));
+            written += LogJson.toJson(stored).length() + 1;
+        }
+        backend.close();
+
+        assertThat(backend.storageStatistics().budgetDeletedFiles()).isPositive();
+        assertThat(bytesOnDisk()).isLessThanOrEqualTo(BUDGET + FILE);
+        Set<String> onDisk = idsInFiles();
+        assertThat(onDisk).containsAll(errors); // older than every deleted line, and still there
+        try (Stream<Path> errorFiles = Files.list(dir.resolve("keep-7d"))) {
+            assertThat(errorFiles.filter(f -> f.getFileName().toString().endsWith(".log.gz"))).isNotEmpty();
+        }
+        assertThat(backend.getLogs(LogQuery.builder().serviceName("db").build())).extracting(LogMessage::id)
+                .containsExactlyElementsOf(errors);
+        assertThat(backend.count(LogQuery.builder().serviceName("noisy").build())).isLessThan(noise);
+        assertSameIds(backend.getLogs(LogQuery.all()).stream().map(LogMessage::id).collect(Collectors.toSet()), onDisk);
+    }
+
+    @Test
     @DisplayName("a budget under two files is refused at build time")
     void tooSmall() {
         assertThatThrownBy(() -> LocalLogBackend.builder().maxFileSize(FILE).maxTotalSize(FILE).build())
