@@ -2,11 +2,15 @@ package io.containerlogging.benchmarks;
 
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.local.LocalLogBackend;
+import io.containerlogging.local.StorageStatistics;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
 import java.util.stream.Stream;
 
 /**
@@ -19,18 +23,26 @@ import java.util.stream.Stream;
  * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar
  * io.containerlogging.benchmarks.PersistenceThroughput [messages] [rounds] [sample|seq]}: the
  * messages are typical container lines with 100-character texts ({@code sample}, the default) or the lines
- * {@code seq 1 N} prints, from one container ({@code seq}, as dockerd is measured). Prints one
- * line per round and {@code persist median=<lines/s> min=.. max=..}.
+ * {@code seq 1 N} prints, from one container ({@code seq}, as dockerd is measured). A fourth
+ * argument sets compression: {@code gz} (the default: rotated files are compressed in the
+ * background while the clock runs, and whatever is still plain when {@code close()} returns is
+ * left for the next start), {@code gz-all} (the clock also waits until every rotated file is
+ * compressed) or {@code plain} (compression off). Prints one line per round and
+ * {@code persist median=<lines/s> min=.. max=..}.
  */
 public final class PersistenceThroughput {
 
     private PersistenceThroughput() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         boolean seqLines = args.length > 2 && args[2].equals("seq");
+        String compression = args.length > 3 ? args[3] : "gz";
+        if (!List.of("gz", "gz-all", "plain").contains(compression)) {
+            throw new IllegalArgumentException("compression: gz, gz-all or plain, was " + compression);
+        }
         LogMessage[] messages = SampleMessages.messages(count);
         if (seqLines) {
             // The lines of `seq 1 N` from one container: what dockerd's own rate is measured with.
@@ -44,13 +56,19 @@ public final class PersistenceThroughput {
             Path dir = Files.createTempDirectory("container-logging-persist-bench");
             try {
                 LocalLogBackend backend = LocalLogBackend.builder().maxLogs(count)
-                        .enableFilePersistence(true).logDir(dir).build();
+                        .enableFilePersistence(true).logDir(dir).compressRotatedFiles(!compression.equals("plain"))
+                        .build();
                 backend.initialize();
                 long start = System.nanoTime();
                 for (LogMessage message : messages) {
                     backend.log(message);
                 }
                 long logged = System.nanoTime();
+                while (compression.equals("gz-all") && backend.storageStatistics().compressedFiles()
+                        < backend.storageStatistics().files() - 1) {
+                    Thread.sleep(5);
+                }
+                StorageStatistics storage = backend.storageStatistics();
                 backend.close();
                 long end = System.nanoTime();
                 long lines = countLines(dir);
@@ -59,8 +77,9 @@ public final class PersistenceThroughput {
                             + backend.statistics().dropped());
                 }
                 rates[round] = count * 1_000_000_000L / (end - start);
-                System.out.printf("round %d: %d lines on disk in %d ms (log() calls took %d ms): %d lines/s%n",
-                        round, lines, (end - start) / 1_000_000, (logged - start) / 1_000_000, rates[round]);
+                System.out.printf("round %d: %d lines on disk in %d ms (log() calls took %d ms): %d lines/s;"
+                        + " %d of %d files compressed at close%n", round, lines, (end - start) / 1_000_000,
+                        (logged - start) / 1_000_000, rates[round], storage.compressedFiles(), storage.files());
             } finally {
                 try (Stream<Path> paths = Files.walk(dir)) {
                     paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -77,9 +96,16 @@ public final class PersistenceThroughput {
     private static long countLines(Path dir) throws IOException {
         long lines = 0;
         try (Stream<Path> files = Files.list(dir)
-                .filter(file -> file.getFileName().toString().matches("container-manager-\\d+\\.log"))) {
+                .filter(file -> file.getFileName().toString().matches("container-manager-\\d+\\.log(\\.gz)?"))) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                byte[] bytes = Files.readAllBytes(file);
+                byte[] bytes;
+                if (file.getFileName().toString().endsWith(".gz")) {
+                    try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+                        bytes = in.readAllBytes();
+                    }
+                } else {
+                    bytes = Files.readAllBytes(file);
+                }
                 for (byte b : bytes) {
                     if (b == '\n') {
                         lines++;

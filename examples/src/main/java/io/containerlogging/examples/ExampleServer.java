@@ -93,6 +93,13 @@ public final class ExampleServer implements AutoCloseable {
                 settings.put("backend", "local");
                 settings.put("logDir", config.logDir().toString());
                 settings.put("maxLogs", config.maxLogs());
+                settings.put("maxFileSize", config.storage().maxFileSize());
+                if (config.storage().maxTotalSize() != LocalLogBackend.DEFAULT_MAX_TOTAL_SIZE) {
+                    settings.put("maxTotalSize", config.storage().maxTotalSize());
+                }
+                if (!config.storage().retention().equals(io.containerlogging.local.RetentionPolicy.NONE)) {
+                    settings.put("retention", config.storage().retention().toString());
+                }
             } else {
                 settings.put("backend", "opensearch");
                 settings.put("opensearch", config.openSearch().urls().toString());
@@ -224,6 +231,9 @@ public final class ExampleServer implements AutoCloseable {
                     // Serve a line only once it is on the device: an SSE client resuming after a
                     // crash then sees every line once (costs up to a second of latency).
                     .durableReads(true)
+                    .maxFileSize(config.storage().maxFileSize())
+                    .maxTotalSize(config.storage().maxTotalSize())
+                    .retention(config.storage().retention())
                     .build();
         }
         OpenSearchLogBackend.Builder builder = OpenSearchLogBackend.builder()

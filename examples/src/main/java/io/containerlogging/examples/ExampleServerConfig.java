@@ -1,5 +1,7 @@
 package io.containerlogging.examples;
 
+import io.containerlogging.local.LocalLogBackend;
+import io.containerlogging.local.RetentionPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +42,12 @@ import java.util.regex.Pattern;
  * <tr><td>OPENSEARCH_INDEX_PREFIX</td><td>container-logs</td><td>prefix of the daily indices</td></tr>
  * <tr><td>OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD</td><td>unset</td><td>basic authentication, both or neither</td></tr>
  * <tr><td>DEVICE_ID</td><td>unset</td><td>stamped on every message this server stores</td></tr>
+ * <tr><td>LOG_MAX_FILE_SIZE</td><td>10MB</td><td>local backend: size at which a new log file is started;
+ *     {@code 500KB}, {@code 10MB}, {@code 1GB} (multiples of 1024, as Docker's {@code max-size}) or bytes</td></tr>
+ * <tr><td>LOG_MAX_TOTAL_SIZE</td><td>unlimited</td><td>local backend: disk budget of all log files, e.g.
+ *     {@code 200MB}; the oldest files go first; at least twice LOG_MAX_FILE_SIZE</td></tr>
+ * <tr><td>LOG_RETENTION</td><td>unset</td><td>local backend: ages per service and level on top of LOG_MAX_AGE,
+ *     e.g. {@code web=1h,db=7d,*@warn=7d} (see {@link RetentionPolicy#parse(String)})</td></tr>
  * </table>
  *
  * @param port the port to listen on
@@ -54,11 +62,30 @@ import java.util.regex.Pattern;
  * @param deviceId the device id stamped on stored messages, or null for none
  * @param allowedHosts host names served besides loopback ones when there is no token
  * @param tls the keystore to serve HTTPS with, or null for plain HTTP
+ * @param storage the local backend's file sizes and retention
  */
 public record ExampleServerConfig(
         int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
         String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
-        Tls tls) {
+        Tls tls, Storage storage) {
+
+    /**
+     * The local backend's storage settings ({@code LOG_MAX_FILE_SIZE}, {@code LOG_MAX_TOTAL_SIZE},
+     * {@code LOG_RETENTION}).
+     *
+     * @param maxFileSize bytes at which a new file is started
+     * @param maxTotalSize the disk budget in bytes, {@link Long#MAX_VALUE} for none
+     * @param retention ages per service and level
+     */
+    public record Storage(long maxFileSize, long maxTotalSize, RetentionPolicy retention) {
+        /** The library's defaults: 10 MiB files, no budget, no rules. */
+        public static final Storage DEFAULT = new Storage(LocalLogBackend.DEFAULT_MAX_FILE_SIZE,
+                LocalLogBackend.DEFAULT_MAX_TOTAL_SIZE, RetentionPolicy.NONE);
+
+        public Storage {
+            Objects.requireNonNull(retention, "retention");
+        }
+    }
 
     /**
      * HTTPS settings ({@code TLS_KEYSTORE}, {@code TLS_KEYSTORE_PASSWORD}).
@@ -116,13 +143,24 @@ public record ExampleServerConfig(
     public static final String DEFAULT_INDEX_PREFIX = "container-logs";
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?",
+            Pattern.CASE_INSENSITIVE);
 
     public ExampleServerConfig {
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        storage = storage == null ? Storage.DEFAULT : storage;
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(docker, "docker");
+    }
+
+    /** Settings with the default storage. */
+    public ExampleServerConfig(int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
+            String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
+            Tls tls) {
+        this(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken, openSearch, deviceId, allowedHosts, tls,
+                Storage.DEFAULT);
     }
 
     /** Settings without extra allowed hosts, over plain HTTP. */
@@ -183,26 +221,83 @@ public record ExampleServerConfig(
         OpenSearch openSearch = openSearch(env);
         String deviceId = env.get("DEVICE_ID") == null || env.get("DEVICE_ID").isEmpty() ? null
                 : text(env, "DEVICE_ID", null);
+        Storage storage = storage(env, openSearch != null);
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token, openSearch,
-                deviceId, allowedHosts, tls);
+                deviceId, allowedHosts, tls, storage);
+    }
+
+    private static Storage storage(Map<String, String> env, boolean openSearch) {
+        if (openSearch) {
+            for (String name : List.of("LOG_MAX_FILE_SIZE", "LOG_MAX_TOTAL_SIZE", "LOG_RETENTION")) {
+                if (env.get(name) != null && !env.get(name).isEmpty()) {
+                    throw invalid(name, env.get(name), "applies to LOG_BACKEND=local only");
+                }
+            }
+            return Storage.DEFAULT;
+        }
+        long fileSize = size(env, "LOG_MAX_FILE_SIZE", LocalLogBackend.DEFAULT_MAX_FILE_SIZE);
+        long totalSize = size(env, "LOG_MAX_TOTAL_SIZE", LocalLogBackend.DEFAULT_MAX_TOTAL_SIZE);
+        if (totalSize != LocalLogBackend.DEFAULT_MAX_TOTAL_SIZE && totalSize / 2 < fileSize) {
+            throw invalid("LOG_MAX_TOTAL_SIZE", env.get("LOG_MAX_TOTAL_SIZE"), "must be at least twice LOG_MAX_FILE_SIZE ("
+                    + fileSize + " bytes): the file being written counts too");
+        }
+        String rules = env.get("LOG_RETENTION");
+        RetentionPolicy retention;
+        try {
+            retention = rules == null ? RetentionPolicy.NONE : RetentionPolicy.parse(rules);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw invalid("LOG_RETENTION", rules, e.getMessage() + "; e.g. web=1h,db=7d,*@warn=7d");
+        }
+        return new Storage(fileSize, totalSize, retention);
+    }
+
+    /**
+     * A size in bytes: digits, optionally followed by {@code B}, {@code K}/{@code KB}/{@code KiB},
+     * {@code M}/{@code MB}/{@code MiB} or {@code G}/{@code GB}/{@code GiB} (any case), each a
+     * multiple of 1024 as in Docker's {@code max-size}.
+     */
+    private static long size(Map<String, String> env, String name, long fallback) {
+        String value = env.get(name);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        Matcher m = SIZE.matcher(value.trim());
+        if (!m.matches()) {
+            throw invalid(name, value, "not a size (e.g. 500KB, 10MB, 1GB, or bytes)");
+        }
+        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
+        int shift = unit.isEmpty() || unit.equals("b") ? 0 : unit.startsWith("k") ? 10 : unit.startsWith("m") ? 20 : 30;
+        long amount;
+        try {
+            amount = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw invalid(name, value, "too large");
+        }
+        if (amount > (Long.MAX_VALUE >> shift) - 1) {
+            throw invalid(name, value, "too large");
+        }
+        if (amount == 0) {
+            throw invalid(name, value, "must be positive");
+        }
+        return amount << shift;
     }
 
     /** This configuration on another port (tests use port 0). */
     public ExampleServerConfig withPort(int port) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls);
+                openSearch, deviceId, allowedHosts, tls, storage);
     }
 
     /** This configuration serving HTTPS with {@code tls} (null: plain HTTP). */
     public ExampleServerConfig withTls(Tls tls) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls);
+                openSearch, deviceId, allowedHosts, tls, storage);
     }
 
     /** This configuration with {@code token} required (null: none). */
     public ExampleServerConfig withApiToken(String token) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token,
-                openSearch, deviceId, allowedHosts, tls);
+                openSearch, deviceId, allowedHosts, tls, storage);
     }
 
     private static Tls tls(Map<String, String> env) {

@@ -74,6 +74,40 @@ class ExampleServerConfigTest {
     }
 
     @Test
+    @DisplayName("LOG_MAX_FILE_SIZE, LOG_MAX_TOTAL_SIZE and LOG_RETENTION: sizes in KB/MB/GB (1024) or bytes, rules per service and level")
+    void storage() {
+        assertThat(ExampleServerConfig.fromEnvironment(Map.of()).storage()).isEqualTo(ExampleServerConfig.Storage.DEFAULT);
+        assertThat(ExampleServerConfig.Storage.DEFAULT.maxFileSize()).isEqualTo(10L * 1024 * 1024);
+        ExampleServerConfig.Storage storage = ExampleServerConfig.fromEnvironment(Map.of(
+                "LOG_MAX_FILE_SIZE", "500KB", "LOG_MAX_TOTAL_SIZE", "200mb",
+                "LOG_RETENTION", "web=1h,db=7d,*@warn=7d")).storage();
+        assertThat(storage.maxFileSize()).isEqualTo(500L * 1024);
+        assertThat(storage.maxTotalSize()).isEqualTo(200L * 1024 * 1024);
+        assertThat(storage.retention()).isEqualTo(io.containerlogging.local.RetentionPolicy.parse("db=7d,web=1h,*@warn=7d"));
+        assertThat(size("1GB")).isEqualTo(1L << 30);
+        assertThat(size("4096")).isEqualTo(4096);
+        assertThat(size("2 MiB")).isEqualTo(2L << 20);
+        assertThat(size("3k")).isEqualTo(3072);
+
+        Map<String, String> bad = Map.of("LOG_MAX_FILE_SIZE", "10 parsecs", "LOG_MAX_TOTAL_SIZE", "0",
+                "LOG_RETENTION", "web=1hour");
+        bad.forEach((name, value) -> assertThatThrownBy(() -> ExampleServerConfig.fromEnvironment(Map.of(name, value)))
+                .as(name).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(name).hasMessageContaining("'" + value + "'"));
+        assertThatThrownBy(() -> ExampleServerConfig.fromEnvironment(Map.of("LOG_MAX_TOTAL_SIZE", "15MB")))
+                .hasMessageContaining("LOG_MAX_TOTAL_SIZE").hasMessageContaining("twice LOG_MAX_FILE_SIZE");
+        assertThatThrownBy(() -> ExampleServerConfig.fromEnvironment(Map.of("LOG_MAX_FILE_SIZE", "99999999999GB")))
+                .hasMessageContaining("LOG_MAX_FILE_SIZE").hasMessageContaining("too large");
+        assertThatThrownBy(() -> ExampleServerConfig.fromEnvironment(Map.of("LOG_BACKEND", "opensearch",
+                "OPENSEARCH_URL", "http://os1:9200", "LOG_RETENTION", "web=1h")))
+                .hasMessageContaining("LOG_RETENTION").hasMessageContaining("local only");
+    }
+
+    private static long size(String value) {
+        return ExampleServerConfig.fromEnvironment(Map.of("LOG_MAX_FILE_SIZE", value)).storage().maxFileSize();
+    }
+
+    @Test
     @DisplayName("LOG_BACKEND=opensearch with OPENSEARCH_URL selects OpenSearch; local is the default")
     void openSearch() {
         assertThat(ExampleServerConfig.fromEnvironment(Map.of()).openSearch()).isNull();

@@ -95,9 +95,10 @@ class ExampleServerWithoutDockerTest {
             assertThat(after.get(before.size())).isEqualTo("Example server shutting down");
         }
         try (var files = Files.list(logDir)) {
-            // log files as the specification names them, plus the backend's documented state files
+            // log files as the specification names them (rotated ones gzip-compressed, issue 16),
+            // plus the backend's documented state files
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .allMatch(name -> name.matches("container-manager-\\d+\\.log")
+                    .allMatch(name -> name.matches("container-manager-\\d+\\.log(\\.gz)?")
                             || name.equals("checkpoints.json") || name.equals("ids.json") || name.equals("removed.json"));
         }
     }

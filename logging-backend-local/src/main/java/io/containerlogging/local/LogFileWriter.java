@@ -1,5 +1,6 @@
 package io.containerlogging.local;
 
+import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.internal.Utf8Buffer;
 import java.io.BufferedOutputStream;
@@ -7,14 +8,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,31 +79,59 @@ final class LogFileWriter implements AutoCloseable {
     private final Source source;
     private final Thread thread;
     private final int wakeThreshold;
+    private final FileCatalog catalog;
+    private final Function<LogMessage, FileCatalog.FileClass> classifier;
+    private final FileCatalog.FileClass defaultClass;
+    private final FileCompressor compressor; // null: files stay plain
+    private final long budgetStep; // Long.MAX_VALUE without a budget
 
     private final AtomicLong failedMessages = new AtomicLong();
     private volatile boolean stopping;
     private volatile boolean waiting;
     private final AtomicLong flushRequests = new AtomicLong();
     private long flushesServed; // writer thread only
-    private volatile Path currentPath;
 
     // Confined to the writer thread once started (before that, to the thread calling open()).
-    private OutputStream out;
-    private FileChannel channel;
+    private final Map<FileCatalog.FileClass, OpenFile> open = new HashMap<>();
     private final List<Path> unsynced = new ArrayList<>(); // written, closed, not yet handed to the syncer
     private final FileSyncer syncer;
-    private long currentSize;
     private long lastStartMillis;
+    private long bytesSinceBudget;
     private boolean dirty;
     private final Utf8Buffer line = new Utf8Buffer(512);
 
+    /** The file being written for one retention class. Writer thread only. */
+    private static final class OpenFile {
+        final FileCatalog.Entry entry;
+        final FileChannel channel;
+        final OutputStream out;
+        long size;
+        long firstSequence = -1;
+        long lastSequence = -1;
+        long lines;
+
+        OpenFile(FileCatalog.Entry entry, FileChannel channel) {
+            this.entry = entry;
+            this.channel = channel;
+            this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+        }
+    }
+
     LogFileWriter(Path dir, long maxFileSize, Duration flushInterval, Clock clock, ThreadFactory threadFactory,
-            Source source, int ringCapacity) {
+            Source source, int ringCapacity, FileCatalog catalog, Function<LogMessage, FileCatalog.FileClass> classifier,
+            FileCatalog.FileClass defaultClass, FileCompressor compressor, long maxTotalSize) {
         this.dir = dir;
         this.maxFileSize = maxFileSize;
         this.flushIntervalNanos = flushInterval.toNanos();
         this.clock = clock;
         this.source = source;
+        this.catalog = catalog;
+        this.classifier = classifier;
+        this.defaultClass = defaultClass;
+        this.compressor = compressor;
+        // Check the budget four times per file: the files being written then never grow more
+        // than a quarter of a file past it between two checks.
+        this.budgetStep = maxTotalSize == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, maxFileSize / 4);
         // Wake the writer early once a quarter of the ring (at most a batch) is waiting, so a
         // burst does not overrun the ring while the writer sleeps out its flush interval.
         this.wakeThreshold = Math.max(1, Math.min(BATCH_SIZE, ringCapacity / 4));
@@ -110,23 +140,19 @@ final class LogFileWriter implements AutoCloseable {
     }
 
     /**
-     * Starts a new file after every existing one, proving the directory writable.
+     * Starts a new file of the default class after every existing one, proving the directory
+     * writable.
      *
      * @param newestExistingMillis the highest start time among existing files, or 0
      */
     void open(long newestExistingMillis) throws IOException {
         lastStartMillis = newestExistingMillis;
-        startFile();
+        startFile(defaultClass);
     }
 
     void start() {
         syncer.start();
         thread.start();
-    }
-
-    /** The file being written, or null between a failure and the next attempt. */
-    Path currentFile() {
-        return currentPath;
     }
 
     /** Messages lost because writing them failed. */
@@ -147,31 +173,6 @@ final class LogFileWriter implements AutoCloseable {
         LockSupport.unpark(thread);
     }
 
-    /**
-     * Deletes every log file but the current one whose successor was started at or before
-     * {@code cutoff}: its last line was written before then. The current file is never deleted.
-     *
-     * @return how many files were deleted
-     */
-    int deleteFilesOlderThan(Instant cutoff) {
-        int deleted = 0;
-        try {
-            List<LogFiles.LogFile> files = LogFiles.list(dir);
-            Path current = currentPath;
-            for (int i = 0; i < files.size() - 1; i++) {
-                LogFiles.LogFile file = files.get(i);
-                if (!file.path().equals(current) && files.get(i + 1).startMillis() <= cutoff.toEpochMilli()) {
-                    if (Files.deleteIfExists(file.path())) {
-                        deleted++;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot delete expired log files in " + dir + ": " + e);
-        }
-        return deleted;
-    }
-
     private void run() {
         List<LogMessage> batch = new ArrayList<>(BATCH_SIZE);
         long lastFlush = System.nanoTime() - flushIntervalNanos;
@@ -186,6 +187,7 @@ final class LogFileWriter implements AutoCloseable {
                 if (written > 0) {
                     source.written(written == batch.size() ? batch : batch.subList(0, written));
                 }
+                closeAged();
                 // A requested flush waits until the ring is drained (a short batch), so it covers it all.
                 boolean requested = requests != flushesServed && drained < BATCH_SIZE;
                 if (requested) {
@@ -219,60 +221,108 @@ final class LogFileWriter implements AutoCloseable {
             }
             waiting = false;
         }
-        closeFile();
+        closeAll();
         requestSync(); // force the last lines, then save the checkpoints that cover them
     }
 
-    /** Writes the batch to the buffer; returns how many of its messages were written. */
+    /** Writes the batch to the buffers; returns how many of its messages were written. */
     private int write(List<LogMessage> batch) {
         for (int i = 0; i < batch.size(); i++) {
             LogMessage message = batch.get(i);
+            OpenFile file = null;
             try {
+                FileCatalog.FileClass fileClass = classifier.apply(message);
+                file = open.get(fileClass);
                 line.reset();
                 line.write(message).append((byte) '\n');
                 long bytes = line.size();
-                if (out == null) {
-                    startFile();
-                } else if (currentSize > 0 && currentSize + bytes > maxFileSize) {
-                    closeFile();
-                    startFile();
+                if (file == null) {
+                    file = startFile(fileClass);
+                } else if (file.size > 0 && file.size + bytes > maxFileSize) {
+                    closeFile(file);
+                    catalog.enforceBudget();
+                    file = startFile(fileClass);
                 }
-                line.writeTo(out);
-                currentSize += bytes;
+                line.writeTo(file.out);
+                file.size += bytes;
+                file.lines++;
+                long sequence = LogId.trySequence(message.id());
+                if (file.firstSequence < 0) {
+                    file.firstSequence = sequence;
+                }
+                file.lastSequence = sequence;
                 dirty = true;
+                bytesSinceBudget += bytes;
+                if (bytesSinceBudget >= budgetStep) {
+                    bytesSinceBudget = 0;
+                    publishSizes();
+                    catalog.enforceBudget();
+                }
             } catch (IOException e) {
                 int lost = batch.size() - i;
                 failedMessages.addAndGet(lost);
                 LOG.log(System.Logger.Level.WARNING, "cannot write log file in " + dir + "; " + lost
                         + " messages lost: " + e);
-                closeFile();
+                if (file != null) {
+                    closeFile(file);
+                }
+                publishSizes();
                 return i;
             }
         }
+        publishSizes();
         return batch.size();
     }
 
-    private void startFile() throws IOException {
-        LogFiles.LogFile file = LogFiles.createFile(dir, Math.max(clock.millis(), lastStartMillis + 1));
-        lastStartMillis = file.startMillis();
-        channel = FileChannel.open(file.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+    private void publishSizes() {
+        for (OpenFile file : open.values()) {
+            file.entry.size = file.size;
+        }
+    }
+
+    private OpenFile startFile(FileCatalog.FileClass fileClass) throws IOException {
+        Path classDir = fileClass.dir(dir);
+        if (!classDir.equals(dir)) {
+            LogFiles.createDirectory(classDir);
+        }
+        LogFiles.LogFile created = LogFiles.createFile(classDir, Math.max(clock.millis(), lastStartMillis + 1));
+        lastStartMillis = created.startMillis();
+        FileChannel channel = FileChannel.open(created.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND,
                 java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
-        currentSize = 0;
-        currentPath = file.path();
+        OpenFile file = new OpenFile(catalog.added(fileClass, created.path(), created.startMillis()), channel);
+        open.put(fileClass, file);
+        return file;
+    }
+
+    // A class that gets no new lines would keep its file open, so never deleted: close a file once
+    // it is as old as its class's age, so that it goes one age after its last line.
+    private void closeAged() {
+        if (open.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        List<OpenFile> aged = null;
+        for (OpenFile file : open.values()) {
+            if (file.lines > 0 && now - file.entry.startMillis >= file.entry.fileClass.maxAge().toMillis()) {
+                aged = aged == null ? new ArrayList<>() : aged;
+                aged.add(file);
+            }
+        }
+        if (aged != null) {
+            aged.forEach(this::closeFile);
+        }
     }
 
     private void flush() {
-        if (out != null) {
+        for (OpenFile file : new ArrayList<>(open.values())) {
             try {
-                out.flush();
-                dirty = false;
+                file.out.flush();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot flush log file " + currentPath + ": " + e);
-                closeFile();
-                return;
+                LOG.log(System.Logger.Level.WARNING, "cannot flush log file " + file.entry.path + ": " + e);
+                closeFile(file);
             }
         }
+        dirty = false;
         requestSync();
     }
 
@@ -288,24 +338,38 @@ final class LogFileWriter implements AutoCloseable {
         }
         List<Path> written = new ArrayList<>(unsynced);
         unsynced.clear();
-        if (currentPath != null) {
-            written.add(currentPath);
+        for (OpenFile file : open.values()) {
+            written.add(file.entry.path);
         }
         syncer.request(written, checkpoint);
     }
 
-    private void closeFile() {
-        if (out != null) {
-            try {
-                out.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot close log file " + currentPath + ": " + e);
-            }
-            unsynced.add(currentPath); // forced by the syncer at the next flush
-            out = null;
-            dirty = false;
-            currentPath = null;
+    private void closeFile(OpenFile file) {
+        open.remove(file.entry.fileClass);
+        try {
+            file.out.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot close log file " + file.entry.path + ": " + e);
         }
+        unsynced.add(file.entry.path); // forced by the syncer at the next flush
+        long now = clock.millis();
+        try {
+            // Tells the next run when its last line was written, by the backend's clock.
+            java.nio.file.Files.setLastModifiedTime(file.entry.path, java.nio.file.attribute.FileTime.fromMillis(now));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot set the time of " + file.entry.path + ": " + e);
+        }
+        catalog.closed(file.entry, now, file.size, file.firstSequence, file.lastSequence, file.lines);
+        if (compressor != null && file.lines > 0) {
+            compressor.submit(file.entry);
+        }
+    }
+
+    private void closeAll() {
+        for (OpenFile file : new ArrayList<>(open.values())) {
+            closeFile(file);
+        }
+        dirty = false;
     }
 
     /**
@@ -316,7 +380,7 @@ final class LogFileWriter implements AutoCloseable {
         stopping = true;
         long deadline = System.nanoTime() + timeout.toNanos();
         if (thread.getState() == Thread.State.NEW) {
-            closeFile();
+            closeAll();
             syncer.close(timeout);
             return;
         }

@@ -6,6 +6,7 @@ import io.containerlogging.core.LogMessage;
 import java.io.BufferedReader;
 import java.io.Reader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -35,21 +41,37 @@ import java.util.regex.Pattern;
 final class LogFiles {
 
     private static final System.Logger LOG = System.getLogger(LogFiles.class.getName());
-    private static final Pattern NAME = Pattern.compile("container-manager-(\\d{1,18})\\.log");
+    private static final Pattern NAME = Pattern.compile("container-manager-(\\d{1,18})\\.log(\\.gz)?");
+    /** The suffix of a compressed log file. */
+    static final String GZ = ".gz";
+    /** The suffix of a compressed file being written; a leftover of a crash, deleted at start. */
+    static final String PARTIAL = ".tmp";
 
     static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
 
-    /** One log file and the time in its name. */
-    record LogFile(Path path, long startMillis) {
+    /** One log file, the time in its name, and whether it is gzip-compressed. */
+    record LogFile(Path path, long startMillis, boolean compressed) {
+        LogFile(Path path, long startMillis) {
+            this(path, startMillis, path.getFileName().toString().endsWith(GZ));
+        }
+    }
+
+    /** What one file read back whole at start holds: its first and last id sequence and its messages. */
+    record FileRange(long firstSequence, long lastSequence, long lines) {
     }
 
     /** A reloaded message and the sequence number of its id. */
     private record Found(long sequence, LogMessage message) {
     }
 
-    /** What {@link #reload} found. */
-    record Reloaded(List<LogMessage> messages, long highestSequence, long corruptLines) {
+    /**
+     * What {@link #reload} found: the newest messages, the highest id sequence, the lines skipped
+     * (corrupt lines, and one per compressed file cut short or corrupt), and the ranges of the files
+     * read whole.
+     */
+    record Reloaded(List<LogMessage> messages, long highestSequence, long corruptLines,
+            Map<Path, FileRange> ranges) {
     }
 
     private LogFiles() {
@@ -100,6 +122,10 @@ final class LogFiles {
         long millis = notBeforeMillis;
         while (true) {
             Path path = dir.resolve(fileName(millis));
+            if (Files.exists(dir.resolve(fileName(millis) + GZ), LinkOption.NOFOLLOW_LINKS)) {
+                millis++;
+                continue;
+            }
             try {
                 if (isPosix(dir)) {
                     FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS);
@@ -143,11 +169,20 @@ final class LogFiles {
         return files;
     }
 
+    /** {@link #reload(List, int, Predicate, Removals, long, Consumer)} for one class of files, by a fixed cutoff. */
+    static Reloaded reload(List<LogFile> files, int maxMessages, Instant notBefore, Removals removals,
+            long replayAfter, Consumer<LogMessage> replay) {
+        return reload(List.of(files), maxMessages, message -> message.timestamp().isBefore(notBefore), removals,
+                replayAfter, replay);
+    }
+
     /**
-     * Reads the newest messages back: files newest first until {@code maxMessages} messages at or
-     * after {@code notBefore} are found. Never fails because of content: a line that is not a
-     * message with a {@code log-N} id (a torn last line, garbage) is skipped and counted, a file
-     * that cannot be read is skipped and logged.
+     * Reads the newest messages back: in each class of files (one list per retention class, each
+     * oldest first), files newest first until {@code maxMessages} messages not {@code expired} are
+     * found. Never fails because of content: a line that is not a message with a {@code log-N} id
+     * (a torn last line, garbage) is skipped and counted; a compressed file cut short or corrupt
+     * gives the lines before the damage and counts as one skipped line; a file that cannot be read
+     * is skipped and logged.
      *
      * <p>Also replays, to {@code replay}, every message with an id above {@code replayAfter}, reading
      * older files as long as they may hold one, even past {@code maxMessages} and including expired
@@ -155,26 +190,91 @@ final class LogFiles {
      * {@code removals} says a cleanup removed are not returned.
      *
      * @return at most {@code maxMessages} messages in id order (the newest), the highest id seen
-     *     in any line read (even an expired one), and the number of lines skipped
+     *     in any line read (even an expired one), the number of lines skipped, and the id range of
+     *     every file read whole
      */
-    static Reloaded reload(List<LogFile> files, int maxMessages, Instant notBefore, Removals removals,
-            long replayAfter, java.util.function.Consumer<LogMessage> replay) {
-        // One list per file, newest file first; each in file order (which is id order unless
-        // the files were edited by hand).
-        List<List<Found>> perFile = new ArrayList<>();
-        int foundCount = 0;
-        long highest = 0;
-        long corrupt = 0;
-        boolean olderMayReplay = true;
-        for (int i = files.size() - 1; i >= 0 && (foundCount < maxMessages || olderMayReplay); i--) {
-            Path path = files.get(i).path();
-            boolean keep = foundCount < maxMessages;
-            long lowestInFile = Long.MAX_VALUE;
-            List<Found> found = new ArrayList<>();
-            perFile.add(found);
-            // NOFOLLOW_LINKS: a link swapped in after list() looked is not followed either.
-            try (LineReader reader = new LineReader(new InputStreamReader(Files.newInputStream(path,
-                    LinkOption.NOFOLLOW_LINKS),
+    static Reloaded reload(List<List<LogFile>> classes, int maxMessages, Predicate<LogMessage> expired,
+            Removals removals, long replayAfter, Consumer<LogMessage> replay) {
+        Scan scan = new Scan(expired, removals, replayAfter, replay);
+        List<Found> all = new ArrayList<>();
+        for (List<LogFile> files : classes) {
+            // One list per file, newest file first; each in file order (which is id order unless
+            // the files were edited by hand).
+            List<List<Found>> perFile = new ArrayList<>();
+            int foundCount = 0;
+            boolean olderMayReplay = true;
+            for (int i = files.size() - 1; i >= 0 && (foundCount < maxMessages || olderMayReplay); i--) {
+                List<Found> found = new ArrayList<>();
+                perFile.add(found);
+                long lowestInFile = scan.read(files.get(i), foundCount < maxMessages, found);
+                foundCount += found.size();
+                // Files hold increasing ids: once a file starts at or below replayAfter, older ones
+                // hold nothing to replay.
+                olderMayReplay = lowestInFile > replayAfter;
+            }
+            for (int i = perFile.size() - 1; i >= 0; i--) {
+                all.addAll(perFile.get(i));
+            }
+        }
+        for (int i = 1; i < all.size(); i++) {
+            if (all.get(i).sequence() <= all.get(i - 1).sequence()) {
+                // Several retention classes interleave; within one, only hand-edited files get here.
+                all.sort(Comparator.comparingLong(Found::sequence));
+                break;
+            }
+        }
+        List<LogMessage> newest = new ArrayList<>(Math.min(all.size(), maxMessages));
+        long previous = 0;
+        for (Found found : all) {
+            if (found.sequence() != previous) { // a duplicate id can only come from hand-edited files
+                newest.add(found.message());
+                previous = found.sequence();
+            }
+        }
+        List<LogMessage> kept = newest.size() > maxMessages
+                ? new ArrayList<>(newest.subList(newest.size() - maxMessages, newest.size()))
+                : newest;
+        return new Reloaded(kept, scan.highest, scan.corrupt, scan.ranges);
+    }
+
+    /** Opens a log file for reading, through gzip if it is compressed; never through a link. */
+    static InputStream open(LogFile file) throws IOException {
+        // NOFOLLOW_LINKS: a link swapped in after list() looked is not followed either.
+        InputStream in = Files.newInputStream(file.path(), LinkOption.NOFOLLOW_LINKS);
+        if (!file.compressed()) {
+            return in;
+        }
+        try {
+            return new GZIPInputStream(in, 64 * 1024);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /** Reads files for {@link #reload}; keeps the counts across them. */
+    private static final class Scan {
+        private final Predicate<LogMessage> expired;
+        private final Removals removals;
+        private final long replayAfter;
+        private final Consumer<LogMessage> replay;
+        private final Map<Path, FileRange> ranges = new HashMap<>();
+        private long highest;
+        private long corrupt;
+
+        Scan(Predicate<LogMessage> expired, Removals removals, long replayAfter, Consumer<LogMessage> replay) {
+            this.expired = expired;
+            this.removals = removals;
+            this.replayAfter = replayAfter;
+            this.replay = replay;
+        }
+
+        /** Reads one file; adds what to keep to {@code found}; returns the lowest id sequence in it. */
+        long read(LogFile file, boolean keep, List<Found> found) {
+            long lowest = Long.MAX_VALUE;
+            long newest = 0;
+            long lines = 0;
+            try (LineReader reader = new LineReader(new InputStreamReader(open(file),
                     StandardCharsets.UTF_8.newDecoder()
                             .onMalformedInput(CodingErrorAction.REPLACE)
                             .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
@@ -201,46 +301,30 @@ final class LogFiles {
                         continue;
                     }
                     highest = Math.max(highest, sequence);
-                    lowestInFile = Math.min(lowestInFile, sequence);
+                    lowest = Math.min(lowest, sequence);
+                    newest = Math.max(newest, sequence);
+                    lines++;
                     if (sequence > replayAfter) {
                         replay.accept(message);
                     }
-                    if (keep && !message.timestamp().isBefore(notBefore)
-                            && !removals.removes(sequence, message.timestamp())) {
+                    if (keep && !expired.test(message) && !removals.removes(sequence, message.timestamp())) {
                         found.add(new Found(sequence, message));
                     }
                 }
+                if (lines > 0) {
+                    ranges.put(file.path(), new FileRange(lowest, newest, lines));
+                }
             } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping unreadable log file " + path + ": " + e);
+                if (file.compressed()) {
+                    corrupt++; // cut short by a crash or damaged: what came before the damage is kept
+                    LOG.log(System.Logger.Level.WARNING, "skipping the rest of damaged compressed log file "
+                            + file.path() + " after " + lines + " lines: " + e);
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "skipping unreadable log file " + file.path() + ": " + e);
+                }
             }
-            foundCount += found.size();
-            // Files hold increasing ids: once a file starts at or below replayAfter, older ones
-            // hold nothing to replay.
-            olderMayReplay = lowestInFile > replayAfter;
+            return lowest;
         }
-        List<Found> all = new ArrayList<>(foundCount);
-        for (int i = perFile.size() - 1; i >= 0; i--) {
-            all.addAll(perFile.get(i));
-        }
-        for (int i = 1; i < all.size(); i++) {
-            if (all.get(i).sequence() <= all.get(i - 1).sequence()) {
-                // Out of order: only files edited by hand get here; ids parsed once, above.
-                all.sort(Comparator.comparingLong(Found::sequence));
-                break;
-            }
-        }
-        List<LogMessage> newest = new ArrayList<>(Math.min(all.size(), maxMessages));
-        long previous = 0;
-        for (Found found : all) {
-            if (found.sequence() != previous) { // a duplicate id can only come from hand-edited files
-                newest.add(found.message());
-                previous = found.sequence();
-            }
-        }
-        List<LogMessage> kept = newest.size() > maxMessages
-                ? new ArrayList<>(newest.subList(newest.size() - maxMessages, newest.size()))
-                : newest;
-        return new Reloaded(kept, highest, corrupt);
     }
 
     /**

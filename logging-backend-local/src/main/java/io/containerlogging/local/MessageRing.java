@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -407,13 +408,21 @@ final class MessageRing {
 
     /** Removes every message whose timestamp is before {@code cutoff}; returns how many. */
     long removeOlderThan(Instant cutoff) {
+        return removeIf(Long.MIN_VALUE, Long.MAX_VALUE, message -> message.timestamp().isBefore(cutoff));
+    }
+
+    /**
+     * Removes every message with an id sequence from {@code first} to {@code last} that
+     * {@code test} accepts; returns how many.
+     */
+    long removeIf(long first, long last, Predicate<LogMessage> test) {
         long removed = 0;
         lock.writeLock().lock();
         try {
             for (long position = head; position < tail; position++) {
                 int slot = slot(position);
                 LogMessage message = ring[slot];
-                if (message != null && message.timestamp().isBefore(cutoff)) {
+                if (message != null && sequences[slot] >= first && sequences[slot] <= last && test.test(message)) {
                     ring[slot] = null;
                     removed++;
                 }

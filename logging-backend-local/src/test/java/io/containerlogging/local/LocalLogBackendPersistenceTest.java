@@ -69,17 +69,53 @@ class LocalLogBackendPersistenceTest {
                 "c0ffee", false, false, null);
     }
 
+    // Rotated files are compressed in the background: a file is container-manager-<ms>.log or,
+    // later, container-manager-<ms>.log.gz; the helpers read both, by the number in the name.
     private List<Path> logFiles() throws IOException {
         try (Stream<Path> files = Files.list(logDir())) {
-            return files.filter(f -> f.getFileName().toString().matches("container-manager-\\d+\\.log"))
-                    .sorted().collect(Collectors.toList());
+            return files.filter(f -> f.getFileName().toString().matches("container-manager-\\d+\\.log(\\.gz)?"))
+                    .sorted(java.util.Comparator.comparingLong(LocalLogBackendPersistenceTest::startMillis))
+                    .collect(Collectors.toList());
         }
+    }
+
+    private static long startMillis(Path file) {
+        return Long.parseLong(file.getFileName().toString().replaceAll("\\D", ""));
+    }
+
+    /** The lines of a log file, decompressed; the compressed copy if the plain file was just compressed. */
+    static List<String> readLines(Path file) throws IOException {
+        Path plain = Path.of(file.toString().replaceFirst("\\.gz$", ""));
+        Path compressed = Path.of(plain + ".gz");
+        if (Files.exists(plain)) {
+            try {
+                return Files.readAllLines(plain, StandardCharsets.UTF_8);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // compressed meanwhile
+            }
+        }
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(compressed))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+        }
+    }
+
+    /** Neither the plain file nor its compressed copy exists. */
+    private static void assertGone(Path file) {
+        Path plain = Path.of(file.toString().replaceFirst("\\.gz$", ""));
+        assertThat(plain).doesNotExist();
+        assertThat(Path.of(plain + ".gz")).doesNotExist();
+    }
+
+    /** The plain file or its compressed copy exists (the compressor may be renaming it right now). */
+    private static void assertKept(Path plain) {
+        Path compressed = Path.of(plain + ".gz");
+        assertThat(Files.exists(plain) || Files.exists(compressed)).as("%s or its .gz exists", plain).isTrue();
     }
 
     private List<String> allLines() throws IOException {
         List<String> lines = new ArrayList<>();
         for (Path file : logFiles()) {
-            lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+            lines.addAll(readLines(file));
         }
         return lines;
     }
@@ -137,8 +173,9 @@ class LocalLogBackendPersistenceTest {
             backend.close();
 
             assertThat(allLines()).hasSize(3000);
-            // the host's factory made the writer, the syncer and the cleanup thread, under the host's names
-            assertThat(threads.threads).hasSize(3);
+            // the host's factory made the writer, the syncer, the compressor and the cleanup thread,
+            // under the host's names
+            assertThat(threads.threads).hasSize(4);
             assertThat(threads.names()).noneMatch(name -> name.startsWith("container-logging-"));
             // the cleanup executor reports termination just before its worker thread has exited
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> !threads.anyAlive());
@@ -157,7 +194,8 @@ class LocalLogBackendPersistenceTest {
             List<Path> files = logFiles();
             assertThat(files).hasSizeGreaterThan(5);
             for (Path file : files) {
-                assertThat(Files.size(file)).as("size of %s", file).isLessThanOrEqualTo(1000).isPositive();
+                long plainBytes = readLines(file).stream().mapToLong(l -> l.getBytes(StandardCharsets.UTF_8).length + 1).sum();
+                assertThat(plainBytes).as("size of %s", file).isLessThanOrEqualTo(1000).isPositive();
             }
             assertThat(allLines().stream().map(LogJson::fromJson).collect(Collectors.toList())).isEqualTo(stored);
         }
@@ -392,7 +430,7 @@ class LocalLogBackendPersistenceTest {
             assertThat(texts(backend.getLogs(LogQuery.all()))).containsExactly("late");
             List<Path> remaining = logFiles();
             assertThat(remaining).hasSizeLessThanOrEqualTo(2);
-            assertThat(early.subList(0, early.size() - 1)).allSatisfy(file -> assertThat(file).doesNotExist());
+            assertThat(early.subList(0, early.size() - 1)).allSatisfy(file -> assertGone(file));
             assertThat(allLines()).anySatisfy(l -> assertThat(LogJson.fromJson(l).message()).isEqualTo("late"));
         }
 
@@ -410,12 +448,11 @@ class LocalLogBackendPersistenceTest {
             LocalLogBackend backend = start(persistent().maxAge(Duration.ofHours(24)));
 
             assertThat(texts(backend.getLogs(LogQuery.all()))).containsExactly("fresh");
-            assertThat(logDir().resolve("container-manager-" + (NOW.toEpochMilli() - 3 * dayMillis) + ".log"))
-                    .doesNotExist();
-            // Its successor started a second ago, so it may have been written to until then: kept.
-            assertThat(logDir().resolve("container-manager-" + (NOW.toEpochMilli() - 2 * dayMillis) + ".log"))
-                    .exists();
-            assertThat(logDir().resolve("container-manager-" + (NOW.toEpochMilli() - 1000) + ".log")).exists();
+            assertGone(logDir().resolve("container-manager-" + (NOW.toEpochMilli() - 3 * dayMillis) + ".log"));
+            // Its successor started a second ago, so it may have been written to until then: kept
+            // (plain, or compressed by now).
+            assertKept(logDir().resolve("container-manager-" + (NOW.toEpochMilli() - 2 * dayMillis) + ".log"));
+            assertKept(logDir().resolve("container-manager-" + (NOW.toEpochMilli() - 1000) + ".log"));
             assertThat(backend.log(line("next", NOW)).id()).isEqualTo("log-4");
         }
     }

@@ -67,9 +67,17 @@ class DurableResumeDockerTest {
     List<LogMessage> filed() throws IOException {
         List<LogMessage> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("container-manager-\\d+\\.log"))
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("container-manager-\\d+\\.log(\\.gz)?"))
                     .sorted().toList()) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                java.io.InputStream in = Files.newInputStream(file);
+                if (file.toString().endsWith(".gz")) {
+                    in = new java.util.zip.GZIPInputStream(in);
+                }
+                byte[] bytes;
+                try (java.io.InputStream stream = in) {
+                    bytes = stream.readAllBytes();
+                }
+                for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
                     if (!line.isBlank()) {
                         all.add(LogJson.fromJson(line));
                     }
