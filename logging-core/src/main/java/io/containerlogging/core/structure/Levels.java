@@ -17,7 +17,7 @@ final class Levels {
 
     static {
         for (String w : new String[] {"error", "err", "erro", "eror", "fatal", "fata", "critical", "crit", "panic",
-                "pani", "emerg", "emergency", "alert", "severe", "fail", "failure", "e", "f"}) {
+                "pani", "emerg", "emergency", "alert", "severe", "fail", "failure", "dpanic", "e", "f"}) {
             WORDS.put(w, LogLevel.ERROR);
         }
         for (String w : new String[] {"warn", "warning", "wrn", "w"}) {
@@ -28,7 +28,7 @@ final class Levels {
         }
         for (String w : new String[] {"debug", "debu", "dbg", "dbug", "trace", "trac", "trc", "trce", "verbose",
                 "fine", "finer", "finest", "d", "d1", "d2", "d3", "d4", "d5", "debug1", "debug2", "debug3",
-                "debug4", "debug5"}) {
+                "debug4", "debug5", "trace1", "trace2", "trace3", "trace4", "trace5", "trace6", "trace7", "trace8"}) {
             WORDS.put(w, LogLevel.DEBUG);
         }
     }
@@ -100,7 +100,7 @@ final class Levels {
      */
     static LogLevel value(Object value) {
         if (value instanceof String s) {
-            LogLevel level = word(s.trim());
+            LogLevel level = word(leadingWord(s.trim()));
             if (level == null && !s.isEmpty() && Character.isDigit(s.charAt(0))) {
                 try {
                     return number(Long.parseLong(s.trim()));
@@ -114,6 +114,15 @@ final class Levels {
             return number(n);
         }
         return null;
+    }
+
+    /** The leading letters and digits: slog's {@code WARN+2} names warn. */
+    private static String leadingWord(String s) {
+        int i = 0;
+        while (i < s.length() && Character.isLetterOrDigit(s.charAt(i))) {
+            i++;
+        }
+        return i == s.length() ? s : s.substring(0, i);
     }
 
     private static LogLevel number(long n) {

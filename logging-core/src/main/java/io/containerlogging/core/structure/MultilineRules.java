@@ -15,6 +15,8 @@ package io.containerlogging.core.structure;
  *     exception…}, {@code The above exception was the direct cause…}) included.
  * <li>Go: from {@code panic: } or {@code fatal error: } through blank lines, {@code goroutine N [...]:},
  *     function lines, file lines and {@code created by …}.
+ * <li>Rust: from {@code thread '…' panicked at …} through the panic message, {@code stack backtrace:}
+ *     and its frames, up to and including {@code note: run with `RUST_BACKTRACE=1` …}.
  * <li>PEM blocks: from {@code -----BEGIN … PRIVATE KEY-----} through the END line, so redaction
  *     sees the block whole.
  * </ul>
@@ -23,7 +25,7 @@ final class MultilineRules {
 
     /** What kind of group is being built, and where in it we are. */
     enum Mode {
-        PLAIN, JAVA, PYTHON, PYTHON_ENDED, PYTHON_BETWEEN, GO, KEY, CLOSED
+        PLAIN, JAVA, PYTHON, PYTHON_ENDED, PYTHON_BETWEEN, GO, RUST, KEY, CLOSED
     }
 
     private MultilineRules() {
@@ -37,6 +39,9 @@ final class MultilineRules {
         if (line.startsWith("panic: ") || line.startsWith("fatal error: ")) {
             return Mode.GO;
         }
+        if (line.startsWith("thread '") && line.contains("' panicked at ")) {
+            return Mode.RUST;
+        }
         if (line.startsWith("-----BEGIN ") && line.contains("PRIVATE KEY-----")) {
             return line.contains("-----END ") ? Mode.CLOSED : Mode.KEY;
         }
@@ -49,8 +54,10 @@ final class MultilineRules {
     /**
      * The mode after {@code line} joins a group in {@code mode} of {@code lines} lines, or null if
      * it does not continue the group (it then starts a new one).
+     *
+     * @param single the group's only line when {@code lines == 1}, else null
      */
-    static Mode next(Mode mode, int lines, String line) {
+    static Mode next(Mode mode, int lines, String single, String line) {
         switch (mode) {
             case CLOSED:
                 return null;
@@ -58,11 +65,16 @@ final class MultilineRules {
                 return line.startsWith("-----END ") ? Mode.CLOSED : Mode.KEY;
             case GO:
                 if (line.isEmpty() || indented(line) || line.startsWith("goroutine ") || line.startsWith("created by ")
-                        || line.startsWith("panic: ") || line.startsWith("[signal ") || line.startsWith("exit status ")
+                        || line.startsWith("[signal ") || line.startsWith("exit status ")
                         || goFunction(line)) {
                     return Mode.GO;
                 }
                 return null;
+            case RUST:
+                if (line.startsWith("note: ")) {
+                    return Mode.CLOSED;
+                }
+                return lines == 1 || indented(line) || line.startsWith("stack backtrace:") ? Mode.RUST : null;
             case PYTHON:
                 if (indented(line)) {
                     return Mode.PYTHON;
@@ -95,21 +107,32 @@ final class MultilineRules {
                 if (indented(line)) {
                     return Mode.PLAIN;
                 }
-                if (lines == 1) {
+                if (lines == 1 && single != null) {
                     if (line.startsWith("Traceback (most recent call last):")) {
-                        return Mode.PYTHON;
+                        return introducesTrace(single) ? Mode.PYTHON : null;
                     }
                     if (TextLevels.exceptionHeader(line, 0, line.length())) {
-                        return Mode.JAVA;
+                        return introducesTrace(single) ? Mode.JAVA : null;
                     }
                 }
                 return null;
         }
     }
 
-    /** Whether a group in {@code mode} may end with a blank line that is only waiting for more. */
-    static boolean trailingBlankAllowed(Mode mode) {
-        return mode == Mode.GO || mode == Mode.PYTHON_BETWEEN;
+    /**
+     * Whether a log line can introduce the trace that follows it: it names the level warn or error,
+     * or, naming none, speaks of an error, exception or failure ("Internal Server Error: /orders/17").
+     * A line that names info or debug, or says nothing of the kind ("Node.js v20.11.0"), does not.
+     */
+    static boolean introducesTrace(String line) {
+        io.containerlogging.core.LogLevel level = TextLevels.detect(line);
+        if (level != null) {
+            return level == io.containerlogging.core.LogLevel.WARN || level == io.containerlogging.core.LogLevel.ERROR;
+        }
+        String head = line.length() > TextLevels.HEAD ? line.substring(0, TextLevels.HEAD) : line;
+        String lower = head.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("error") || lower.contains("exception") || lower.contains("fail")
+                || lower.contains("cause");
     }
 
     private static boolean indented(String line) {

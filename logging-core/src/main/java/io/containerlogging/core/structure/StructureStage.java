@@ -213,7 +213,7 @@ public final class StructureStage {
             }
             if (lines > 0) {
                 MultilineRules.Mode next = timestamp.isAfter(last) && lines < maxLines
-                        && length() + 1 + line.length() <= maxChars ? MultilineRules.next(mode, lines, line) : null;
+                        && length() + 1 + line.length() <= maxChars ? MultilineRules.next(mode, lines, single, line) : null;
                 if (next != null) {
                     if (single != null) {
                         text.setLength(0);

@@ -156,6 +156,9 @@ final class TextLevels {
         char before = from == start ? ' ' : head.charAt(from - 1);
         char after = to >= end ? ' ' : head.charAt(to);
         int length = to - from;
+        if (after == ':' && length > 7 && head.startsWith("Warning", to - 7) && Character.isUpperCase(head.charAt(from))) {
+            return LogLevel.WARN; // DeprecationWarning: …, UserWarning: … (Python, Node)
+        }
         if (length > 9) {
             return null;
         }
@@ -184,8 +187,8 @@ final class TextLevels {
                 return Levels.word(word);
             }
         }
-        if (from == start && after == ':' && length >= 3) {
-            return Levels.word(word);
+        if (after == ':' && length >= 3 && (from == start || onlyTimestampBefore(head, start, from))) {
+            return Levels.word(word); // error: …, warning: …, .NET's fail: …, winston's "<time> warn: …"
         }
         return null;
     }
@@ -214,6 +217,21 @@ final class TextLevels {
         return i == valueStart ? null : Levels.value(head.substring(valueStart, i));
     }
 
+    /** Whether only an ISO or slash-separated timestamp precedes {@code from}. */
+    private static boolean onlyTimestampBefore(String head, int start, int from) {
+        if (!(head.charAt(start) >= '0' && head.charAt(start) <= '9')) {
+            return false;
+        }
+        for (int i = start; i < from; i++) {
+            char c = head.charAt(i);
+            if (!((c >= '0' && c <= '9') || c == '-' || c == ':' || c == '.' || c == ',' || c == 'T' || c == 'Z'
+                    || c == '+' || c == '/' || c == ' ')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean inBracket(String head, int start, int from) {
         for (int i = from - 1; i >= start && from - i < 32; i--) {
             char c = head.charAt(i);
@@ -234,7 +252,7 @@ final class TextLevels {
 
     private static boolean closeDelimiter(char c) {
         return c == ' ' || c == '\t' || c == ']' || c == ')' || c == '>' || c == '|' || c == ':' || c == ','
-                || c == '[' || c == '"' || c == '\'' || c == ';';
+                || c == '[' || c == '"' || c == '\'' || c == ';' || c == '/';
     }
 
     private static boolean letter(char c) {
