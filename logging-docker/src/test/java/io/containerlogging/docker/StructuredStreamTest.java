@@ -80,7 +80,7 @@ class StructuredStreamTest {
         };
         return new SequenceInputStream(new ByteArrayInputStream(bytes), open) {
             @Override
-            public void close() {
+            public void close() throws IOException {
                 open.close();
             }
         };
