@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * <tr><td>OPENSEARCH_INDEX_PREFIX</td><td>container-logs</td><td>prefix of the daily indices</td></tr>
  * <tr><td>OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD</td><td>unset</td><td>basic authentication, both or neither</td></tr>
  * <tr><td>DEVICE_ID</td><td>unset</td><td>stamped on every message this server stores</td></tr>
+ * <tr><td>LOG_FIELDS, LOG_LEVELS, LOG_MULTILINE, LOG_MULTILINE_TIMEOUT, LOG_REDACT, LOG_REDACT_RULE_*</td>
+ *     <td>see {@link StructureSettings}</td><td>parsing, levels, multiline grouping, redaction</td></tr>
  * </table>
  *
  * @param port the port to listen on
@@ -54,11 +56,12 @@ import java.util.regex.Pattern;
  * @param deviceId the device id stamped on stored messages, or null for none
  * @param allowedHosts host names served besides loopback ones when there is no token
  * @param tls the keystore to serve HTTPS with, or null for plain HTTP
+ * @param structure parsing, levels, multiline grouping and redaction of container lines
  */
 public record ExampleServerConfig(
         int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
         String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
-        Tls tls) {
+        Tls tls, StructureSettings structure) {
 
     /**
      * HTTPS settings ({@code TLS_KEYSTORE}, {@code TLS_KEYSTORE_PASSWORD}).
@@ -119,10 +122,19 @@ public record ExampleServerConfig(
 
     public ExampleServerConfig {
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        structure = structure == null ? StructureSettings.DEFAULT : structure;
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(docker, "docker");
+    }
+
+    /** Settings with the default structure settings. */
+    public ExampleServerConfig(int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
+            String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
+            Tls tls) {
+        this(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken, openSearch, deviceId, allowedHosts,
+                tls, StructureSettings.DEFAULT);
     }
 
     /** Settings without extra allowed hosts, over plain HTTP. */
@@ -183,26 +195,28 @@ public record ExampleServerConfig(
         OpenSearch openSearch = openSearch(env);
         String deviceId = env.get("DEVICE_ID") == null || env.get("DEVICE_ID").isEmpty() ? null
                 : text(env, "DEVICE_ID", null);
+        StructureSettings structure = StructureSettings.fromEnvironment(env,
+                duration(env, "LOG_MULTILINE_TIMEOUT", StructureSettings.DEFAULT.flushTimeout()));
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token, openSearch,
-                deviceId, allowedHosts, tls);
+                deviceId, allowedHosts, tls, structure);
     }
 
     /** This configuration on another port (tests use port 0). */
     public ExampleServerConfig withPort(int port) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls);
+                openSearch, deviceId, allowedHosts, tls, structure);
     }
 
     /** This configuration serving HTTPS with {@code tls} (null: plain HTTP). */
     public ExampleServerConfig withTls(Tls tls) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls);
+                openSearch, deviceId, allowedHosts, tls, structure);
     }
 
     /** This configuration with {@code token} required (null: none). */
     public ExampleServerConfig withApiToken(String token) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token,
-                openSearch, deviceId, allowedHosts, tls);
+                openSearch, deviceId, allowedHosts, tls, structure);
     }
 
     private static Tls tls(Map<String, String> env) {
