@@ -538,7 +538,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         }
 
         /**
-         * Builds the monitor (its writer thread starts; nothing contacts Docker yet).
+         * Builds the monitor (its writer and multiline flush-timer threads start; nothing contacts Docker yet).
          *
          * @throws IllegalArgumentException if no raw transport is known (see {@link #httpClient})
          */
