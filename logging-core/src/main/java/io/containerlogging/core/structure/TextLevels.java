@@ -27,6 +27,10 @@ final class TextLevels {
     static final int HEAD = 200;
     static final int MAX_WORDS = 10;
 
+    // the first letters of every level word and level key (error, fatal, crit, panic, alert, severe,
+    // system, warn, info, notice, debug, trace, verbose, log, level, lvl, severity, priority, …)
+    private static final String LEVEL_INITIALS = "EeFfCcPpAaSsWwIiNnDdTtVvLl";
+
     private static final Pattern REDIS = Pattern.compile(
             "\\d{1,8}:[CMSX] \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} ([*#.-]) ");
 
@@ -159,8 +163,8 @@ final class TextLevels {
         if (after == ':' && length > 7 && head.startsWith("Warning", to - 7) && Character.isUpperCase(head.charAt(from))) {
             return LogLevel.WARN; // DeprecationWarning: …, UserWarning: … (Python, Node)
         }
-        if (length > 9) {
-            return null;
+        if (length > 9 || LEVEL_INITIALS.indexOf(head.charAt(from)) < 0) {
+            return null; // no level word or level key starts so: spare the substring
         }
         String word = head.substring(from, to);
         if (after == '=' || after == '"' || after == ':') {
