@@ -20,7 +20,8 @@ import io.containerlogging.local.LocalLogBackend;
  * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar
  * io.containerlogging.benchmarks.DockerIngest <containerId> <expectedLines> [timeoutSeconds [rounds]]}.
  * Prints per round {@code ingest round=<i> lines=<n> ms=<elapsed> dropped=<n> end-epoch-ms=<wall
- * clock at the end>}; exits 1 if a round timed out.
+ * clock at the end>}; exits 1 if a round timed out. {@code -Dstructure=off} stores lines as read
+ * ({@code StructureOptions.off()}); by default the monitor's defaults apply (fields, levels, multiline).
  */
 public final class DockerIngest {
 
@@ -49,7 +50,11 @@ public final class DockerIngest {
         try (LocalLogBackend backend = LocalLogBackend.builder().maxLogs((int) Math.max(expected, 1)).build()) {
             backend.initialize();
             try (ContainerLogMonitor monitor = ContainerLogMonitor.builder(docker, backend)
-                    .lifecycleEvents(false).build()) {
+                    .lifecycleEvents(false)
+                    .structure("off".equals(System.getProperty("structure"))
+                            ? io.containerlogging.core.structure.StructureOptions.off()
+                            : io.containerlogging.core.structure.StructureOptions.defaults())
+                    .build()) {
                 long start = System.nanoTime();
                 monitor.attach(AttachOptions.builder(containerId).serviceName("bench").follow(true).build());
                 long count;

@@ -113,6 +113,10 @@ public final class ExampleServer implements AutoCloseable {
             settings.put("docker", config.docker().name().toLowerCase(java.util.Locale.ROOT));
             settings.put("auth", config.apiToken() != null);
             settings.put("tls", ssl != null);
+            settings.put("multiline", config.structure().multiline());
+            java.util.List<String> redaction = new java.util.ArrayList<>(config.structure().builtIn());
+            redaction.addAll(config.structure().rules().keySet());
+            settings.put("redact", redaction);
             system(backend, "Example server starting " + settings, LogLevel.INFO);
 
             if (config.docker() != ExampleServerConfig.DockerMode.DISABLED) {
@@ -122,7 +126,8 @@ public final class ExampleServer implements AutoCloseable {
                             : DockerClients.fromEnvironment();
                     docker.pingCmd().exec();
                     monitor = ContainerLogMonitor.builder(docker, backend).lifecycleEvents(true)
-                            .firstRead(FirstRead.window(config.maxAge())).build();
+                            .firstRead(FirstRead.window(config.maxAge()))
+                            .structure(config.structure().toOptions()).build();
                     monitor.start();
                     console.println("Docker: connected to " + dockerHost + "; following "
                             + monitor.attachedContainers().size() + " running container(s) and every one started later");

@@ -48,6 +48,8 @@ import java.util.regex.Pattern;
  *     {@code 200MB}; the oldest files go first; at least twice LOG_MAX_FILE_SIZE</td></tr>
  * <tr><td>LOG_RETENTION</td><td>unset</td><td>local backend: ages per service and level on top of LOG_MAX_AGE,
  *     e.g. {@code web=1h,db=7d,*@warn=7d} (see {@link RetentionPolicy#parse(String)})</td></tr>
+ * <tr><td>LOG_FIELDS, LOG_LEVELS, LOG_MULTILINE, LOG_MULTILINE_TIMEOUT, LOG_REDACT, LOG_REDACT_RULE_*</td>
+ *     <td>see {@link StructureSettings}</td><td>parsing, levels, multiline grouping, redaction</td></tr>
  * </table>
  *
  * @param port the port to listen on
@@ -63,11 +65,12 @@ import java.util.regex.Pattern;
  * @param allowedHosts host names served besides loopback ones when there is no token
  * @param tls the keystore to serve HTTPS with, or null for plain HTTP
  * @param storage the local backend's file sizes and retention
+ * @param structure parsing, levels, multiline grouping and redaction of container lines
  */
 public record ExampleServerConfig(
         int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
         String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
-        Tls tls, Storage storage) {
+        Tls tls, Storage storage, StructureSettings structure) {
 
     /**
      * The local backend's storage settings ({@code LOG_MAX_FILE_SIZE}, {@code LOG_MAX_TOTAL_SIZE},
@@ -149,18 +152,19 @@ public record ExampleServerConfig(
     public ExampleServerConfig {
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         storage = storage == null ? Storage.DEFAULT : storage;
+        structure = structure == null ? StructureSettings.DEFAULT : structure;
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(docker, "docker");
     }
 
-    /** Settings with the default storage. */
+    /** Settings with the default storage and structure settings. */
     public ExampleServerConfig(int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
             String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
             Tls tls) {
         this(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken, openSearch, deviceId, allowedHosts, tls,
-                Storage.DEFAULT);
+                Storage.DEFAULT, StructureSettings.DEFAULT);
     }
 
     /** Settings without extra allowed hosts, over plain HTTP. */
@@ -222,8 +226,10 @@ public record ExampleServerConfig(
         String deviceId = env.get("DEVICE_ID") == null || env.get("DEVICE_ID").isEmpty() ? null
                 : text(env, "DEVICE_ID", null);
         Storage storage = storage(env, openSearch != null);
+        StructureSettings structure = StructureSettings.fromEnvironment(env,
+                duration(env, "LOG_MULTILINE_TIMEOUT", StructureSettings.DEFAULT.flushTimeout()));
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token, openSearch,
-                deviceId, allowedHosts, tls, storage);
+                deviceId, allowedHosts, tls, storage, structure);
     }
 
     private static Storage storage(Map<String, String> env, boolean openSearch) {
@@ -285,19 +291,19 @@ public record ExampleServerConfig(
     /** This configuration on another port (tests use port 0). */
     public ExampleServerConfig withPort(int port) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls, storage);
+                openSearch, deviceId, allowedHosts, tls, storage, structure);
     }
 
     /** This configuration serving HTTPS with {@code tls} (null: plain HTTP). */
     public ExampleServerConfig withTls(Tls tls) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls, storage);
+                openSearch, deviceId, allowedHosts, tls, storage, structure);
     }
 
     /** This configuration with {@code token} required (null: none). */
     public ExampleServerConfig withApiToken(String token) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token,
-                openSearch, deviceId, allowedHosts, tls, storage);
+                openSearch, deviceId, allowedHosts, tls, storage, structure);
     }
 
     private static Tls tls(Map<String, String> env) {

@@ -129,6 +129,11 @@ final class AttachRegistry implements AutoCloseable {
     }
 
     /** The container attached under a full id, or null. */
+    /** Calls {@code action} with every attached container (a weakly consistent view). */
+    void forEach(java.util.function.Consumer<? super FollowedContainer> action) {
+        attached.values().forEach(action);
+    }
+
     FollowedContainer get(String containerId) {
         return attached.get(containerId);
     }

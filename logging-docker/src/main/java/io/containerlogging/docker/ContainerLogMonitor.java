@@ -10,6 +10,8 @@ import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.spi.DaemonThreads;
 import io.containerlogging.core.spi.SettingChecks;
+import io.containerlogging.core.structure.StructureOptions;
+import io.containerlogging.core.structure.StructureStage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +33,10 @@ import java.util.concurrent.ThreadFactory;
  * for is read as {@link Builder#firstRead(FirstRead)} says: by default from the later of its start
  * and 24 hours ago, so short-lived containers lose nothing.
  *
- * <p>Each line: level {@code info} from stdout and {@code error} from stderr ({@code isStdErr}),
+ * <p>Each line: the level its content names (a JSON or logfmt level key, a text convention such as
+ * {@code [ERROR]}), else {@code info} from stdout and {@code error} from stderr ({@code isStdErr});
+ * JSON and logfmt lines with their {@code fields}; the lines of a stack trace grouped into one
+ * message; secrets redacted if configured (see {@link Builder#structure(StructureOptions)});
  * TTY output as stdout, Docker's timestamp at full precision, no timestamp prefix, no trailing
  * newline or CR; lines longer than 16 KiB rejoined from dockerd's pieces, up to
  * {@link Builder#maxLineLength(int)} bytes (the rest is dropped and the text marked
@@ -39,7 +44,8 @@ import java.util.concurrent.ThreadFactory;
  * backend never blocks a Docker stream; on overflow lines are dropped, counted
  * ({@link #statistics()}) and reported as a system message "suppressed N messages".
  *
- * <p>Threads: one reader per open container stream, one writer, one control thread for events,
+ * <p>Threads: one reader per open container stream, one writer, one multiline flush timer, one
+ * control thread for events,
  * reconnection and reconciliation (with {@link Builder#attachAtCreate(boolean)}, also one short-lived
  * thread per create event being handled); all daemon threads from the {@link Builder#threadFactory}.
  * Every open stream holds one connection of the Docker client's pool (see {@link DockerClients}).
@@ -84,6 +90,8 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     private final ServiceLabels serviceLabels;
     private final ManagerMessages messages;
     private final BackendWriter writer;
+    private final StructureStage stage;
+    private final MultilineFlusher flusher;
     private final ControlThread control;
     private final AttachRegistry registry;
     private final StreamEndPolicy streamEnds;
@@ -109,12 +117,13 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         this.closeTimeout = builder.closeTimeout;
         this.engine = new DockerEngine(builder.docker);
         this.serviceLabels = new ServiceLabels(builder.serviceNameLabels, builder.serviceIdLabels);
-        this.messages = new ManagerMessages(builder.backend, clock, builder.lifecycleEvents);
+        this.stage = new StructureStage(builder.structure);
+        this.messages = new ManagerMessages(builder.backend, clock, builder.lifecycleEvents, stage);
         this.writer = new BackendWriter(builder.backend, builder.bufferSize, builder.overflowWait, clock, threadFactory);
         this.control = new ControlThread(threadFactory);
         this.registry = new AttachRegistry(new CheckpointResumePoints(builder.backend, builder.firstRead, builder.clock),
                 (a, from) -> new FollowedContainer(a.containerId(), a.tty(), a.follow(), a.stdout(), a.stderr(),
-                        a.serviceId(), a.serviceName(), from, a.live(), logStreams, writer, maxLineLength,
+                        a.serviceId(), a.serviceName(), from, a.live(), logStreams, writer, stage, maxLineLength,
                         clock, threadFactory, this::streamEnded),
                 new AttachRegistry.Listener() {
                     @Override
@@ -130,6 +139,8 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
                         messages.detached(container.describe(), removed);
                     }
                 });
+        this.flusher = new MultilineFlusher(builder.structure.flushTimeout(), registry::forEach, System::nanoTime,
+                threadFactory);
         this.streamEnds = new StreamEndPolicy(registry, engine, control);
         this.createAttacher = builder.attachAtCreate
                 ? new AttachAtCreate(engine, control, threadFactory, this::attachLive, this::attachQuietly)
@@ -285,7 +296,8 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      * @return a snapshot of the counters
      */
     public MonitorStatistics statistics() {
-        return new MonitorStatistics(attachedContainers().size(), writer.dropped(), writer.pending());
+        return new MonitorStatistics(attachedContainers().size(), writer.dropped(), writer.pending(),
+                stage.redactions());
     }
 
     /**
@@ -306,6 +318,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         if (!registry.closeOnce()) {
             return;
         }
+        flusher.close(); // the containers were detached above, handing over what their groupers held
         events.close();
         if (createAttacher != null) {
             createAttacher.close();
@@ -350,6 +363,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         private Duration overflowWait = DEFAULT_OVERFLOW_WAIT;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private FirstRead firstRead = FirstRead.DEFAULT;
+        private StructureOptions structure = StructureOptions.defaults();
         private Clock clock = Clock.systemUTC();
         private ThreadFactory threadFactory = DEFAULT_THREADS;
 
@@ -484,6 +498,20 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
             return this;
         }
 
+        /**
+         * What happens to container lines between reading and storing them (default
+         * {@link StructureOptions#defaults()}: JSON and logfmt fields, levels from the content,
+         * multiline grouping of stack traces for every service with a 200 ms flush timeout, no
+         * redaction). {@link StructureOptions#off()} stores every line as read, levelled by its
+         * stream. Redaction rules apply to system and manager messages too.
+         *
+         * @throws NullPointerException if null
+         */
+        public Builder structure(StructureOptions structure) {
+            this.structure = Objects.requireNonNull(structure, "structure");
+            return this;
+        }
+
         /** The clock of system and manager messages and of the first-read window (default the system UTC clock). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -510,7 +538,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         }
 
         /**
-         * Builds the monitor (its writer thread starts; nothing contacts Docker yet).
+         * Builds the monitor (its writer and multiline flush-timer threads start; nothing contacts Docker yet).
          *
          * @throws IllegalArgumentException if no raw transport is known (see {@link #httpClient})
          */

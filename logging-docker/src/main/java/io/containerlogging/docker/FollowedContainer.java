@@ -4,6 +4,7 @@ import io.containerlogging.core.AttachedContainer;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogSource;
+import io.containerlogging.core.structure.StructureStage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +26,21 @@ import java.util.concurrent.ThreadFactory;
  * lines sharing a stamp are rare (a 16 KiB line's pieces share one, but they become one line
  * here), yet counting instead of dropping everything at T keeps even those exactly once.
  *
- * <p>Thread-safety: the resume point, the open response and the flags are guarded by
- * {@code this}; the reader thread takes the lock once per line so a detach never races a line
+ * <p>Structure: each kept line goes through a per-stream multiline {@link StructureStage.Grouper}
+ * and the {@link StructureStage} (fields, level, redaction) before the writer. A grouper holds
+ * lines the monitor has marked as kept but not yet handed to the backend; the backend's read
+ * checkpoint only moves with what it stores, and a grouped message carries its last line's
+ * timestamp (the grouper never puts two lines with one timestamp into a message), so a checkpoint
+ * is always the position right after a stored message's last line and a crash re-reads exactly
+ * the held lines. The held lines are handed over when the stream ends, on detach, and by the
+ * {@link MultilineFlusher} after the flush timeout, so this position (the resume point) is exact
+ * whenever it is taken.
+ *
+ * <p>Thread-safety: the resume point, the groupers, the open response and the flags are guarded
+ * by {@code this}; the reader thread takes the lock once per line so a detach never races a line
  * being kept.
  */
-final class FollowedContainer implements AutoCloseable {
+final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushable {
 
     // Docker's tail for a first read with nothing kept yet (FirstRead.lastLines), or -1.
     private final int firstTail;
@@ -93,6 +104,7 @@ final class FollowedContainer implements AutoCloseable {
     private final boolean stderr;
     private final LogStreams logStreams;
     private final BackendWriter writer;
+    private final StructureStage stage;
     private final int maxLineLength;
     private final Clock clock;
     private final ThreadFactory threadFactory;
@@ -112,10 +124,12 @@ final class FollowedContainer implements AutoCloseable {
     private LogStreams.Response response;
     private final Mark stdoutMark = new Mark();
     private final Mark stderrMark = new Mark();
+    // the current stream's groupers, [0] stdout and [1] stderr; null while no stream is open
+    private StructureStage.Grouper[] groupers;
 
     FollowedContainer(String containerId, boolean tty, boolean follow, boolean stdout, boolean stderr,
             Integer serviceId, String serviceName, ResumePoint resumeFrom, boolean live, LogStreams logStreams,
-            BackendWriter writer, int maxLineLength, Clock clock, ThreadFactory threadFactory,
+            BackendWriter writer, StructureStage stage, int maxLineLength, Clock clock, ThreadFactory threadFactory,
             EndListener endListener) {
         this.containerId = containerId;
         this.tty = tty;
@@ -125,6 +139,7 @@ final class FollowedContainer implements AutoCloseable {
         this.logStreams = logStreams;
         this.live = live;
         this.writer = writer;
+        this.stage = stage;
         this.maxLineLength = maxLineLength;
         this.clock = clock;
         this.threadFactory = threadFactory;
@@ -184,6 +199,10 @@ final class FollowedContainer implements AutoCloseable {
         streaming = true;
         stdoutMark.startStream();
         stderrMark.startStream();
+        flushGroups();
+        groupers = new StructureStage.Grouper[] {
+            stage.grouper(serviceName, (timestamp, text, lines) -> store(timestamp, false, text)),
+            stage.grouper(serviceName, (timestamp, text, lines) -> store(timestamp, true, text))};
         String method;
         String path;
         if (live) {
@@ -237,6 +256,7 @@ final class FollowedContainer implements AutoCloseable {
         LogStreams.Response open;
         ResumePoint point;
         synchronized (this) {
+            flushGroups(); // what the groupers hold was kept: store it before the resume point is taken
             detached = true;
             open = response;
             response = null;
@@ -308,6 +328,7 @@ final class FollowedContainer implements AutoCloseable {
             }
         } finally {
             synchronized (this) {
+                flushGroups();
                 streaming = false;
                 response = null;
             }
@@ -340,8 +361,35 @@ final class FollowedContainer implements AutoCloseable {
             if (!(stdErr ? stderrMark : stdoutMark).keep(timestamp)) {
                 return;
             }
-            writer.offer(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
-                    source, serviceId, serviceName, containerId, stdErr, false, null));
+            StructureStage.Grouper grouper = groupers == null ? null : groupers[stdErr ? 1 : 0];
+            if (grouper == null) {
+                store(timestamp, stdErr, text);
+            } else {
+                grouper.add(timestamp, text, System.nanoTime());
+            }
+        }
+    }
+
+    /** Hands one (possibly grouped) message to the writer. Called with the lock held. */
+    private void store(Instant timestamp, boolean stdErr, String text) {
+        writer.offer(stage.apply(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
+                source, serviceId, serviceName, containerId, stdErr, false, null)));
+    }
+
+    /** Hands over whatever the groupers hold. Called with the lock held. */
+    private void flushGroups() {
+        if (groupers != null) {
+            groupers[0].flush();
+            groupers[1].flush();
+        }
+    }
+
+    /** Hands over the groups whose newest line has waited the flush timeout (see {@link MultilineFlusher}). */
+    @Override
+    public synchronized void flushIdle(long nowNanos) {
+        if (groupers != null && !detached) {
+            groupers[0].flushIfIdle(nowNanos);
+            groupers[1].flushIfIdle(nowNanos);
         }
     }
 

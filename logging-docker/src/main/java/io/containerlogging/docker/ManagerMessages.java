@@ -12,6 +12,7 @@ import io.containerlogging.core.AttachedContainer;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.structure.StructureStage;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Collection;
@@ -21,7 +22,9 @@ import java.util.Map;
 /**
  * The host's system messages and the container manager's events, stored straight into the backend
  * with the monitor's clock. A manager event's text is its name, then its details as one JSON object
- * written by gson; optionally, every attach and detach is recorded as such an event.
+ * written by gson, and the details also as the message's fields (nested keys as dotted paths) so
+ * that manager events are filtered like structured container lines; optionally, every attach and
+ * detach is recorded as such an event. Redaction rules apply to both kinds of message.
  *
  * <p>Thread-safety: thread-safe (the backend is).
  */
@@ -41,20 +44,29 @@ final class ManagerMessages {
     private final LogBackend backend;
     private final Clock clock;
     private final boolean lifecycleEvents;
+    private final StructureStage stage;
 
-    ManagerMessages(LogBackend backend, Clock clock, boolean lifecycleEvents) {
+    ManagerMessages(LogBackend backend, Clock clock, boolean lifecycleEvents, StructureStage stage) {
         this.backend = backend;
         this.clock = clock;
         this.lifecycleEvents = lifecycleEvents;
+        this.stage = stage;
     }
 
     void system(String message, LogLevel level) {
-        backend.log(LogMessage.system(message, level, clock.instant()));
+        backend.log(stage.apply(LogMessage.system(message, level, clock.instant())));
     }
 
     void managerEvent(String event, Map<String, ?> details, LogLevel level) {
-        String text = details == null || details.isEmpty() ? event : event + " " + DETAILS.toJson(details);
-        backend.log(LogMessage.manager(text, level, clock.instant()));
+        LogMessage message;
+        if (details == null || details.isEmpty()) {
+            message = LogMessage.manager(event, level, clock.instant());
+        } else {
+            String json = DETAILS.toJson(details);
+            message = LogMessage.manager(event + " " + json, level, clock.instant()).toBuilder()
+                    .fields(StructureStage.jsonFields(json)).build();
+        }
+        backend.log(stage.apply(message));
     }
 
     /** If lifecycle events are on, records {@code container-attached}. */

@@ -9,6 +9,18 @@ package io.containerlogging.docker;
  *     message "suppressed N messages"); 0 when the backend queues its own writes, which then
  *     counts its own drops
  * @param queued lines read from Docker and waiting in the queue for the backend now
+ * @param redactions replacements made so far per redaction rule name, in rule order (a rule that
+ *     gave up on a hostile line counts under {@code <name>.failed}); empty without redaction
  */
-public record MonitorStatistics(int containers, long dropped, int queued) {
+public record MonitorStatistics(int containers, long dropped, int queued, java.util.Map<String, Long> redactions) {
+
+    /** Copies the map. */
+    public MonitorStatistics {
+        redactions = java.util.Map.copyOf(redactions);
+    }
+
+    /** Statistics without redaction counts. */
+    public MonitorStatistics(int containers, long dropped, int queued) {
+        this(containers, dropped, queued, java.util.Map.of());
+    }
 }

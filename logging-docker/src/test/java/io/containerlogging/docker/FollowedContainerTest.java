@@ -7,6 +7,8 @@ import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
+import io.containerlogging.core.structure.StructureOptions;
+import io.containerlogging.core.structure.StructureStage;
 import io.containerlogging.local.LocalLogBackend;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +53,7 @@ class FollowedContainerTest {
                 BackendWriter writer = new BackendWriter(backend, 100, Duration.ZERO, Clock.systemUTC(), Thread::new)) {
             backend.initialize();
             FollowedContainer container = new FollowedContainer("c1", false, true, true, true, null, "svc", null,
-                    true, engine, writer, 1024, Clock.systemUTC(), Thread::new, (c, completed, status, catchUp) -> { });
+                    true, engine, writer, new StructureStage(StructureOptions.defaults()), 1024, Clock.systemUTC(), Thread::new, (c, completed, status, catchUp) -> { });
             assertThat(container.open()).isTrue();
             await().atMost(Duration.ofSeconds(10)).until(() -> backend.count() >= 2);
             assertThat(requested.get()).isEqualTo("POST /containers/c1/attach?stream=1&logs=1&stdout=1&stderr=1");
