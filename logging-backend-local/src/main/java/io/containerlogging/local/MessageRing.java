@@ -290,8 +290,11 @@ final class MessageRing {
         LogQuery criteria = query.afterId() == null ? query : query.toBuilder().afterId(null).build();
         List<PositionIndex> candidates = candidates(query);
         if (candidates == null) {
-            for (long position = tail - 1; position >= head; position--) {
-                int slot = slot(position);
+            // The slot steps down with the position instead of being computed from it: no long
+            // division per visited message on the path every unindexed (e.g. search) query takes.
+            int slot = tail > head ? slot(tail - 1) : 0;
+            for (long position = tail - 1; position >= head;
+                    position--, slot = slot == 0 ? capacity - 1 : slot - 1) {
                 if (newestUpTo[slot] < since) {
                     return; // everything from here back is older than `since`
                 }

@@ -116,24 +116,21 @@ final class CaseFolding {
                 }
                 return false;
             }
-            // Walk the occurrences of the anchor in either case, in text order.
-            int lower = text.indexOf(anchorLower, anchor);
-            int upper = anchorUpper == anchorLower ? -1 : text.indexOf(anchorUpper, anchor);
-            while (lower >= 0 || upper >= 0) {
-                int at;
-                if (upper < 0 || (lower >= 0 && lower < upper)) {
-                    at = lower;
-                    lower = text.indexOf(anchorLower, lower + 1);
-                } else {
-                    at = upper;
-                    upper = text.indexOf(anchorUpper, upper + 1);
-                }
-                int start = at - anchor;
-                if (start > last) {
-                    return false;
-                }
-                if (matchesAt(text, start, 0)) {
+            // All occurrences of the anchor in lower case, then all in upper case: two runs of
+            // indexOf (vectorised) cost less than merging them in text order (measured).
+            int lastAnchor = last + anchor;
+            for (int at = text.indexOf(anchorLower, anchor); at >= 0 && at <= lastAnchor;
+                    at = text.indexOf(anchorLower, at + 1)) {
+                if (matchesAt(text, at - anchor, 0)) {
                     return true;
+                }
+            }
+            if (anchorUpper != anchorLower) {
+                for (int at = text.indexOf(anchorUpper, anchor); at >= 0 && at <= lastAnchor;
+                        at = text.indexOf(anchorUpper, at + 1)) {
+                    if (matchesAt(text, at - anchor, 0)) {
+                        return true;
+                    }
                 }
             }
             return false;

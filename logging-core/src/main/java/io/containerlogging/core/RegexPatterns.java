@@ -62,6 +62,7 @@ final class RegexPatterns extends AbstractList<String> implements RandomAccess {
             if (source.isEmpty()) {
                 throw new IllegalArgumentException("a regex must not be empty");
             }
+            RegexSize.check(source); // before compiling: RE2/J itself sets no bound
             try {
                 patterns[i] = Pattern.compile(source);
             } catch (PatternSyntaxException e) {

@@ -2,10 +2,12 @@ package io.containerlogging.core;
 
 /**
  * A text that every match of an RE2 pattern contains, found by reading the pattern's top level
- * conservatively: runs of literal characters that no quantifier makes optional, outside groups,
- * classes and alternations. When unsure, it stops reading and keeps what it has; a pattern with a
- * top-level {@code |} has none. Only {@code indexOf}-checkable facts are produced: a literal under
- * a leading {@code (?i)} is kept to ASCII, whose case variants {@link CaseFolding} knows all of.
+ * conservatively: the longest run of literal characters that no quantifier makes optional,
+ * between the groups, classes, escapes and anchors that it steps over. When unsure (hex or octal
+ * escapes, {@code \Q}, flags set in the middle), it stops reading and keeps what it has; a
+ * pattern with a top-level {@code |} has none. Under a leading {@code (?i)} only ASCII characters
+ * are kept, whose case variants {@link CaseFolding} knows all of, so that finding the literal
+ * is a necessary condition for a match.
  *
  * @param text the literal, at least one character
  * @param ignoreCase whether the pattern matches it ignoring case (a leading {@code (?i)})
@@ -15,101 +17,198 @@ package io.containerlogging.core;
 record RequiredLiteral(String text, boolean ignoreCase, boolean whole) {
 
     private static final String META = "\\.+*?()|[]{}^$";
+    private static final java.util.regex.Pattern REPEAT = java.util.regex.Pattern.compile("\\{\\d+(,\\d*)?}");
+    private static final java.util.regex.Pattern FLAGS = java.util.regex.Pattern.compile("\\(\\?[imsU]+\\)");
 
     /** The longest required literal of a valid RE2 {@code pattern}, or null if none was found. */
     static RequiredLiteral of(String pattern) {
-        int i = 0;
-        boolean ignoreCase = false;
-        if (pattern.startsWith("(?")) {
-            int close = pattern.indexOf(')');
-            String flags = close < 0 ? "" : pattern.substring(2, close);
-            if (!flags.matches("[imsU]+")) {
-                return null; // a group "(?:" or "(?P<", negated flags: not worth reading
-            }
-            ignoreCase = flags.indexOf('i') >= 0;
-            i = close + 1;
-        }
         if (topLevelAlternation(pattern)) {
             return null;
         }
+        int i = 0;
+        boolean ignoreCase = false;
+        java.util.regex.Matcher flags = FLAGS.matcher(pattern);
+        if (flags.lookingAt()) {
+            ignoreCase = flags.group().indexOf('i') >= 0;
+            i = flags.end();
+        }
+        boolean onlyOneRun = i == 0;
         String best = "";
-        boolean onlyLiteral = i == 0;
         StringBuilder run = new StringBuilder();
-        while (i < pattern.length()) {
+        int n = pattern.length();
+        while (i < n) {
             char c = pattern.charAt(i);
             int next;
-            char literal;
+            char literal = 0;
+            boolean isLiteral = false;
             if (c == '\\') {
-                if (i + 1 >= pattern.length()) {
+                if (i + 1 >= n) {
                     break;
                 }
                 char e = pattern.charAt(i + 1);
                 if (e < 0x80 && !Character.isLetterOrDigit(e)) {
                     literal = e; // an escaped punctuation character is itself
+                    isLiteral = true;
                     next = i + 2;
+                } else if ("dDsSwWbBAz".indexOf(e) >= 0) {
+                    next = i + 2;
+                } else if (e == 'p' || e == 'P') {
+                    if (i + 2 >= n) {
+                        break;
+                    }
+                    if (pattern.charAt(i + 2) == '{') {
+                        int close = pattern.indexOf('}', i + 3);
+                        if (close < 0) {
+                            break;
+                        }
+                        next = close + 1;
+                    } else {
+                        next = i + 3;
+                    }
                 } else {
-                    break; // classes, \x, \Q, \p{...}, octal: stop rather than parse them
+                    break; // \x, \Q, octal, \n and the like: stop rather than parse them
                 }
-            } else if (META.indexOf(c) >= 0) {
-                break; // a group, class, anchor, dot, or quantifier: what follows is not read
-            } else if (Character.isSurrogate(c)) {
-                break;
+            } else if (c == '[') {
+                next = endOfClass(pattern, i);
+            } else if (c == '(') {
+                if (FLAGS.matcher(pattern).region(i, n).lookingAt()) {
+                    break; // flags changed from here on
+                }
+                next = endOfGroup(pattern, i);
+            } else if (c == '.' || c == '^' || c == '$') {
+                next = i + 1;
+            } else if (META.indexOf(c) >= 0 || Character.isSurrogate(c)) {
+                break; // a stray quantifier or ')' cannot occur in a valid pattern; surrogates: not worth it
             } else {
                 literal = c;
+                isLiteral = true;
                 next = i + 1;
             }
-            if (ignoreCase && literal >= 0x80) {
+            if (next < 0) {
                 break;
             }
-            // A quantifier on this character makes it optional or repeated: end the run before it.
-            if (next < pattern.length() && isQuantifier(pattern, next)) {
-                onlyLiteral = false;
+            int afterQuantifier = skipQuantifier(pattern, next);
+            if (afterQuantifier < 0) {
                 break;
             }
-            run.append(literal);
-            i = next;
+            boolean quantified = afterQuantifier != next;
+            if (isLiteral && !quantified && !(ignoreCase && literal >= 0x80)) {
+                run.append(literal);
+            } else {
+                // The run ends here: this atom is not a required literal character.
+                onlyOneRun = false;
+                if (run.length() > best.length()) {
+                    best = run.toString();
+                }
+                run.setLength(0);
+            }
+            i = afterQuantifier;
         }
-        if (i < pattern.length()) {
-            onlyLiteral = false;
+        if (i < n) {
+            onlyOneRun = false;
         }
-        best = run.toString();
+        if (run.length() > best.length()) {
+            best = run.toString();
+        }
         if (best.isEmpty()) {
             return null;
         }
-        return new RequiredLiteral(best, ignoreCase, onlyLiteral && !ignoreCase);
+        return new RequiredLiteral(best, ignoreCase, onlyOneRun && !ignoreCase);
     }
 
-    private static boolean isQuantifier(String pattern, int at) {
-        char c = pattern.charAt(at);
-        if (c == '*' || c == '+' || c == '?') {
-            return true;
+    /** The index after a quantifier at {@code at} (or {@code at} if there is none); -1 if unsure. */
+    private static int skipQuantifier(String pattern, int at) {
+        if (at >= pattern.length()) {
+            return at;
         }
-        // RE2 reads '{' as a repetition only in the forms {n}, {n,} and {n,m}; else it is literal,
-        // but reading it as one only shortens the literal.
-        return c == '{';
+        char c = pattern.charAt(at);
+        int end;
+        if (c == '*' || c == '+' || c == '?') {
+            end = at + 1;
+        } else if (c == '{') {
+            java.util.regex.Matcher repeat = REPEAT.matcher(pattern).region(at, pattern.length());
+            if (!repeat.lookingAt()) {
+                return -1; // RE2 would read this '{' as a literal; not worth the subtlety
+            }
+            end = repeat.end();
+        } else {
+            return at;
+        }
+        return end < pattern.length() && pattern.charAt(end) == '?' ? end + 1 : end; // lazy form
     }
 
-    /** True if {@code pattern} has a {@code |} outside every group and class. */
+    /** The index after the class that starts at {@code open}, or -1. */
+    static int endOfClass(String pattern, int open) {
+        int i = open + 1;
+        if (i < pattern.length() && pattern.charAt(i) == '^') {
+            i++;
+        }
+        if (i < pattern.length() && pattern.charAt(i) == ']') {
+            i++; // a ']' first is a member, not the end
+        }
+        while (i < pattern.length()) {
+            char c = pattern.charAt(i);
+            if (c == '\\') {
+                i += 2;
+            } else if (c == '[' && i + 1 < pattern.length() && pattern.charAt(i + 1) == ':') {
+                int close = pattern.indexOf(":]", i + 2);
+                if (close < 0) {
+                    return -1;
+                }
+                i = close + 2;
+            } else if (c == ']') {
+                return i + 1;
+            } else {
+                i++;
+            }
+        }
+        return -1;
+    }
+
+    /** The index after the group that starts at {@code open}, or -1. */
+    private static int endOfGroup(String pattern, int open) {
+        int depth = 0;
+        int i = open;
+        while (i < pattern.length()) {
+            char c = pattern.charAt(i);
+            if (c == '\\') {
+                if (i + 1 < pattern.length() && pattern.charAt(i + 1) == 'Q') {
+                    return -1;
+                }
+                i += 2;
+            } else if (c == '[') {
+                i = endOfClass(pattern, i);
+                if (i < 0) {
+                    return -1;
+                }
+            } else {
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')' && --depth == 0) {
+                    return i + 1;
+                }
+                i++;
+            }
+        }
+        return -1;
+    }
+
+    /** True if {@code pattern} may have a {@code |} outside every group and class. */
     private static boolean topLevelAlternation(String pattern) {
         int depth = 0;
-        boolean inClass = false;
         for (int i = 0; i < pattern.length(); i++) {
             char c = pattern.charAt(i);
             if (c == '\\') {
+                if (i + 1 < pattern.length() && pattern.charAt(i + 1) == 'Q') {
+                    return true; // quoted text: not read, so assume the worst
+                }
                 i++;
-            } else if (inClass) {
-                if (c == ']') {
-                    inClass = false;
-                }
             } else if (c == '[') {
-                inClass = true;
-                // a ']' right after '[' or '[^' is a member, not the end
-                if (i + 1 < pattern.length() && pattern.charAt(i + 1) == '^') {
-                    i++;
+                int end = endOfClass(pattern, i);
+                if (end < 0) {
+                    return true;
                 }
-                if (i + 1 < pattern.length() && pattern.charAt(i + 1) == ']') {
-                    i++;
-                }
+                i = end - 1;
             } else if (c == '(') {
                 depth++;
             } else if (c == ')') {

@@ -223,6 +223,20 @@ class LogQueryTextFiltersTest {
             }
             assertThatThrownBy(() -> LogQuery.builder().regex("").build()).isInstanceOf(IllegalArgumentException.class);
         }
+
+        @Test
+        @DisplayName("a pattern that would compile huge is refused before compiling (RE2/J alone ran out of memory)")
+        void refusesHuge() {
+            for (String huge : List.of("(x{1000}){1000}", "((x{1000}){1000}){1000}", "(((x{100}){100}){100}){100}",
+                    "(?:a{2}){501}", "[a-z]{1000}".repeat(11))) {
+                assertThatThrownBy(() -> LogQuery.builder().regex(huge).build())
+                        .as(huge).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("regex '");
+            }
+            for (String fine : List.of("[a-z]{1000}", "(a{10}){100}", "((((((((((((a*)*)*)*)*)*)*)*)*)*)*)*)",
+                    "\\Q(x{1000}){1000}\\E", "[(]{1000}x", "a{2,}", "a{,5}", "\\p{Greek}{3}")) {
+                LogQuery.builder().regex(fine).build();
+            }
+        }
     }
 
     @Nested
