@@ -128,6 +128,16 @@ class FilterLanguageHttpTest {
     }
 
     @Test
+    @DisplayName("the 400 for an unsupported pattern says why")
+    void unsupportedPatternSaysWhy() {
+        HttpResponse<String> response = http.get("/api/v1/logs?regex=" + q("(a)\\1"));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(Http.json(response).get("error").getAsString())
+                .isEqualTo("invalid or unsupported regex '(a)\\1' (RE2 syntax): error parsing regexp: invalid escape"
+                        + " sequence: `\\1`");
+    }
+
+    @Test
     @DisplayName("the number and length of filters are bounded")
     void bounded() {
         StringBuilder many = new StringBuilder("/api/v1/logs?");
