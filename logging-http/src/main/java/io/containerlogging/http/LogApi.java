@@ -49,15 +49,7 @@ final class LogApi {
     private static final List<String> FILTER_PARAMETERS = List.of("serviceId", "serviceName",
             "containerId", "level", "sourceType", "since", "until", "afterId", "deviceId", "search",
             "exclude", "regex");
-    /** {@code field.<path>=<value>}: an exact match on a parsed field. */
-    private static final String FIELD_PREFIX = "field.";
-    /**
-     * The most {@code search}, {@code exclude}, {@code regex} and {@code field.*} parameters one
-     * request may give, together: each costs a scan of every candidate message.
-     */
-    static final int MAX_TEXT_FILTERS = 16;
-    /** The longest {@code search}, {@code exclude} or {@code regex} value, or field path or value. */
-    static final int MAX_TEXT_FILTER_CHARS = 1024;
+    private static final String FIELD_PREFIX = TextFilterParameters.FIELD_PREFIX;
     private static final List<String> LOGS_PARAMETERS = concat(FILTER_PARAMETERS, "limit");
     private static final List<String> COUNT_PARAMETERS = FILTER_PARAMETERS;
     private static final List<String> STREAM_PARAMETERS = concat(FILTER_PARAMETERS, "tail");
@@ -264,55 +256,8 @@ final class LogApi {
             builder.untilMillis(until);
         }
         builder.afterId(logId(parameters.single("afterId"), "afterId"));
-        textFilters(parameters, builder);
+        TextFilterParameters.apply(parameters, builder);
         return builder;
-    }
-
-    /** search, exclude, regex and field.<path>: bounded in number and length; patterns compiled to check them. */
-    private static void textFilters(QueryParameters parameters, LogQuery.Builder builder) {
-        List<String> search = parameters.all("search");
-        List<String> exclude = parameters.all("exclude");
-        List<String> regex = parameters.all("regex");
-        java.util.Map<String, String> fields = parameters.prefixed(FIELD_PREFIX);
-        int count = search.size() + exclude.size() + regex.size() + fields.size();
-        if (count > MAX_TEXT_FILTERS) {
-            String parameter = search.size() > MAX_TEXT_FILTERS / 2 ? "search"
-                    : exclude.size() > MAX_TEXT_FILTERS / 2 ? "exclude"
-                    : regex.size() > MAX_TEXT_FILTERS / 2 ? "regex" : "field.";
-            throw ApiException.badRequest("at most " + MAX_TEXT_FILTERS + " search, exclude, regex and field."
-                    + " parameters together, were " + count, parameter);
-        }
-        requireShort("search", search);
-        requireShort("exclude", exclude);
-        requireShort("regex", regex);
-        for (java.util.Map.Entry<String, String> field : fields.entrySet()) {
-            String parameter = ApiException.excerpt(FIELD_PREFIX + field.getKey());
-            if (field.getKey().length() > MAX_TEXT_FILTER_CHARS || field.getValue().length() > MAX_TEXT_FILTER_CHARS) {
-                throw ApiException.badRequest("parameter '" + parameter + "': field path and value may have at most "
-                        + MAX_TEXT_FILTER_CHARS + " characters each", parameter);
-            }
-            builder.field(field.getKey(), field.getValue());
-        }
-        for (String pattern : regex) {
-            try {
-                LogQuery.builder().regex(pattern).build(); // compiles it: refuse it here, by name
-            } catch (IllegalArgumentException e) {
-                String why = e.getCause() instanceof RuntimeException && e.getCause().getMessage() != null
-                        ? e.getCause().getMessage() : e.getMessage();
-                throw ApiException.badRequest("invalid or unsupported regex '" + ApiException.excerpt(pattern)
-                        + "' (RE2 syntax): " + ApiException.excerpt(why), "regex");
-            }
-        }
-        builder.search(search).exclude(exclude).regex(regex);
-    }
-
-    private static void requireShort(String parameter, List<String> values) {
-        for (String value : values) {
-            if (value.length() > MAX_TEXT_FILTER_CHARS) {
-                throw ApiException.badRequest("parameter '" + parameter + "' may have at most " + MAX_TEXT_FILTER_CHARS
-                        + " characters, was " + value.length(), parameter);
-            }
-        }
     }
 
     private static String logId(String value, String parameter) {

@@ -135,20 +135,24 @@ class FilterLanguageHttpTest {
         assertThat(Http.json(response).get("error").getAsString())
                 .isEqualTo("invalid or unsupported regex '(a)\\1' (RE2 syntax): error parsing regexp: invalid escape"
                         + " sequence: `\\1`");
+        HttpResponse<String> huge = http.get("/api/v1/logs?regex=" + q("(x{1000}){1000}"));
+        assertThat(Http.json(huge).get("error").getAsString())
+                .isEqualTo("invalid or unsupported regex '(x{1000}){1000}' (RE2 syntax): repeats too much: nested"
+                        + " repetition counts multiply to more than 1000 (as RE2 refuses)");
     }
 
     @Test
     @DisplayName("the number and length of filters are bounded")
     void bounded() {
         StringBuilder many = new StringBuilder("/api/v1/logs?");
-        for (int i = 0; i <= LogApi.MAX_TEXT_FILTERS; i++) {
+        for (int i = 0; i <= TextFilterParameters.MAX_TEXT_FILTERS; i++) {
             many.append("search=a").append(i).append('&');
         }
         HttpResponse<String> tooMany = http.get(many.toString());
         assertThat(tooMany.statusCode()).isEqualTo(400);
         assertErrorBody(tooMany, "search");
 
-        String longText = "a".repeat(LogApi.MAX_TEXT_FILTER_CHARS + 1);
+        String longText = "a".repeat(TextFilterParameters.MAX_TEXT_FILTER_CHARS + 1);
         for (String parameter : new String[] {"search", "exclude", "regex"}) {
             HttpResponse<String> tooLong = http.get("/api/v1/logs/count?" + parameter + "=" + longText);
             assertThat(tooLong.statusCode()).isEqualTo(400);
