@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The filter language against a plain String.indexOf scan over the same 1M strings, measured in
 # the same JVM, ROUNDS times (one JMH fork each); prints each round's ratios and their median
-# [min-max] (issue 15: search within 2x, regex within 5x).
+# [min-max] (issue 15: search within 2x, regex within 5x). JMH runs the benchmarks one after the
+# other: on a loaded machine prefer SearchRatios (paired, see its javadoc):
+#   java -Xmx2g -cp "$JAR" io.containerlogging.benchmarks.SearchRatios 20
 #
 #   mvn -B -ntp -q -pl benchmarks -am package -DskipTests
 #   ROUNDS=5 JAR=benchmarks/target/benchmarks.jar bash scripts/bench/search.sh
@@ -11,7 +13,10 @@ ROUNDS=${ROUNDS:-5}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for ((r = 1; r <= ROUNDS; r++)); do
-  java -jar "$JAR" 'SearchBenchmark' -f 1 -wi 2 -w 1 -i 3 -r 1 -rf csv -rff "$out/round$r.csv" >/dev/null 2>&1
+  if ! java -jar "$JAR" 'SearchBenchmark' -f 1 -wi 2 -w 1 -i 3 -r 1 -rf csv -rff "$out/round$r.csv" >"$out/log$r" 2>&1; then
+    tail -5 "$out/log$r" >&2 # e.g. another JMH run holds /tmp/jmh.lock
+    exit 1
+  fi
   # csv: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"
   awk -F, -v r="$r" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
     NR > 1 { gsub(/"/, "", $1); sub(/.*\./, "", $1); score[$1] = $5 }
