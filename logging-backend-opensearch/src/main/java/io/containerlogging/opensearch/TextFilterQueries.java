@@ -20,7 +20,10 @@ import org.opensearch.client.opensearch._types.query_dsl.Query;
  * ({@code must_not exists message.keyword}), and the backend checks them itself. A regex becomes a
  * {@code regexp} query where {@link RegexTranslation} has an exact Lucene equivalent, and is
  * otherwise left to the backend entirely. Fields are exact {@code term}s on
- * {@code fieldValues}, one keyword {@code path<US>text} per field ({@link #fieldEntry}).
+ * {@code fieldValues}, one keyword {@code path<US>text} per field ({@link #fieldEntry}): a keyword
+ * of the value's JSON text rather than a {@code flat_object}, so that a number, a boolean and a
+ * string compare by exactly the text the local backend compares ({@code LogFields.textOf}),
+ * whatever OpenSearch would make of their types.
  *
  * <p>The backend re-checks every returned message with {@link LogQuery#matches}, so results are
  * always exact; {@link Plan#exactForIndexed()} says whether a count may trust the server for the
