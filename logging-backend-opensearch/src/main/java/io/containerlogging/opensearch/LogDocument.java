@@ -15,7 +15,8 @@ import org.opensearch.client.json.JsonpSerializable;
  * One stored message as an OpenSearch document: the fields of the {@link LogJson} wire format, in
  * its order ({@link WireField}; so a hit's source reads back with {@link LogJson#fromJson(String)}),
  * plus, after the id, {@code seq}, the numeric id for sorting and the {@code afterId} cursor, and
- * {@code seqSlot}, the device slot of that id (see {@link LogSequence}). Written straight to the client's generator: no
+ * {@code seqSlot}, the device slot of that id (see {@link LogSequence}), and after the fields,
+ * {@code fieldValues}, the keywords field filters match ({@link TextFilterQueries}). Written straight to the client's generator: no
  * intermediate tree, no reflection. The mapping is {@code index-mapping.json} next to this class.
  */
 final class LogDocument implements JsonpSerializable {
@@ -66,6 +67,9 @@ final class LogDocument implements JsonpSerializable {
                     LogFields fields = field.fields(message);
                     if (fields != null) {
                         writeFields(out, field.jsonName(), fields);
+                        if (!fields.isEmpty()) {
+                            writeFieldValues(out, fields);
+                        }
                     }
                     break;
                 }
@@ -93,6 +97,18 @@ final class LogDocument implements JsonpSerializable {
                 out.write(fields.key(i), (Long) value);
             } else {
                 out.write(fields.key(i), (BigDecimal) value);
+            }
+        }
+        out.writeEnd();
+    }
+
+    /** The fields again, as the keywords {@link TextFilterQueries#FIELD_VALUES} filters on. */
+    private static void writeFieldValues(JsonGenerator out, LogFields fields) {
+        out.writeStartArray(TextFilterQueries.FIELD_VALUES);
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            String entry = TextFilterQueries.fieldEntry(fields.key(i), LogFields.textOf(fields.value(i)));
+            if (entry != null) {
+                out.write(entry);
             }
         }
         out.writeEnd();

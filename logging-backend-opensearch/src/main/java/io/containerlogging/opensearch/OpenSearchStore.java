@@ -25,6 +25,7 @@ import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.Conflicts;
 import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.Refresh;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.mapping.TypeMapping;
@@ -40,6 +41,11 @@ import org.opensearch.client.transport.OpenSearchTransport;
  * index template, bulk writes, queries, counts, refresh and retention. Knows the index layout:
  * one index per UTC day of the message timestamp, {@code <prefix>-yyyy.MM.dd}, all read through
  * the pattern {@code <prefix>-*}.
+ *
+ * <p>The filter language ({@code search}, {@code exclude}, {@code regex}, {@code fields}) is
+ * narrowed on the server ({@link TextFilterQueries}) and every hit re-checked here with
+ * {@link LogQuery#matches}, so results equal the local backend's: a regex without a Lucene
+ * equivalent, or a line too long for the keyword index, costs a scan of the server's candidates.
  *
  * <p>Thread-safety: thread-safe (the client is); holds no state of its own but names.
  */
@@ -133,37 +139,73 @@ final class OpenSearchStore implements AutoCloseable {
         if (query.limit() != null && query.limit() == 0) {
             return List.of();
         }
-        Query filter = toQuery(query);
+        try {
+            return search(query, true);
+        } catch (OpenSearchException e) {
+            if (!usesRegexp(query)) {
+                throw e;
+            }
+            // A translated regex the server would not run (e.g. too many automaton states): leave
+            // every regex to the re-check below instead.
+            return search(query, false);
+        }
+    }
+
+    private List<LogMessage> search(LogQuery query, boolean translateRegex) throws IOException {
+        TextFilterQueries.Plan plan = TextFilterQueries.plan(query, translateRegex);
+        Query filter = toQuery(query, plan.clauses());
+        // The server's text clauses are a superset (long lines, regexes it cannot run): re-check.
+        boolean recheck = query.hasTextOrFieldFilters();
         // With a limit and no cursor: the newest, so walk backwards and reverse at the end.
         boolean newestFirst = query.limit() != null && query.afterId() == null;
         int wanted = query.limit() == null ? Integer.MAX_VALUE : query.limit();
         List<LogMessage> result = new ArrayList<>(Math.min(wanted, PAGE_SIZE));
+        scan(filter, newestFirst ? SortOrder.Desc : SortOrder.Asc, wanted, message -> {
+            if (!recheck || query.matches(message)) {
+                result.add(message);
+            }
+            return result.size() < wanted;
+        });
+        if (newestFirst) {
+            Collections.reverse(result);
+        }
+        return result;
+    }
+
+    /**
+     * Visits the messages matching {@code filter} in sequence order, page by page, until the
+     * visitor returns false or none are left.
+     *
+     * @param pageHint how many the caller expects to want, to size the first page
+     */
+    private void scan(Query filter, SortOrder order, int pageHint, java.util.function.Predicate<LogMessage> visitor)
+            throws IOException {
         Long searchAfter = null;
-        while (result.size() < wanted) {
-            int size = Math.min(PAGE_SIZE, wanted - result.size());
+        while (true) {
+            int size = Math.min(PAGE_SIZE, Math.max(pageHint, 1));
             Long after = searchAfter;
             SearchResponse<JsonData> response = client.search(s -> {
                 s.index(pattern).ignoreUnavailable(true).allowNoIndices(true).query(filter).size(size)
-                        .sort(o -> o.field(f -> f.field(LogDocument.SEQ)
-                                .order(newestFirst ? SortOrder.Desc : SortOrder.Asc)));
+                        .sort(o -> o.field(f -> f.field(LogDocument.SEQ).order(order)));
                 if (after != null) {
                     s.searchAfter(FieldValue.of(after));
                 }
                 return s;
             }, JsonData.class);
             List<Hit<JsonData>> hits = response.hits().hits();
+            LogMessage last = null;
             for (Hit<JsonData> hit : hits) {
-                result.add(toMessage(hit.source()));
+                last = toMessage(hit.source());
+                if (!visitor.test(last)) {
+                    return;
+                }
             }
             if (hits.size() < size) {
-                break;
+                return;
             }
-            searchAfter = LogId.sequence(result.get(result.size() - 1).id());
+            searchAfter = LogId.sequence(last.id());
+            pageHint = PAGE_SIZE; // the filter is re-checked: later pages may be needed in full
         }
-        if (newestFirst) {
-            Collections.reverse(result);
-        }
-        return result;
     }
 
     private LogMessage toMessage(JsonData source) {
@@ -172,8 +214,52 @@ final class OpenSearchStore implements AutoCloseable {
 
     /** The number of stored messages matching {@code query}; its limit is ignored. */
     long count(LogQuery query) throws IOException {
-        Query filter = toQuery(query);
+        try {
+            return count(query, true);
+        } catch (OpenSearchException e) {
+            if (!usesRegexp(query)) {
+                throw e;
+            }
+            return count(query, false);
+        }
+    }
+
+    private long count(LogQuery query, boolean translateRegex) throws IOException {
+        TextFilterQueries.Plan plan = TextFilterQueries.plan(query, translateRegex);
+        if (!query.hasTextOrFieldFilters()) {
+            return serverCount(toQuery(query, List.of()));
+        }
+        long[] matching = new long[1];
+        if (!plan.exactForIndexed()) {
+            // A regex (or field) the server cannot judge exactly: it narrows, we count.
+            scan(toQuery(query, plan.clauses()), SortOrder.Asc, PAGE_SIZE, message -> {
+                if (query.matches(message)) {
+                    matching[0]++;
+                }
+                return true;
+            });
+            return matching[0];
+        }
+        // Exact on the server for messages with a keyword; the few longer ones are checked here.
+        List<Query> indexed = new ArrayList<>(plan.clauses());
+        indexed.add(TextFilterQueries.withKeyword());
+        List<Query> unindexed = new ArrayList<>(plan.clauses());
+        unindexed.add(TextFilterQueries.withoutKeyword());
+        scan(toQuery(query, unindexed), SortOrder.Asc, 100, message -> {
+            if (query.matches(message)) {
+                matching[0]++;
+            }
+            return true;
+        });
+        return serverCount(toQuery(query, indexed)) + matching[0];
+    }
+
+    private long serverCount(Query filter) throws IOException {
         return client.count(c -> c.index(pattern).ignoreUnavailable(true).allowNoIndices(true).query(filter)).count();
+    }
+
+    private static boolean usesRegexp(LogQuery query) {
+        return query.regex().stream().anyMatch(p -> RegexTranslation.translate(p) != null);
     }
 
     /** The highest stored sequence number with this device slot, or 0 if there is none. */
@@ -230,9 +316,12 @@ final class OpenSearchStore implements AutoCloseable {
 
     // ---- query mapping ------------------------------------------------------------------------
 
-    /** {@code query}'s criteria (not its limit) as one filter-context bool query. */
-    static Query toQuery(LogQuery query) {
-        List<Query> filters = new ArrayList<>();
+    /**
+     * {@code query}'s criteria (not its limit) as one filter-context bool query, with
+     * {@code textClauses} standing for its text and field filters.
+     */
+    static Query toQuery(LogQuery query, List<Query> textClauses) {
+        List<Query> filters = new ArrayList<>(textClauses);
         if (query.serviceId() != null) {
             filters.add(term("serviceId", FieldValue.of(query.serviceId())));
         }

@@ -47,7 +47,11 @@ class LogDocumentTest {
         List<String> expected = new ArrayList<>();
         WireField.inOrder().forEach(field -> expected.add(field.jsonName()));
         expected.addAll(1, List.of(LogDocument.SEQ, LogDocument.SEQ_SLOT));
+        expected.add(expected.indexOf("fields") + 1, TextFilterQueries.FIELD_VALUES);
         assertThat(new ArrayList<>(document.keySet())).containsExactlyElementsOf(expected);
+        // the keywords field filters match: path, unit separator, the value's JSON text
+        assertThat(document.getAsJsonArray(TextFilterQueries.FIELD_VALUES).toString())
+                .isEqualTo("[\"msg\\u001fm\",\"http.status\\u001f500\",\"ratio\\u001f0.5\",\"ok\\u001ftrue\"]");
         assertThat(document.get(LogDocument.SEQ).getAsLong()).isEqualTo(5);
         assertThat(LogJson.fromJson(json)).isEqualTo(message);
 

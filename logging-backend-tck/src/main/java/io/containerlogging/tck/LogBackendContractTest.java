@@ -718,6 +718,16 @@ public abstract class LogBackendContractTest {
         }
     }
 
+    @Nested
+    @DisplayName("The filter language: search, exclude, regex, fields")
+    class FilterLanguage extends FilterLanguageContract {
+
+        @Override
+        protected LogBackend backend() {
+            return backend;
+        }
+    }
+
     // ---- cleanup ------------------------------------------------------------------------------
 
     @Nested

@@ -2,14 +2,22 @@ package io.containerlogging.core;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Which stored messages to return. Every set criterion must hold (AND); within {@link #levels()}
- * and {@link #sourceTypes()} any member matches (OR). An empty query matches everything.
+ * and {@link #sourceTypes()} any member matches (OR), while every {@link #search()} text,
+ * {@link #regex()} pattern and {@link #fields()} entry must match and no {@link #exclude()} text
+ * may (see docs/search.md). An empty query matches everything.
+ *
+ * <p>Immutable and thread-safe; the regex patterns are compiled once, when the query is built.
  *
  * <p>Results are always returned oldest first (in id order). With a {@link #limit()}, they are the
  * <em>newest</em> {@code limit} matching messages, still oldest first, as {@code docker logs --tail}
@@ -30,6 +38,17 @@ import java.util.Set;
  * @param afterId only messages stored after the message with this id, or null; lets a poller
  *     page without gaps or repeats even when many messages share a millisecond
  * @param deviceId only messages of this device (exact), or null for any
+ * @param search only messages whose text contains every one of these; each is matched with smart
+ *     case: ignoring case if it has no upper-case letter, exactly if it has one ({@code timeout}
+ *     finds "Timeout" and "TIMEOUT", {@code Timeout} only "Timeout"); empty for any
+ * @param exclude only messages whose text contains none of these, with the same smart case as
+ *     {@code search}; empty for none excluded
+ * @param regex only messages whose text every one of these RE2 patterns matches somewhere
+ *     (unanchored: use {@code ^} and {@code $} to anchor; {@code (?i)} to ignore case); empty for
+ *     any. Matching takes time linear in the text whatever the pattern.
+ * @param fields only messages with every one of these fields, exactly: the field's value as its
+ *     JSON text ({@link LogFields#text(String)}) equals the given value, so {@code status -> 500}
+ *     matches the number 500 and the string "500"; keys are dotted paths; empty for any
  */
 public record LogQuery(
         Integer serviceId,
@@ -41,7 +60,11 @@ public record LogQuery(
         Instant until,
         Integer limit,
         String afterId,
-        String deviceId) {
+        String deviceId,
+        List<String> search,
+        List<String> exclude,
+        List<String> regex,
+        Map<String, String> fields) {
 
     private static final LogQuery ALL = builder().build();
 
@@ -61,13 +84,26 @@ public record LogQuery(
         if (afterId != null) {
             LogId.sequence(afterId); // validates
         }
+        // These lists carry their prepared (compiled) form with them: see SearchTexts.
+        search = SearchTexts.of(search, "search");
+        exclude = SearchTexts.of(exclude, "exclude");
+        regex = RegexPatterns.of(regex);
+        fields = immutableFields(fields);
+    }
+
+    /** A query without the text and field filters; the constructor from before they existed. */
+    public LogQuery(Integer serviceId, String serviceName, String containerId, Set<LogLevel> levels,
+            Set<SourceType> sourceTypes, Instant since, Instant until, Integer limit, String afterId,
+            String deviceId) {
+        this(serviceId, serviceName, containerId, levels, sourceTypes, since, until, limit, afterId,
+                deviceId, null, null, null, null);
     }
 
     /** A query without a device filter; the constructor from before devices existed. */
     public LogQuery(Integer serviceId, String serviceName, String containerId, Set<LogLevel> levels,
             Set<SourceType> sourceTypes, Instant since, Instant until, Integer limit, String afterId) {
         this(serviceId, serviceName, containerId, levels, sourceTypes, since, until, limit, afterId,
-                null);
+                null, null, null, null, null);
     }
 
     /** The query that matches every message. */
@@ -93,6 +129,10 @@ public record LogQuery(
         b.limit = limit;
         b.afterId = afterId;
         b.deviceId = deviceId;
+        b.search = search;
+        b.exclude = exclude;
+        b.regex = regex;
+        b.fields = fields;
         return b;
     }
 
@@ -139,7 +179,60 @@ public record LogQuery(
         if (afterId != null && LogId.trySequence(message.id()) <= afterSequence()) {
             return false;
         }
+        if (!fields.isEmpty() && !fieldsMatch(message.fields())) {
+            return false;
+        }
+        // The text filters last: they cost the most.
+        String text = message.message();
+        if (!search.isEmpty() && !((SearchTexts) search).allFoundIn(text)) {
+            return false;
+        }
+        if (!exclude.isEmpty() && ((SearchTexts) exclude).anyFoundIn(text)) {
+            return false;
+        }
+        if (!regex.isEmpty() && !((RegexPatterns) regex).allMatch(text)) {
+            return false;
+        }
         return true;
+    }
+
+    /** True if the query filters on the message text or fields ({@code search}, {@code exclude}, {@code regex}, {@code fields}). */
+    public boolean hasTextOrFieldFilters() {
+        return !search.isEmpty() || !exclude.isEmpty() || !regex.isEmpty() || !fields.isEmpty();
+    }
+
+    /**
+     * Whether a {@code search} or {@code exclude} text is matched exactly (it has an upper-case
+     * letter) rather than ignoring case. Two characters are equal ignoring case as
+     * {@link String#regionMatches(boolean, int, String, int, int)} decides.
+     */
+    public static boolean isCaseSensitive(String text) {
+        return CaseFolding.hasUpperCase(text);
+    }
+
+    private boolean fieldsMatch(LogFields messageFields) {
+        for (Map.Entry<String, String> wanted : fields.entrySet()) {
+            if (!wanted.getValue().equals(messageFields.text(wanted.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, String> immutableFields(Map<String, String> fields) {
+        if (fields == null || fields.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> copy = new LinkedHashMap<>(fields.size() * 2);
+        fields.forEach((path, value) -> {
+            Objects.requireNonNull(path, "a field path must not be null");
+            Objects.requireNonNull(value, () -> "the value of field '" + path + "' must not be null");
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("a field path must not be empty");
+            }
+            copy.put(path, value);
+        });
+        return Collections.unmodifiableMap(copy);
     }
 
     private static <E extends Enum<E>> Set<E> immutableEnumSet(Collection<E> values, Class<E> type) {
@@ -164,6 +257,12 @@ public record LogQuery(
         private Integer limit;
         private String afterId;
         private String deviceId;
+        // Kept as given (possibly a query's prepared lists, so toBuilder().build() prepares
+        // nothing again) until changed; copied on the first change.
+        private List<String> search = List.of();
+        private List<String> exclude = List.of();
+        private List<String> regex = List.of();
+        private Map<String, String> fields = Map.of();
 
         private Builder() {
         }
@@ -254,12 +353,89 @@ public record LogQuery(
         }
 
         /**
+         * Adds a text the message must contain (all added must): smart case, ignoring case unless
+         * {@code text} has an upper-case letter. Checked at {@link #build()}: not null, not empty.
+         */
+        public Builder search(String text) {
+            search = added(search, text);
+            return this;
+        }
+
+        /** Replaces the search texts; empty for none. */
+        public Builder search(Collection<String> texts) {
+            search = new ArrayList<>(texts);
+            return this;
+        }
+
+        /**
+         * Adds a text the message must not contain (none added may): the same smart case as
+         * {@link #search(String)}.
+         */
+        public Builder exclude(String text) {
+            exclude = added(exclude, text);
+            return this;
+        }
+
+        /** Replaces the excluded texts; empty for none. */
+        public Builder exclude(Collection<String> texts) {
+            exclude = new ArrayList<>(texts);
+            return this;
+        }
+
+        /**
+         * Adds an RE2 pattern that must match somewhere in the message (all added must). Compiled
+         * at {@link #build()}, which throws {@link IllegalArgumentException} quoting a pattern
+         * that is invalid or uses what RE2 does not support (backreferences, lookaround).
+         */
+        public Builder regex(String pattern) {
+            regex = added(regex, pattern);
+            return this;
+        }
+
+        /** Replaces the regex patterns; empty for none. */
+        public Builder regex(Collection<String> patterns) {
+            regex = new ArrayList<>(patterns);
+            return this;
+        }
+
+        /**
+         * Requires the field at {@code path} (a dotted path such as {@code http.status}) to have
+         * {@code value} as its JSON text ({@link LogFields#text(String)}): {@code "500"} matches
+         * the number 500 and the string "500", {@code "true"} the boolean. Setting a path again
+         * replaces its value.
+         */
+        public Builder field(String path, String value) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(value, "value");
+            Map<String, String> copy = new LinkedHashMap<>(fields);
+            copy.put(path, value);
+            fields = copy;
+            return this;
+        }
+
+        /** Replaces the field criteria; empty for none. */
+        public Builder fields(Map<String, String> fields) {
+            this.fields = new LinkedHashMap<>(fields);
+            return this;
+        }
+
+        private static List<String> added(List<String> list, String value) {
+            List<String> copy = new ArrayList<>(list.size() + 1);
+            copy.addAll(list);
+            copy.add(value);
+            return copy;
+        }
+
+        /**
          * @throws IllegalArgumentException if since is after until, limit is negative, containerId
-         *     is empty, or afterId is not a {@code log-N} id
+         *     is empty, afterId is not a {@code log-N} id, a search or exclude text is empty, a
+         *     regex is empty, invalid or unsupported (the message quotes it), or a field path is
+         *     empty
+         * @throws NullPointerException if a search, exclude or regex text or a field value is null
          */
         public LogQuery build() {
             return new LogQuery(serviceId, serviceName, containerId, levels, sourceTypes, since,
-                    until, limit, afterId, deviceId);
+                    until, limit, afterId, deviceId, search, exclude, regex, fields);
         }
     }
 }

@@ -48,7 +48,9 @@ final class LogApi {
     private static final String STREAM_TICKETS = "/api/v1/stream-tickets";
 
     private static final List<String> FILTER_PARAMETERS = List.of("serviceId", "serviceName",
-            "containerId", "level", "sourceType", "since", "until", "afterId", "deviceId");
+            "containerId", "level", "sourceType", "since", "until", "afterId", "deviceId", "search",
+            "exclude", "regex");
+    private static final String FIELD_PREFIX = TextFilterParameters.FIELD_PREFIX;
     private static final List<String> LOGS_PARAMETERS = concat(FILTER_PARAMETERS, "limit");
     private static final List<String> COUNT_PARAMETERS = FILTER_PARAMETERS;
     private static final List<String> STREAM_PARAMETERS = concat(concat(FILTER_PARAMETERS, "tail"), "ticket");
@@ -216,7 +218,7 @@ final class LogApi {
     // ---- GET /api/v1/logs, /count ------------------------------------------------------------
 
     private ApiResponse logs(QueryParameters parameters) {
-        parameters.requireOnly(LOGS_PARAMETERS);
+        parameters.requireOnly(LOGS_PARAMETERS, FIELD_PREFIX);
         Integer limit = parameters.nonNegativeInt("limit");
         // Absent or above the cap, the limit is the cap: a response is never unbounded.
         int effectiveLimit = limit == null ? maxLimit : Math.min(limit, maxLimit);
@@ -228,7 +230,7 @@ final class LogApi {
     }
 
     private ApiResponse count(QueryParameters parameters) {
-        parameters.requireOnly(COUNT_PARAMETERS);
+        parameters.requireOnly(COUNT_PARAMETERS, FIELD_PREFIX);
         LogQuery query = filter(parameters).build();
         long count = query.equals(LogQuery.all()) ? backend.count() : backend.count(query);
         return ApiResponse.of(200, ("{\"count\":" + count + "}").getBytes(StandardCharsets.US_ASCII))
@@ -271,6 +273,7 @@ final class LogApi {
             builder.untilMillis(until);
         }
         builder.afterId(logId(parameters.single("afterId"), "afterId"));
+        TextFilterParameters.apply(parameters, builder);
         return builder;
     }
 
@@ -285,7 +288,7 @@ final class LogApi {
     // ---- GET /api/v1/logs/stream -------------------------------------------------------------
 
     private ApiResponse stream(QueryParameters parameters, String lastEventId) {
-        parameters.requireOnly(STREAM_PARAMETERS);
+        parameters.requireOnly(STREAM_PARAMETERS, FIELD_PREFIX);
         LogQuery.Builder filter = filter(parameters);
         Integer tail = parameters.nonNegativeInt("tail");
         String afterId = parameters.single("afterId");

@@ -63,12 +63,47 @@ final class QueryParameters {
 
     /** Refuses the first parameter whose name is not in {@code allowed}. */
     void requireOnly(Collection<String> allowed) {
+        requireOnly(allowed, null);
+    }
+
+    /**
+     * Refuses the first parameter whose name is not in {@code allowed} and does not start with
+     * {@code allowedPrefix} (null for none).
+     */
+    void requireOnly(Collection<String> allowed, String allowedPrefix) {
         for (String name : values.keySet()) {
-            if (!allowed.contains(name)) {
+            if (!allowed.contains(name) && (allowedPrefix == null || !name.startsWith(allowedPrefix))) {
                 throw ApiException.badRequest("unknown parameter '" + ApiException.excerpt(name)
-                        + "' (allowed here: " + String.join(", ", allowed) + ")", ApiException.excerpt(name));
+                        + "' (allowed here: " + String.join(", ", allowed)
+                        + (allowedPrefix == null ? "" : ", " + allowedPrefix + "<path>") + ")",
+                        ApiException.excerpt(name));
             }
         }
+    }
+
+    /**
+     * The parameters named {@code prefix + suffix}, each given once, as suffix to value, in order.
+     *
+     * @throws ApiException if one is repeated, has an empty suffix or an empty value
+     */
+    Map<String, String> prefixed(String prefix) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> entry : values.entrySet()) {
+            String name = entry.getKey();
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            String parameter = ApiException.excerpt(name);
+            if (name.length() == prefix.length()) {
+                throw ApiException.badRequest("parameter '" + parameter + "' needs a field path after '"
+                        + prefix + "', e.g. " + prefix + "status=500", parameter);
+            }
+            if (entry.getValue().size() > 1) {
+                throw ApiException.badRequest("parameter '" + parameter + "' may be given only once", parameter);
+            }
+            result.put(name.substring(prefix.length()), requireNotEmpty(parameter, entry.getValue().get(0)));
+        }
+        return result;
     }
 
     /** Every value of a repeatable parameter, in order; empty if absent. */
