@@ -114,27 +114,12 @@ final class FileCatalog {
                 Matcher matcher = CLASS_DIR.matcher(dir.getFileName().toString());
                 if (matcher.matches() && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                     catalog.scan(new FileClass(dir.getFileName().toString(),
-                            age(Long.parseLong(matcher.group(1)), matcher.group(2))));
+                            RetentionPolicy.duration(Long.parseLong(matcher.group(1)), matcher.group(2))));
                 }
             }
         }
         catalog.entries.sort(Comparator.comparingLong(e -> e.startMillis));
         return catalog;
-    }
-
-    private static Duration age(long amount, String unit) {
-        switch (unit) {
-            case "ms":
-                return Duration.ofMillis(amount);
-            case "s":
-                return Duration.ofSeconds(amount);
-            case "m":
-                return Duration.ofMinutes(amount);
-            case "h":
-                return Duration.ofHours(amount);
-            default:
-                return Duration.ofDays(amount);
-        }
     }
 
     private void scan(FileClass fileClass) throws IOException {

@@ -108,7 +108,8 @@ public final class RetentionPolicy {
         return builder.build();
     }
 
-    private static Duration duration(long amount, String unit) {
+    /** {@code amount} of {@code unit} ({@code ms}, {@code s}, {@code m}, {@code h}, else days): the ages of rules and of {@code keep-<age>} directories. */
+    static Duration duration(long amount, String unit) {
         switch (unit) {
             case "ms":
                 return Duration.ofMillis(amount);
