@@ -87,6 +87,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
 
     private final Duration closeTimeout;
     private final DockerEngine engine;
+    private final LogBackend backend;
     private final ServiceLabels serviceLabels;
     private final ManagerMessages messages;
     private final BackendWriter writer;
@@ -116,6 +117,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         int maxLineLength = builder.maxLineLength;
         this.closeTimeout = builder.closeTimeout;
         this.engine = new DockerEngine(builder.docker);
+        this.backend = builder.backend;
         this.serviceLabels = new ServiceLabels(builder.serviceNameLabels, builder.serviceIdLabels);
         this.stage = new StructureStage(builder.structure);
         this.messages = new ManagerMessages(builder.backend, clock, builder.lifecycleEvents, stage);
@@ -177,6 +179,14 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         events.ensureStarted();
         for (String id : running) {
             attachQuietly(id);
+        }
+        // A container that exited while no monitor ran may have written lines after the last one
+        // stored: read it from its checkpoint to its end (it then stays attached, as any stopped
+        // container does, until it starts again or is removed).
+        for (String id : engine.exitedIds()) {
+            if (backend.readPosition(id, false).isPresent() || backend.readPosition(id, true).isPresent()) {
+                attachQuietly(id);
+            }
         }
         if (createAttacher != null && running.isEmpty()) {
             // The first container attached at its creation must not wait for docker-java to

@@ -82,6 +82,20 @@ final class DockerEngine {
         }
     }
 
+    /**
+     * The ids of the containers that have exited (not running, not being created or removed).
+     *
+     * @throws IllegalStateException if the engine cannot be reached
+     */
+    List<String> exitedIds() {
+        try {
+            return docker.listContainersCmd().withShowAll(true).withStatusFilter(List.of("exited")).exec().stream()
+                    .map(Container::getId).toList();
+        } catch (RuntimeException e) {
+            throw unreachable(e);
+        }
+    }
+
     /** The full id of a container named by id, id prefix or name; null if unknown or the engine is away. */
     String idOf(String containerIdOrName) {
         try {

@@ -124,6 +124,32 @@ class DurableResumeDockerTest {
         assertThat(filedTexts(loud)).containsExactlyElementsOf(numbered("loud", 1000));
     }
 
+    @Test
+    @DisplayName("a container that exited while no monitor ran is read to its end at the next start, nothing twice")
+    void exitedWhileDownIsReadToItsEnd() throws Exception {
+        String id = containers.run("i=1; while [ $i -le 60 ]; do echo \"line $i\"; i=$((i+1)); sleep 0.05; done");
+        LocalLogBackend first = persistentBackend(1000);
+        ContainerLogMonitor firstMonitor = monitor(first, FirstRead.DEFAULT);
+        firstMonitor.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> filedCount(id) >= 5);
+        firstMonitor.close();
+        first.close();
+        assertThat(containers.running(id)).as("stopped mid-stream (else this proves nothing)").isTrue();
+        assertThat(filedCount(id)).isLessThan(60);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !containers.running(id));
+
+        LocalLogBackend second = persistentBackend(1000);
+        ContainerLogMonitor secondMonitor = monitor(second, FirstRead.DEFAULT);
+        secondMonitor.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            second.flush();
+            return filedCount(id) >= 60;
+        });
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true); // time to (wrongly) read some twice
+        second.flush();
+        assertThat(filedTexts(id)).containsExactlyElementsOf(numbered("line", 60));
+    }
+
     private long filedCount(String containerId) throws IOException {
         return filed().stream().filter(m -> containerId.equals(m.containerId())).count();
     }
