@@ -116,7 +116,7 @@ class ExampleServerEndToEndTest {
     @DisplayName("restarted on the same LOG_DIR while a container keeps writing, nothing is lost or duplicated")
     void restartLosesNothing() throws Exception {
         String id = containers.create(
-                "i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo out-$i; echo err-$i >&2; sleep 0.01; done",
+                "i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo out-$i; echo err-$i >&2; sleep 0.03; done",
                 false, Map.of("com.docker.compose.service", "worker"));
         int seenByFirst;
         try (ExampleServer first = start()) {
