@@ -47,16 +47,18 @@ public final class ExampleServer implements AutoCloseable {
     private final DockerClient docker;
     private final ContainerLogMonitor monitor;
     private final LogHttpServer http;
+    private final OperationsEndpoints operations;
     private boolean closed;
 
     private ExampleServer(ExampleServerConfig config, LogBackend backend, ScheduledExecutorService retention,
-            DockerClient docker, ContainerLogMonitor monitor, LogHttpServer http) {
+            DockerClient docker, ContainerLogMonitor monitor, LogHttpServer http, OperationsEndpoints operations) {
         this.config = config;
         this.backend = backend;
         this.retention = retention;
         this.docker = docker;
         this.monitor = monitor;
         this.http = http;
+        this.operations = operations;
     }
 
     /**
@@ -79,6 +81,7 @@ public final class ExampleServer implements AutoCloseable {
         DockerClient docker = null;
         ContainerLogMonitor monitor = null;
         LogHttpServer http = null;
+        OperationsEndpoints operations = null;
         try {
             try {
                 backend.initialize();
@@ -117,6 +120,8 @@ public final class ExampleServer implements AutoCloseable {
             java.util.List<String> redaction = new java.util.ArrayList<>(config.structure().builtIn());
             redaction.addAll(config.structure().rules().keySet());
             settings.put("redact", redaction);
+            settings.put("audit", config.operations().audit() && config.openSearch() == null);
+            settings.put("metrics", config.operations().metrics());
             system(backend, "Example server starting " + settings, LogLevel.INFO);
 
             if (config.docker() != ExampleServerConfig.DockerMode.DISABLED) {
@@ -168,6 +173,7 @@ public final class ExampleServer implements AutoCloseable {
             if (ssl != null) {
                 httpBuilder.https(ssl);
             }
+            operations = OperationsEndpoints.add(config, backend, monitor, httpBuilder);
             try {
                 http = httpBuilder.build(); // binds and starts serving
             } catch (java.io.UncheckedIOException e) {
@@ -190,13 +196,21 @@ public final class ExampleServer implements AutoCloseable {
             console.println("Try: curl \"" + base + "/api/v1/logs?limit=20\""
                     + (config.apiToken() != null ? " -H \"Authorization: Bearer $LOG_API_TOKEN\"" : ""));
             console.println("Log viewer: " + base + "/");
+            if (config.operations().metrics()) {
+                console.println("Metrics: " + base + "/metrics");
+            }
+            if (operations.audit() != null) {
+                console.println("Audit trail: " + base + "/audit/api/v1/logs (files in "
+                        + config.logDir().resolve("audit") + ")");
+            }
             system(backend, "Example server listening on " + base, LogLevel.INFO);
             // With durable reads, lines are served once flushed: flush now so that the first
             // request already sees how the server started.
             backend.flush();
-            return new ExampleServer(config, backend, retention, docker, monitor, http);
+            return new ExampleServer(config, backend, retention, docker, monitor, http, operations);
         } catch (IOException | RuntimeException e) {
             closeQuietly(http);
+            closeQuietly(operations);
             closeQuietly(monitor);
             closeQuietly(docker);
             if (retention != null) {
@@ -295,6 +309,11 @@ public final class ExampleServer implements AutoCloseable {
         return backend;
     }
 
+    /** The audit trail's backend, or null without one (LOG_AUDIT=off, or OpenSearch), for tests. */
+    LogBackend auditBackend() {
+        return operations.audit();
+    }
+
     /** The settings this server runs with. */
     public ExampleServerConfig config() {
         return config;
@@ -309,6 +328,7 @@ public final class ExampleServer implements AutoCloseable {
         closed = true;
         system(backend, "Example server shutting down", LogLevel.INFO);
         closeQuietly(http);
+        closeQuietly(operations); // after the server: its last requests are still audited
         closeQuietly(monitor);
         closeQuietly(docker);
         if (retention != null) {

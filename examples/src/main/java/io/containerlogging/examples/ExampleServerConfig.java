@@ -48,6 +48,10 @@ import java.util.regex.Pattern;
  *     {@code 200MB}; the oldest files go first; at least twice LOG_MAX_FILE_SIZE</td></tr>
  * <tr><td>LOG_RETENTION</td><td>unset</td><td>local backend: ages per service and level on top of LOG_MAX_AGE,
  *     e.g. {@code web=1h,db=7d,*@warn=7d} (see {@link RetentionPolicy#parse(String)})</td></tr>
+ * <tr><td>LOG_AUDIT</td><td>on</td><td>{@code on}: with {@code LOG_BACKEND=local}, every API request is
+ *     logged to an audit trail in {@code LOG_DIR/audit}, served at {@code /audit/api/v1/logs}; {@code off}: none</td></tr>
+ * <tr><td>LOG_METRICS</td><td>on</td><td>{@code on}: Prometheus metrics at {@code GET /metrics} (same token
+ *     and Host rules as the API); {@code off}: none</td></tr>
  * <tr><td>LOG_FIELDS, LOG_LEVELS, LOG_MULTILINE, LOG_MULTILINE_TIMEOUT, LOG_REDACT, LOG_REDACT_RULE_*</td>
  *     <td>see {@link StructureSettings}</td><td>parsing, levels, multiline grouping, redaction</td></tr>
  * </table>
@@ -66,11 +70,23 @@ import java.util.regex.Pattern;
  * @param tls the keystore to serve HTTPS with, or null for plain HTTP
  * @param storage the local backend's file sizes and retention
  * @param structure parsing, levels, multiline grouping and redaction of container lines
+ * @param operations the audit trail and the metrics endpoint ({@code LOG_AUDIT}, {@code LOG_METRICS})
  */
 public record ExampleServerConfig(
         int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
         String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
-        Tls tls, Storage storage, StructureSettings structure) {
+        Tls tls, Storage storage, StructureSettings structure, Operations operations) {
+
+    /**
+     * The operations endpoints ({@code LOG_AUDIT}, {@code LOG_METRICS}).
+     *
+     * @param audit whether API requests are logged to an audit trail (local backend only)
+     * @param metrics whether {@code GET /metrics} is served
+     */
+    public record Operations(boolean audit, boolean metrics) {
+        /** Both on. */
+        public static final Operations DEFAULT = new Operations(true, true);
+    }
 
     /**
      * The local backend's storage settings ({@code LOG_MAX_FILE_SIZE}, {@code LOG_MAX_TOTAL_SIZE},
@@ -153,10 +169,19 @@ public record ExampleServerConfig(
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         storage = storage == null ? Storage.DEFAULT : storage;
         structure = structure == null ? StructureSettings.DEFAULT : structure;
+        operations = operations == null ? Operations.DEFAULT : operations;
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(docker, "docker");
+    }
+
+    /** Settings with the default operations endpoints (audit and metrics on). */
+    public ExampleServerConfig(int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
+            String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
+            Tls tls, Storage storage, StructureSettings structure) {
+        this(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken, openSearch, deviceId, allowedHosts, tls,
+                storage, structure, Operations.DEFAULT);
     }
 
     /** Settings with the default storage and structure settings. */
@@ -228,8 +253,9 @@ public record ExampleServerConfig(
         Storage storage = storage(env, openSearch != null);
         StructureSettings structure = StructureSettings.fromEnvironment(env,
                 duration(env, "LOG_MULTILINE_TIMEOUT", StructureSettings.DEFAULT.flushTimeout()));
+        Operations operations = new Operations(onOff(env, "LOG_AUDIT"), onOff(env, "LOG_METRICS"));
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token, openSearch,
-                deviceId, allowedHosts, tls, storage, structure);
+                deviceId, allowedHosts, tls, storage, structure, operations);
     }
 
     private static Storage storage(Map<String, String> env, boolean openSearch) {
@@ -291,19 +317,19 @@ public record ExampleServerConfig(
     /** This configuration on another port (tests use port 0). */
     public ExampleServerConfig withPort(int port) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls, storage, structure);
+                openSearch, deviceId, allowedHosts, tls, storage, structure, operations);
     }
 
     /** This configuration serving HTTPS with {@code tls} (null: plain HTTP). */
     public ExampleServerConfig withTls(Tls tls) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls, storage, structure);
+                openSearch, deviceId, allowedHosts, tls, storage, structure, operations);
     }
 
     /** This configuration with {@code token} required (null: none). */
     public ExampleServerConfig withApiToken(String token) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token,
-                openSearch, deviceId, allowedHosts, tls, storage, structure);
+                openSearch, deviceId, allowedHosts, tls, storage, structure, operations);
     }
 
     private static Tls tls(Map<String, String> env) {
@@ -428,6 +454,28 @@ public record ExampleServerConfig(
             throw invalid(name, value, "must be positive");
         }
         return parsed;
+    }
+
+    /** {@code on} (the default, also when unset or empty) or {@code off}, in any case. */
+    private static boolean onOff(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isEmpty()) {
+            return true;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "on":
+                return true;
+            case "off":
+                return false;
+            default:
+                throw invalid(name, value, "must be on or off");
+        }
+    }
+
+    /** This configuration with the audit trail and metrics endpoint set as in {@code operations}. */
+    public ExampleServerConfig withOperations(Operations operations) {
+        return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
+                openSearch, deviceId, allowedHosts, tls, storage, structure, operations);
     }
 
     private static DockerMode dockerMode(String value) {

@@ -41,6 +41,23 @@ class ExampleServerConfigTest {
     }
 
     @Test
+    @DisplayName("LOG_AUDIT and LOG_METRICS: on by default, on or off in any case, anything else an error naming the variable")
+    void operations() {
+        assertThat(ExampleServerConfig.fromEnvironment(Map.of()).operations())
+                .isEqualTo(ExampleServerConfig.Operations.DEFAULT)
+                .isEqualTo(new ExampleServerConfig.Operations(true, true));
+        assertThat(ExampleServerConfig.fromEnvironment(Map.of("LOG_AUDIT", "OFF", "LOG_METRICS", "on")).operations())
+                .isEqualTo(new ExampleServerConfig.Operations(false, true));
+        assertThat(ExampleServerConfig.fromEnvironment(Map.of("LOG_AUDIT", "on", "LOG_METRICS", "off")).operations())
+                .isEqualTo(new ExampleServerConfig.Operations(true, false));
+        Map.of("LOG_AUDIT", "yes", "LOG_METRICS", "1").forEach((name, value) -> assertThatThrownBy(
+                () -> ExampleServerConfig.fromEnvironment(Map.of(name, value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(name)
+                .hasMessageContaining("'" + value + "'"));
+    }
+
+    @Test
     @DisplayName("LOG_MAX_AGE takes units, bare milliseconds (as the seed's maxAge) and ISO-8601")
     void durations() {
         assertThat(age("90s")).isEqualTo(Duration.ofSeconds(90));

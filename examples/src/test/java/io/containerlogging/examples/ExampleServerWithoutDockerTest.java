@@ -96,7 +96,14 @@ class ExampleServerWithoutDockerTest {
         }
         try (var files = Files.list(logDir)) {
             // log files as the specification names them (rotated ones gzip-compressed, issue 16),
-            // plus the backend's documented state files
+            // plus the backend's documented state files and the audit trail's directory (LOG_AUDIT)
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .allMatch(name -> name.matches("container-manager-\\d+\\.log(\\.gz)?")
+                            || name.equals("checkpoints.json") || name.equals("ids.json") || name.equals("removed.json")
+                            || name.equals("audit"));
+        }
+        try (var files = Files.list(logDir.resolve("audit"))) {
+            // the audit trail is a local backend of its own: the same file names
             assertThat(files.map(f -> f.getFileName().toString()))
                     .allMatch(name -> name.matches("container-manager-\\d+\\.log(\\.gz)?")
                             || name.equals("checkpoints.json") || name.equals("ids.json") || name.equals("removed.json"));

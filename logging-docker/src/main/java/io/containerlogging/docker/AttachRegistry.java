@@ -154,6 +154,14 @@ final class AttachRegistry implements AutoCloseable {
         return list;
     }
 
+    Map<AttachedContainer, Long> messageCounts() {
+        Map<AttachedContainer, Long> counts = new java.util.HashMap<>();
+        for (FollowedContainer container : attached.values()) {
+            counts.put(container.describe(), container.messages());
+        }
+        return counts;
+    }
+
     boolean isClosed() {
         return closed;
     }

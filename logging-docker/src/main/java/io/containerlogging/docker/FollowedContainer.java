@@ -113,6 +113,8 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
     private volatile Integer serviceId;
     private volatile String serviceName;
     private volatile LogSource source;
+    // Messages handed to the writer since this container was attached, for metrics.
+    private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
 
     // guarded by this
     private boolean streaming;
@@ -164,6 +166,11 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
         this.serviceId = serviceId;
         this.serviceName = serviceName;
         this.source = LogSource.container(serviceName);
+    }
+
+    /** Messages of this container handed to the writer since it was attached (after grouping). */
+    long messages() {
+        return messages.get();
     }
 
     AttachedContainer describe() {
@@ -372,6 +379,7 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
 
     /** Hands one (possibly grouped) message to the writer. Called with the lock held. */
     private void store(Instant timestamp, boolean stdErr, String text) {
+        messages.incrementAndGet();
         writer.offer(stage.apply(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
                 source, serviceId, serviceName, containerId, stdErr, false, null)));
     }

@@ -63,6 +63,8 @@ class FollowedContainerTest {
             assertThat(warning.isSystem()).isTrue();
             assertThat(warning.message()).isEqualTo("reading container c1 through the attach API failed: "
                     + "open /var/lib/docker/containers/c1/c1-json.log: no such file or directory");
+            // Only the container's own line counts as its message (the metric per container).
+            assertThat(container.messages()).isEqualTo(1);
         }
     }
 }

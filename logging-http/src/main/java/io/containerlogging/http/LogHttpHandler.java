@@ -501,6 +501,11 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
             return bearerToken != null;
         }
 
+        /** The token and Host rules of these settings, for other handlers served beside this one. */
+        MountGuard mountGuard() {
+            return new MountGuard(bearerToken, allowedHosts, corsOrigin);
+        }
+
         /** The longest a stream can stay open: its duration plus the heartbeat that notices it. */
         Duration longestStream() {
             return maxStreamDuration.plus(heartbeatInterval);

@@ -1,5 +1,7 @@
 package io.containerlogging.http;
 
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -118,7 +120,20 @@ public final class LogHttpServer implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + builder.host + ":" + builder.port, e);
         }
         server.setExecutor(executor);
-        server.createContext("/", handler);
+        AccessFilter access = builder.accessListeners.isEmpty() ? null
+                : new AccessFilter(builder.accessListeners.toArray(AccessListener[]::new));
+        HttpContext root = server.createContext("/", handler);
+        if (access != null) {
+            root.getFilters().add(access);
+        }
+        MountGuard guard = builder.mounts.isEmpty() ? null : builder.handler.mountGuard();
+        builder.mounts.forEach((path, mounted) -> {
+            HttpContext context = server.createContext(path, mounted);
+            if (access != null) {
+                context.getFilters().add(access); // first, so that refused requests are reported too
+            }
+            context.getFilters().add(guard);
+        });
         server.start();
         LOG.log(System.Logger.Level.INFO, "container-logging HTTP API listening on {0}://{1}:{2,number,#}",
                 builder.sslContext != null ? "https" : "http", builder.host, port());
@@ -295,6 +310,8 @@ public final class LogHttpServer implements AutoCloseable {
         private ThreadFactory threadFactory;
         private javax.net.ssl.SSLContext sslContext;
         private final java.util.Set<String> set = new java.util.HashSet<>();
+        private final java.util.List<AccessListener> accessListeners = new java.util.ArrayList<>();
+        private final java.util.Map<String, HttpHandler> mounts = new java.util.LinkedHashMap<>();
 
         private Builder(LogBackend backend) {
             this.handler = LogHttpHandler.builder(backend);
@@ -441,6 +458,47 @@ public final class LogHttpServer implements AutoCloseable {
         /** @see LogHttpHandler.Builder#gzipMinBytes */
         public Builder gzipMinBytes(int gzipMinBytes) {
             handler.gzipMinBytes(gzipMinBytes);
+            return this;
+        }
+
+        /**
+         * Tells {@code listener} about every request the server answers (the API's, and those of
+         * {@link #mount mounted} handlers), when its response has ended: see {@link AccessFilter}.
+         * May be called more than once; listeners are called in the order given. Default: none
+         * (no filter at all).
+         *
+         * @throws NullPointerException if {@code listener} is null
+         */
+        public Builder accessListener(AccessListener listener) {
+            accessListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Also serves {@code handler} at {@code contextPath} (and every path below it), on the same
+         * port and threads, behind the same rules as the API: the {@link #bearerToken} if one is
+         * set, otherwise the {@code Host}/{@code Origin} check of {@link #allowedHosts}. A refused
+         * request gets the API's 401 or 403 and never reaches {@code handler}. For example a
+         * {@code /metrics} endpoint, or a second {@link LogHttpHandler} over another backend
+         * (build it with the same token and hosts). The server does not close {@code handler}.
+         * May be called once per path. Default: none.
+         *
+         * @param contextPath e.g. {@code /metrics}: starts with {@code /}, is not {@code /}, does
+         *     not end with {@code /}, has no spaces, {@code ?} or {@code #}
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code contextPath} is malformed, quoting it
+         * @throws IllegalStateException if {@code contextPath} is already mounted
+         */
+        public Builder mount(String contextPath, HttpHandler handler) {
+            Objects.requireNonNull(contextPath, "contextPath");
+            Objects.requireNonNull(handler, "handler");
+            if (!contextPath.startsWith("/") || contextPath.length() < 2 || contextPath.endsWith("/")
+                    || contextPath.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f || c == '?' || c == '#')) {
+                throw new IllegalArgumentException("contextPath must look like /metrics, was '" + contextPath + "'");
+            }
+            if (mounts.putIfAbsent(contextPath, handler) != null) {
+                throw new IllegalStateException(contextPath + " is already mounted");
+            }
             return this;
         }
 
