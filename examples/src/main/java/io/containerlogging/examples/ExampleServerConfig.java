@@ -389,7 +389,8 @@ public record ExampleServerConfig(
                 password == null || password.isEmpty() ? null : password);
     }
 
-    private static String text(Map<String, String> env, String name, String fallback) {
+    /** The variable's value trimmed, or {@code fallback} when unset or empty; blank is refused. */
+    static String text(Map<String, String> env, String name, String fallback) {
         String value = env.get(name);
         if (value == null || value.isEmpty()) {
             return fallback;
@@ -492,7 +493,8 @@ public record ExampleServerConfig(
         }
     }
 
-    private static IllegalArgumentException invalid(String name, String value, String why) {
+    /** The error for a bad variable: names it and quotes its value (the server exits 2 with it). */
+    static IllegalArgumentException invalid(String name, String value, String why) {
         return new IllegalArgumentException("invalid " + name + "='" + value + "': " + why);
     }
 }

@@ -72,7 +72,7 @@ public record StructureSettings(boolean fields, boolean levels, String multiline
     static StructureSettings fromEnvironment(Map<String, String> env, Duration flushTimeout) {
         boolean fields = choice(env, "LOG_FIELDS", "on", "on", "off").equals("on");
         boolean levels = choice(env, "LOG_LEVELS", "content", "content", "stream").equals("content");
-        String multilineText = value(env, "LOG_MULTILINE", "on");
+        String multilineText = ExampleServerConfig.text(env, "LOG_MULTILINE", "on");
         String multiline;
         Set<String> services = Set.of();
         String lower = multilineText.toLowerCase(Locale.ROOT);
@@ -82,9 +82,9 @@ public record StructureSettings(boolean fields, boolean levels, String multiline
             multiline = lower.substring(0, lower.indexOf(':'));
             services = names(multilineText.substring(multilineText.indexOf(':') + 1), "LOG_MULTILINE", multilineText);
         } else {
-            throw invalid("LOG_MULTILINE", multilineText, "must be on, off, only:<services> or except:<services>");
+            throw ExampleServerConfig.invalid("LOG_MULTILINE", multilineText, "must be on, off, only:<services> or except:<services>");
         }
-        String redact = value(env, "LOG_REDACT", "builtin").toLowerCase(Locale.ROOT);
+        String redact = ExampleServerConfig.text(env, "LOG_REDACT", "builtin").toLowerCase(Locale.ROOT);
         List<String> builtIn = new ArrayList<>();
         boolean off = false;
         switch (redact) {
@@ -99,7 +99,7 @@ public record StructureSettings(boolean fields, boolean levels, String multiline
             default:
                 for (String name : names(redact, "LOG_REDACT", env.get("LOG_REDACT"))) {
                     if (!BUILT_IN.containsKey(name)) {
-                        throw invalid("LOG_REDACT", env.get("LOG_REDACT"), "unknown rule '" + name
+                        throw ExampleServerConfig.invalid("LOG_REDACT", env.get("LOG_REDACT"), "unknown rule '" + name
                                 + "' (expected builtin, none, off or names from " + BUILT_IN.keySet() + ")");
                     }
                 }
@@ -114,15 +114,15 @@ public record StructureSettings(boolean fields, boolean levels, String multiline
             }
             String name = entry.getKey().substring(RULE_PREFIX.length()).toLowerCase(Locale.ROOT);
             if (name.isEmpty() || BUILT_IN.containsKey(name.replace('_', '-'))) {
-                throw invalid(entry.getKey(), entry.getValue(), "needs a name of its own after " + RULE_PREFIX);
+                throw ExampleServerConfig.invalid(entry.getKey(), entry.getValue(), "needs a name of its own after " + RULE_PREFIX);
             }
             try {
                 Pattern.compile(entry.getValue());
             } catch (PatternSyntaxException e) {
-                throw invalid(entry.getKey(), entry.getValue(), "not a regular expression: " + e.getDescription());
+                throw ExampleServerConfig.invalid(entry.getKey(), entry.getValue(), "not a regular expression: " + e.getDescription());
             }
             if (entry.getValue().isEmpty()) {
-                throw invalid(entry.getKey(), entry.getValue(), "must not be empty");
+                throw ExampleServerConfig.invalid(entry.getKey(), entry.getValue(), "must not be empty");
             }
             if (!off) {
                 rules.put(name, entry.getValue());
@@ -154,25 +154,14 @@ public record StructureSettings(boolean fields, boolean levels, String multiline
         return builder.build();
     }
 
-    private static String value(Map<String, String> env, String name, String fallback) {
-        String value = env.get(name);
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        if (value.isBlank()) {
-            throw invalid(name, value, "must not be blank");
-        }
-        return value.trim();
-    }
-
     private static String choice(Map<String, String> env, String name, String fallback, String... allowed) {
-        String value = value(env, name, fallback).toLowerCase(Locale.ROOT);
+        String value = ExampleServerConfig.text(env, name, fallback).toLowerCase(Locale.ROOT);
         for (String option : allowed) {
             if (option.equals(value)) {
                 return value;
             }
         }
-        throw invalid(name, env.get(name), "must be " + String.join(" or ", allowed));
+        throw ExampleServerConfig.invalid(name, env.get(name), "must be " + String.join(" or ", allowed));
     }
 
     private static Set<String> names(String list, String variable, String value) {
@@ -180,14 +169,10 @@ public record StructureSettings(boolean fields, boolean levels, String multiline
         for (String part : list.split(",")) {
             String name = part.trim();
             if (name.isEmpty()) {
-                throw invalid(variable, value, "expected names separated by commas");
+                throw ExampleServerConfig.invalid(variable, value, "expected names separated by commas");
             }
             names.add(name);
         }
         return names;
-    }
-
-    private static IllegalArgumentException invalid(String name, String value, String why) {
-        return new IllegalArgumentException("invalid " + name + "='" + value + "': " + why);
     }
 }
