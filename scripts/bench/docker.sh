@@ -30,16 +30,8 @@ trap cleanup EXIT
 
 [ -f "$JAR" ] || { echo "missing $JAR: run mvn -pl benchmarks -am package -DskipTests" >&2; exit 1; }
 
-# seconds between a container's StartedAt and FinishedAt
-run_seconds() {
-  $DOCKER inspect -f '{{.State.StartedAt}} {{.State.FinishedAt}}' "$1" | python3 -c '
-import sys, datetime
-def t(s):
-    d, f = s.rstrip("Z").split(".")
-    return datetime.datetime.fromisoformat(d).timestamp() + float("0." + f)
-a, b = sys.stdin.read().split()
-print("%.3f" % (t(b) - t(a)))'
-}
+# shellcheck source=scripts/bench/common.sh
+source "$(dirname "$0")/common.sh"
 
 # a finished seq container with $LINES lines; prints its id
 seq_container() {
@@ -49,12 +41,6 @@ seq_container() {
   echo "$id"
 }
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "print('%.3f' % ($2 - $1))"; }
-stats() { python3 -c '
-import sys, statistics
-v = [float(x) for x in sys.argv[2:]]
-print("%s median=%.3f min=%.3f max=%.3f n=%d" % (sys.argv[1], statistics.median(v), min(v), max(v), len(v)))' "$@"; }
 
 if [[ $SECTIONS == *A* ]]; then
 echo "== A. dockerd json-file write rate (seq 1 $LINES) vs LocalLogBackend persistence, alternating"

@@ -11,6 +11,8 @@
 #   LAUNCH="java -jar examples/target/container-logging-example.jar" bash scripts/bench/footprint.sh
 # measures the plain JVM defaults instead.
 set -euo pipefail
+# shellcheck source=scripts/bench/common.sh
+source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/../.."
 
 DOCKER=/usr/bin/docker
@@ -31,8 +33,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

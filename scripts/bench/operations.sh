@@ -10,6 +10,8 @@
 # loaded (jcmd PerfCounter.print) and heap used after a full GC (jcmd GC.heap_info).
 # Needs wrk and the launcher built (mvn -q -pl examples -am package -DskipTests).
 set -euo pipefail
+# shellcheck source=scripts/bench/common.sh
+source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/../.."
 
 ROUNDS=${ROUNDS:-3}
@@ -20,7 +22,6 @@ WORK=$(mktemp -d)
 cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 status() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 # classes loaded now, from the class-data archive (CDS) or not
 classes() { jcmd "$1" PerfCounter.print | awk -F= '/^java.cls.(shared)?[lL]oadedClasses=/ {n+=$2} /^java.cls.(shared)?[uU]nloadedClasses=/ {n-=$2} END {print n}'; }

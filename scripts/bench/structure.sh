@@ -26,19 +26,8 @@ GROUPED=$(( LINES / 24 * 21 ))
 
 java -cp "$JAR" io.containerlogging.benchmarks.StructureSamples "$DIR/lines.txt" "$LINES"
 
-run_seconds() {
-  $DOCKER inspect -f '{{.State.StartedAt}} {{.State.FinishedAt}}' "$1" | python3 -c '
-import sys, datetime
-def t(s):
-    d, f = s.rstrip("Z").split(".")
-    return datetime.datetime.fromisoformat(d).timestamp() + float("0." + f)
-a, b = sys.stdin.read().split()
-print("%.3f" % (t(b) - t(a)))'
-}
-stats() { python3 -c '
-import sys, statistics
-v = [float(x) for x in sys.argv[2:]]
-print("%s median=%.3f min=%.3f max=%.3f n=%d" % (sys.argv[1], statistics.median(v), min(v), max(v), len(v)))' "$@"; }
+# shellcheck source=scripts/bench/common.sh
+source "$(dirname "$0")/common.sh"
 warm_ms() { sed -n 's/^ingest round=[23] lines=[0-9]* ms=\([0-9]*\).*/\1/p' | sort -n | head -1; }
 
 drates=(); offr=(); onr=(); offratio=(); onratio=()
