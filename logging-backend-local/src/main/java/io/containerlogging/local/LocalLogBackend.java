@@ -416,8 +416,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
 
     @Override
     public long count() {
-        long visible = visibleThrough();
-        return visible == Long.MAX_VALUE ? ring.count() : ring.count(LogQuery.all(), visible);
+        return ring.count(LogQuery.all(), visibleThrough());
     }
 
     @Override

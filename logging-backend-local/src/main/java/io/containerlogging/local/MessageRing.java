@@ -251,16 +251,6 @@ final class MessageRing {
         return oldestFirst;
     }
 
-    /** The number of stored messages. */
-    long count() {
-        lock.readLock().lock();
-        try {
-            return live;
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
     /** The number of stored messages matching {@code query}, its limit ignored. */
     long count(LogQuery query) {
         return count(query, Long.MAX_VALUE);
@@ -272,8 +262,15 @@ final class MessageRing {
         long[] matches = new long[1];
         lock.readLock().lock();
         try {
-            if (through == Long.MAX_VALUE && query.withoutLimit().equals(LogQuery.all())) {
-                return live;
+            if (query.withoutLimit().equals(LogQuery.all())) {
+                // Everything but the newest messages not visible yet (at most one flush's worth).
+                long hidden = 0;
+                for (long position = tail - 1; position >= head && sequences[slot(position)] > through; position--) {
+                    if (ring[slot(position)] != null) {
+                        hidden++;
+                    }
+                }
+                return live - hidden;
             }
             walk(query, through, message -> {
                 matches[0]++;
