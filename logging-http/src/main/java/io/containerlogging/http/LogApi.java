@@ -59,6 +59,9 @@ final class LogApi {
     private final ContainerAttacher attacher;
     private final int maxLimit;
     private final int maxBodyBytes;
+
+    /** The largest refused body still read (and discarded) so that its 413 reaches the client. */
+    static final long DISCARDED_BODY_BYTES = 1 << 20;
     private final int maxResponseBytes;
     private final int gzipMinBytes;
     private final byte[] tokenDigest;
@@ -379,17 +382,41 @@ final class LogApi {
             return ApiResponse.NO_BODY;
         }
         if (request.declaredLength() > maxBodyBytes) {
-            throw tooLarge();
+            throw tooLarge(request);
         }
         try {
             byte[] body = request.body().readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
-                throw tooLarge();
+                throw tooLarge(request);
             }
             return body;
         } catch (IOException e) {
             throw ApiException.badRequest("could not read the request body", null);
         }
+    }
+
+    /**
+     * The 413 for a body over the limit, after reading and discarding the body if it is no larger
+     * than {@link #DISCARDED_BODY_BYTES}: a connection closed with unread bytes is reset, and the
+     * reset can destroy the 413 before the client reads it (a client still sending sees "connection
+     * reset" instead of the reason). The read is bounded in bytes here and in time by the server's
+     * request timeout; a larger body is refused unread and its connection closed.
+     */
+    private ApiException tooLarge(ApiRequest request) {
+        long declared = request.declaredLength();
+        if (declared <= DISCARDED_BODY_BYTES) {
+            try {
+                long left = declared < 0 ? DISCARDED_BODY_BYTES : declared;
+                byte[] sink = new byte[8192];
+                int n;
+                while (left > 0 && (n = request.body().read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                    left -= n;
+                }
+            } catch (IOException e) {
+                // the client went away or was too slow: the connection is closed either way
+            }
+        }
+        return tooLarge();
     }
 
     /** Whether a Content-Type is JSON: {@code application/json}, parameters such as charset allowed. */
