@@ -1,0 +1,45 @@
+package io.containerlogging.core.forward;
+
+import io.containerlogging.core.LogMessage;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Where a forwarder delivers stored log messages: a syslog server, a Kafka topic, a search
+ * cluster, a webhook. Implement it to forward somewhere new.
+ *
+ * <p>A forwarder calls {@link #deliver} from one thread, one batch at a time, with the messages in
+ * id order, and moves its cursor past a batch only when {@code deliver} returns. When
+ * {@code deliver} throws, the forwarder delivers the same batch again later, after a pause that
+ * grows with each failure. So every message arrives at least once, and a receiver that keys on
+ * {@code deviceId} and {@code id} (both on every message) can drop the duplicates; the duplicate
+ * window after a crash is one batch.
+ *
+ * <p>A sink does not retry on its own beyond what one attempt needs (for example, reconnecting
+ * once), and every call is bounded in time: a receiver that stops answering makes
+ * {@code deliver} throw, not hang.
+ */
+public interface ForwardSink extends AutoCloseable {
+
+    /**
+     * Where the messages go, for status pages and logs, without credentials: for example
+     * {@code syslog+tcp://logs.example:601}.
+     *
+     * @return a short, safe description
+     */
+    String target();
+
+    /**
+     * Delivers a batch and returns once the receiver has acknowledged every message in it (for a
+     * stream without acknowledgements such as syslog over TCP: once it is written and flushed).
+     *
+     * @param batch one or more messages, ids ascending; each has its {@code id} and {@code deviceId}
+     * @throws IOException if any message of the batch may not have arrived: the whole batch is
+     *     delivered again later
+     */
+    void deliver(List<LogMessage> batch) throws IOException;
+
+    /** Closes connections and stops threads; a later {@link #deliver} is not made. */
+    @Override
+    void close() throws IOException;
+}

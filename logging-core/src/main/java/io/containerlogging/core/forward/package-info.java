@@ -1,0 +1,7 @@
+/**
+ * The forwarding SPI: {@link io.containerlogging.core.forward.ForwardSink} is where a forwarder
+ * (module {@code logging-forward}) delivers the messages a local backend has stored. Sinks live
+ * next to what they talk to: syslog and webhooks in {@code logging-forward}, Kafka in
+ * {@code logging-forward-kafka}, OpenSearch in {@code logging-backend-opensearch}.
+ */
+package io.containerlogging.core.forward;
