@@ -169,6 +169,26 @@ final class FileCatalog {
         return new ArrayList<>(byClass.values());
     }
 
+    /**
+     * What one file is at one moment, for a {@link StoreReader}: copied under the lock, so that
+     * "not current" means the writer had closed the file (written its last byte) before the copy.
+     */
+    record FileView(FileClass fileClass, long startMillis, Path path, boolean compressed, boolean current,
+            long lastSequence) {
+    }
+
+    /** Every file now, by class, each class's files oldest first. */
+    Map<FileClass, List<FileView>> viewsByClass() {
+        Map<FileClass, List<FileView>> byClass = new HashMap<>();
+        synchronized (lock) {
+            for (Entry entry : entries) {
+                byClass.computeIfAbsent(entry.fileClass, c -> new ArrayList<>()).add(new FileView(entry.fileClass,
+                        entry.startMillis, entry.path, entry.compressed, entry.current, entry.lastSequence));
+            }
+        }
+        return byClass;
+    }
+
     /** The highest start time of any file, or 0. */
     long newestStartMillis() {
         synchronized (lock) {

@@ -2,6 +2,7 @@ package io.containerlogging.local;
 
 import io.containerlogging.core.CheckpointStore;
 import io.containerlogging.core.LogBackend;
+import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
@@ -175,6 +176,8 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private final java.util.concurrent.atomic.AtomicLong retentionDeletedFiles = new java.util.concurrent.atomic.AtomicLong();
     private volatile long corruptLines;
     private long reportedDrops; // writer thread only
+    private long writtenThrough; // writer thread only: the highest id handed to the files
+    private final StoreReaders readers = new StoreReaders();
     private long lastDropReportNanos; // writer thread only
 
     private LocalLogBackend(Builder builder) {
@@ -280,6 +283,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
                 });
         durablyStored(replayed); // lines written after the last saved checkpoint: read, so not read again
         files.ranges(reloaded.ranges());
+        readers.forced(reloaded.highestSequence()); // the files of earlier runs: on the device
         ring.reload(reloaded.messages(), true);
         corruptLines = reloaded.corruptLines();
         if (reloaded.corruptLines() > 0) {
@@ -299,6 +303,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
 
     // A file is gone (catalog thread, outside its lock). What the budget deleted leaves memory too.
     private void deleted(FileCatalog.Entry entry, boolean forBudget) {
+        readers.deleted(entry);
         if (!forBudget) {
             retentionDeletedFiles.incrementAndGet();
             return;
@@ -559,6 +564,63 @@ public final class LocalLogBackend extends AbstractLogBackend {
         return ring.capacity();
     }
 
+    /**
+     * Opens a reader of the stored messages after {@code afterId}, from the files, in id order:
+     * every message still on disk, not only the newest {@code maxLogs} in memory. A message
+     * becomes readable once it is forced to the device. Close the reader when done.
+     *
+     * @param afterId the id to read after, or null to read from the oldest stored message
+     * @return a reader; one thread at a time may use it
+     * @throws IllegalStateException if file persistence is off or the backend is not running
+     * @throws IllegalArgumentException if {@code afterId} is not a log id
+     */
+    public StoreReader reader(String afterId) {
+        FileCatalog files = catalog;
+        if (!filePersistence) {
+            throw new IllegalStateException("reading stored messages needs enableFilePersistence(true)");
+        }
+        if (files == null || !isRunning()) {
+            throw new IllegalStateException("the backend is not running");
+        }
+        return readers.open(afterId == null ? 0 : LogId.sequence(afterId), files::viewsByClass);
+    }
+
+    /** Whether this backend writes its messages to files (and so can be read by {@link #reader}). */
+    public boolean persistsToFiles() {
+        return filePersistence;
+    }
+
+    /** The directory of the files (whether or not persistence is on). */
+    public Path logDir() {
+        return logDir;
+    }
+
+    /**
+     * Runs {@code listener} each time more messages become readable through {@link #reader}:
+     * after each flush of the files, on the thread that forced them. Keep it short (wake a
+     * thread); it must not block.
+     *
+     * @param listener what to run
+     */
+    public void addStoredListener(Runnable listener) {
+        readers.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops running a listener added with {@link #addStoredListener}. */
+    public void removeStoredListener(Runnable listener) {
+        readers.removeListener(listener);
+    }
+
+    /**
+     * The id of the newest message readable through {@link #reader}, or null if none is.
+     *
+     * @return an id such as {@code log-42}, or null
+     */
+    public String storedThrough() {
+        long through = readers.forcedThrough();
+        return through < 1 ? null : LogId.format(through);
+    }
+
     @Override
     public String toString() {
         return "LocalLogBackend[maxLogs=" + ring.capacity() + ", maxAge=" + maxAge
@@ -573,14 +635,19 @@ public final class LocalLogBackend extends AbstractLogBackend {
 
         @Override
         public void written(List<LogMessage> messages) {
+            for (LogMessage message : messages) {
+                writtenThrough = Math.max(writtenThrough, LogId.trySequence(message.id()));
+            }
             durablyStored(messages);
         }
 
         @Override
         public Runnable flushed() {
             Runnable durable = onceForced(); // checkpoints of what was written so far, and what to publish
+            long through = writtenThrough;
             return () -> {
                 durable.run();
+                readers.forced(through);
                 reservedIds.extendIfDue();
             };
         }

@@ -1,0 +1,96 @@
+package io.containerlogging.local;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The complete lines of a plain log file that the writer may still be appending to. Unlike
+ * {@link LogFiles.LineReader}, a line is returned only once its newline is there: the end of a
+ * file being written is a line half written, not a torn one, and is read again once complete.
+ * The open channel keeps reading the file after it is compressed and deleted (its data stays
+ * until the channel is closed). Not thread-safe.
+ */
+final class GrowingFileLines implements AutoCloseable {
+
+    private static final int INITIAL_BYTES = 64 * 1024;
+
+    private final FileChannel channel;
+    private final int maxLineBytes;
+    private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_BYTES); // filled from 0 to position()
+    private int start; // where the next line begins in the buffer
+    private int scanned; // up to where the current line was searched for its newline
+    private boolean skipping; // inside a line longer than the limit: drop through its newline
+
+    GrowingFileLines(Path path, int maxLineBytes) throws IOException {
+        this.channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    /**
+     * The next complete line without its terminator ({@code \n} or {@code \r\n}),
+     * {@link LogFiles.LineReader#TOO_LONG} for one over the limit, or null if no complete line is
+     * there yet.
+     */
+    String next() throws IOException {
+        while (true) {
+            byte[] bytes = buffer.array();
+            int end = buffer.position();
+            for (int i = scanned; i < end; i++) {
+                if (bytes[i] == '\n') {
+                    String line = skipping ? LogFiles.LineReader.TOO_LONG : decode(bytes, start, i);
+                    skipping = false;
+                    start = i + 1;
+                    scanned = start;
+                    return line;
+                }
+            }
+            scanned = end;
+            if (!fill()) {
+                return null;
+            }
+        }
+    }
+
+    /** Whether bytes of an unfinished line are held: at the end of a closed file, a torn line. */
+    boolean partial() {
+        return skipping || buffer.position() > start;
+    }
+
+    private static String decode(byte[] bytes, int from, int newline) {
+        int to = newline > from && bytes[newline - 1] == '\r' ? newline - 1 : newline;
+        return new String(bytes, from, to - from, StandardCharsets.UTF_8); // malformed bytes replaced
+    }
+
+    /** Makes room and reads more; false if the file has nothing more for now. */
+    private boolean fill() throws IOException {
+        if (start > 0) { // drop what was returned
+            buffer.flip().position(start);
+            buffer.compact();
+            scanned -= start;
+            start = 0;
+        }
+        if (!buffer.hasRemaining()) {
+            if (buffer.capacity() >= maxLineBytes) {
+                skipping = true; // keep no more of this line
+                buffer.clear();
+                scanned = 0;
+            } else {
+                ByteBuffer larger = ByteBuffer.allocate(Math.min(maxLineBytes, buffer.capacity() * 2));
+                buffer.flip();
+                larger.put(buffer);
+                buffer = larger;
+            }
+        }
+        return channel.read(buffer) > 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

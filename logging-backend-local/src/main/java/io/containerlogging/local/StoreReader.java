@@ -1,0 +1,273 @@
+package io.containerlogging.local;
+
+import io.containerlogging.core.LogId;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogMessage;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Reads what a {@link LocalLogBackend} has stored, from its files, in id order, from a position
+ * on: the source of a forwarder, and of anything else that must see every stored message rather
+ * than the newest ones in memory. Obtain one with {@link LocalLogBackend#reader(String)}.
+ *
+ * <p>Only messages already forced to the device are returned, so a message read here is never
+ * lost by a crash of this process. Files of every retention class are merged by id. A file that
+ * retention or the disk budget deletes before the reader reaches it is counted in
+ * {@link #missed()}; a file the reader has open is read to its end even if deleted meanwhile.
+ * Corrupt lines are skipped and counted.
+ *
+ * <p>Holds at most one open file per retention class. One thread at a time may call
+ * {@link #next(int)}; {@link #missed()} and {@link #position()} may be read from any thread.
+ */
+public final class StoreReader implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(StoreReader.class.getName());
+
+    private final LongSupplier forcedThrough;
+    private final Supplier<Map<FileCatalog.FileClass, List<FileCatalog.FileView>>> files;
+    private final Runnable onClose;
+    private final Map<FileCatalog.FileClass, ClassCursor> cursors = new HashMap<>(); // guarded by this
+    private long position; // guarded by this: the sequence of the last message returned
+    private long missed; // guarded by this
+    private long missedFiles; // guarded by this
+    private long corruptLines; // guarded by this
+    private boolean closed; // guarded by this
+
+    StoreReader(long afterSequence, LongSupplier forcedThrough,
+            Supplier<Map<FileCatalog.FileClass, List<FileCatalog.FileView>>> files, Runnable onClose) {
+        this.position = afterSequence;
+        this.forcedThrough = forcedThrough;
+        this.files = files;
+        this.onClose = onClose;
+    }
+
+    /**
+     * Up to {@code max} stored messages after the last one returned (or after the position the
+     * reader was opened at), in id order; empty when there is nothing more for now.
+     *
+     * @param max at least 1
+     * @return the messages; never null
+     * @throws IllegalStateException if the reader is closed
+     */
+    public synchronized List<LogMessage> next(int max) {
+        if (closed) {
+            throw new IllegalStateException("reader closed");
+        }
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be >= 1, was " + max);
+        }
+        // The watermark first, the files second: every line at or below the watermark is then
+        // complete in a file this view lists, so a class at its end holds none of them.
+        long through = forcedThrough.getAsLong();
+        Map<FileCatalog.FileClass, List<FileCatalog.FileView>> now = files.get();
+        now.keySet().forEach(fileClass -> cursors.computeIfAbsent(fileClass, ClassCursor::new));
+        List<LogMessage> batch = new ArrayList<>(Math.min(max, 1024));
+        while (batch.size() < max) {
+            ClassCursor lowest = null;
+            for (ClassCursor cursor : cursors.values()) {
+                if (cursor.head == null) {
+                    cursor.fill(now.getOrDefault(cursor.fileClass, List.of()));
+                }
+                if (cursor.head != null && (lowest == null || cursor.headSequence < lowest.headSequence)) {
+                    lowest = cursor;
+                }
+            }
+            if (lowest == null || lowest.headSequence > through) {
+                break;
+            }
+            batch.add(lowest.head);
+            position = lowest.headSequence;
+            lowest.head = null;
+        }
+        return batch;
+    }
+
+    /** The id of the last message returned, or null if none was returned and the reader started at the beginning. */
+    public synchronized String position() {
+        return position < 1 ? null : LogId.format(position);
+    }
+
+    /**
+     * Messages deleted (by retention or the disk budget) before this reader reached them. Files
+     * whose line count was unknown when they were deleted are counted in {@link #missedFiles()}.
+     */
+    public synchronized long missed() {
+        return missed;
+    }
+
+    /** Files deleted before this reader reached them whose line count was not known. */
+    public synchronized long missedFiles() {
+        return missedFiles;
+    }
+
+    /** Lines skipped because they were not a stored message (torn by a crash, or damaged). */
+    public synchronized long corruptLines() {
+        return corruptLines;
+    }
+
+    /** Closes the open files. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            cursors.values().forEach(ClassCursor::closeFile);
+        }
+        onClose.run();
+    }
+
+    /** Told by the backend that {@code entry} is deleted; counts it if this reader had not read it yet. */
+    synchronized void deleted(FileCatalog.Entry entry) {
+        ClassCursor cursor = cursors.get(entry.fileClass);
+        boolean reached = cursor != null && cursor.openedStart >= entry.startMillis;
+        boolean older = entry.lastSequence >= 0 && entry.lastSequence <= position;
+        if (reached || older || closed) {
+            return;
+        }
+        if (entry.lines >= 0) {
+            missed += entry.lines;
+        } else {
+            missedFiles++;
+        }
+    }
+
+    /** The reader of one retention class's files, oldest first. */
+    private final class ClassCursor {
+        final FileCatalog.FileClass fileClass;
+        long openedStart = -1; // start time of the file opened last: later files come next
+        FileCatalog.FileView file;
+        GrowingFileLines plain;
+        LogFiles.LineReader compressed;
+        LogMessage head;
+        long headSequence;
+
+        ClassCursor(FileCatalog.FileClass fileClass) {
+            this.fileClass = fileClass;
+        }
+
+        /** Reads up to the next message after the position, if there is one now. */
+        void fill(List<FileCatalog.FileView> views) {
+            while (head == null) {
+                if (file == null && !openNext(views)) {
+                    return;
+                }
+                String line;
+                try {
+                    line = plain != null ? plain.next() : compressed.next();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "skipping the rest of log file " + file.path() + ": " + e);
+                    corruptLines++;
+                    closeFile();
+                    continue;
+                }
+                if (line == null) {
+                    FileCatalog.FileView now = current(views);
+                    if (now != null && now.current()) {
+                        return; // being written: more comes later
+                    }
+                    if (plain != null && plain.partial()) {
+                        corruptLines++; // torn by a crash
+                    }
+                    closeFile();
+                    continue;
+                }
+                accept(line);
+            }
+        }
+
+        private void accept(String line) {
+            if (line == LogFiles.LineReader.TOO_LONG) {
+                corruptLines++;
+                return;
+            }
+            if (line.isBlank()) {
+                return;
+            }
+            LogMessage message;
+            try {
+                message = LogJson.fromJson(line);
+            } catch (RuntimeException e) {
+                corruptLines++;
+                return;
+            }
+            long sequence = LogId.trySequence(message.id());
+            if (sequence < 1) {
+                corruptLines++;
+            } else if (sequence > position) {
+                head = message;
+                headSequence = sequence;
+            }
+        }
+
+        /** This class's view of the file being read, as the catalog has it now. */
+        private FileCatalog.FileView current(List<FileCatalog.FileView> views) {
+            for (FileCatalog.FileView view : views) {
+                if (view.startMillis() == file.startMillis()) {
+                    return view;
+                }
+            }
+            return null; // deleted: read to its end through the open file
+        }
+
+        private boolean openNext(List<FileCatalog.FileView> views) {
+            for (FileCatalog.FileView view : views) {
+                if (view.startMillis() <= openedStart) {
+                    continue;
+                }
+                openedStart = view.startMillis();
+                if (view.lastSequence() >= 0 && view.lastSequence() <= position) {
+                    continue; // read before, by its known range
+                }
+                try {
+                    if (view.compressed()) {
+                        compressed = new LogFiles.LineReader(new InputStreamReader(
+                                LogFiles.open(new LogFiles.LogFile(view.path(), view.startMillis(), true)),
+                                StandardCharsets.UTF_8.newDecoder()
+                                        .onMalformedInput(CodingErrorAction.REPLACE)
+                                        .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+                    } else {
+                        plain = new GrowingFileLines(view.path(), LogFiles.LineReader.MAX_LINE_CHARS);
+                    }
+                    file = view;
+                    return true;
+                } catch (NoSuchFileException e) {
+                    // Compressed or deleted since the view: look again at the next call.
+                    openedStart = view.startMillis() - 1;
+                    return false;
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot read log file " + view.path() + ": " + e);
+                    missedFiles++;
+                }
+            }
+            return false;
+        }
+
+        void closeFile() {
+            try {
+                if (plain != null) {
+                    plain.close();
+                }
+                if (compressed != null) {
+                    compressed.close();
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "cannot close " + file.path() + ": " + e);
+            }
+            plain = null;
+            compressed = null;
+            file = null;
+        }
+    }
+}
