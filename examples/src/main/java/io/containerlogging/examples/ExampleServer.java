@@ -48,10 +48,12 @@ public final class ExampleServer implements AutoCloseable {
     private final ContainerLogMonitor monitor;
     private final LogHttpServer http;
     private final OperationsEndpoints operations;
+    private final Forwarding forwarding;
     private boolean closed;
 
     private ExampleServer(ExampleServerConfig config, LogBackend backend, ScheduledExecutorService retention,
-            DockerClient docker, ContainerLogMonitor monitor, LogHttpServer http, OperationsEndpoints operations) {
+            DockerClient docker, ContainerLogMonitor monitor, LogHttpServer http, OperationsEndpoints operations,
+            Forwarding forwarding) {
         this.config = config;
         this.backend = backend;
         this.retention = retention;
@@ -59,6 +61,7 @@ public final class ExampleServer implements AutoCloseable {
         this.monitor = monitor;
         this.http = http;
         this.operations = operations;
+        this.forwarding = forwarding;
     }
 
     /**
@@ -82,6 +85,7 @@ public final class ExampleServer implements AutoCloseable {
         ContainerLogMonitor monitor = null;
         LogHttpServer http = null;
         OperationsEndpoints operations = null;
+        Forwarding forwarding = null;
         try {
             try {
                 backend.initialize();
@@ -174,6 +178,9 @@ public final class ExampleServer implements AutoCloseable {
                 httpBuilder.https(ssl);
             }
             operations = OperationsEndpoints.add(config, backend, monitor, httpBuilder);
+            if (backend instanceof LocalLogBackend local) {
+                forwarding = Forwarding.start(config.forwarding(), local, httpBuilder);
+            }
             try {
                 http = httpBuilder.build(); // binds and starts serving
             } catch (java.io.UncheckedIOException e) {
@@ -203,14 +210,21 @@ public final class ExampleServer implements AutoCloseable {
                 console.println("Audit trail: " + base + "/audit/api/v1/logs (files in "
                         + config.logDir().resolve("audit") + ")");
             }
+            if (forwarding != null) {
+                for (io.containerlogging.forward.Forwarder forwarder : forwarding.forwarders()) {
+                    console.println("Forwarding: " + forwarder.status().sink() + " as '" + forwarder.name() + "'");
+                }
+                console.println("Forwarders: " + base + Forwarding.PATH);
+            }
             system(backend, "Example server listening on " + base, LogLevel.INFO);
             // With durable reads, lines are served once flushed: flush now so that the first
             // request already sees how the server started.
             backend.flush();
-            return new ExampleServer(config, backend, retention, docker, monitor, http, operations);
+            return new ExampleServer(config, backend, retention, docker, monitor, http, operations, forwarding);
         } catch (IOException | RuntimeException e) {
             closeQuietly(http);
             closeQuietly(operations);
+            closeQuietly(forwarding);
             closeQuietly(monitor);
             closeQuietly(docker);
             if (retention != null) {
@@ -331,10 +345,16 @@ public final class ExampleServer implements AutoCloseable {
         closeQuietly(operations); // after the server: its last requests are still audited
         closeQuietly(monitor);
         closeQuietly(docker);
+        closeQuietly(forwarding); // cursors saved; what is left is forwarded after the next start
         if (retention != null) {
             retention.shutdownNow();
         }
         backend.close();
+    }
+
+    /** The running forwarders (FORWARD_TO), for tests; empty without any. */
+    java.util.List<io.containerlogging.forward.Forwarder> forwarders() {
+        return forwarding == null ? java.util.List.of() : forwarding.forwarders();
     }
 
     private static void system(LogBackend backend, String message, LogLevel level) {
@@ -365,6 +385,11 @@ public final class ExampleServer implements AutoCloseable {
         ExampleServer server;
         try {
             server = start(config, System.out);
+        } catch (IllegalArgumentException e) {
+            // A setting only the start can judge, e.g. a FORWARD_TO URI its sink refuses.
+            System.err.println("container-logging example server: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (IOException | RuntimeException e) {
             System.err.println("container-logging example server failed to start: " + e.getMessage());
             System.exit(1);

@@ -52,6 +52,9 @@ import java.util.regex.Pattern;
  *     logged to an audit trail in {@code LOG_DIR/audit}, served at {@code /audit/api/v1/logs}; {@code off}: none</td></tr>
  * <tr><td>LOG_METRICS</td><td>on</td><td>{@code on}: Prometheus metrics at {@code GET /metrics} (same token
  *     and Host rules as the API); {@code off}: none</td></tr>
+ * <tr><td>FORWARD_TO</td><td>unset</td><td>local backend: forward the stored logs to syslog, Kafka,
+ *     OpenSearch or webhooks, each from its own cursor in {@code LOG_DIR/forwarders}; comma-separated URIs
+ *     (see {@link ForwardSettings})</td></tr>
  * <tr><td>LOG_FIELDS, LOG_LEVELS, LOG_MULTILINE, LOG_MULTILINE_TIMEOUT, LOG_REDACT, LOG_REDACT_RULE_*</td>
  *     <td>see {@link StructureSettings}</td><td>parsing, levels, multiline grouping, redaction</td></tr>
  * </table>
@@ -71,11 +74,12 @@ import java.util.regex.Pattern;
  * @param storage the local backend's file sizes and retention
  * @param structure parsing, levels, multiline grouping and redaction of container lines
  * @param operations the audit trail and the metrics endpoint ({@code LOG_AUDIT}, {@code LOG_METRICS})
+ * @param forwarding where stored logs are forwarded ({@code FORWARD_TO})
  */
 public record ExampleServerConfig(
         int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
         String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
-        Tls tls, Storage storage, StructureSettings structure, Operations operations) {
+        Tls tls, Storage storage, StructureSettings structure, Operations operations, ForwardSettings forwarding) {
 
     /**
      * The operations endpoints ({@code LOG_AUDIT}, {@code LOG_METRICS}).
@@ -170,10 +174,19 @@ public record ExampleServerConfig(
         storage = storage == null ? Storage.DEFAULT : storage;
         structure = structure == null ? StructureSettings.DEFAULT : structure;
         operations = operations == null ? Operations.DEFAULT : operations;
+        forwarding = forwarding == null ? ForwardSettings.NONE : forwarding;
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(docker, "docker");
+    }
+
+    /** Settings without forwarding. */
+    public ExampleServerConfig(int port, String host, Path logDir, int maxLogs, Duration maxAge, DockerMode docker,
+            String dockerHost, String apiToken, OpenSearch openSearch, String deviceId, List<String> allowedHosts,
+            Tls tls, Storage storage, StructureSettings structure, Operations operations) {
+        this(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken, openSearch, deviceId, allowedHosts, tls,
+                storage, structure, operations, ForwardSettings.NONE);
     }
 
     /** Settings with the default operations endpoints (audit and metrics on). */
@@ -254,8 +267,13 @@ public record ExampleServerConfig(
         StructureSettings structure = StructureSettings.fromEnvironment(env,
                 duration(env, "LOG_MULTILINE_TIMEOUT", StructureSettings.DEFAULT.flushTimeout()));
         Operations operations = new Operations(onOff(env, "LOG_AUDIT"), onOff(env, "LOG_METRICS"));
+        ForwardSettings forwarding = ForwardSettings.fromEnvironment(env);
+        if (openSearch != null && !forwarding.targets().isEmpty()) {
+            throw invalid("FORWARD_TO", env.get("FORWARD_TO"), "forwarding reads the local backend's files:"
+                    + " it needs LOG_BACKEND=local");
+        }
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token, openSearch,
-                deviceId, allowedHosts, tls, storage, structure, operations);
+                deviceId, allowedHosts, tls, storage, structure, operations, forwarding);
     }
 
     private static Storage storage(Map<String, String> env, boolean openSearch) {
@@ -317,19 +335,19 @@ public record ExampleServerConfig(
     /** This configuration on another port (tests use port 0). */
     public ExampleServerConfig withPort(int port) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls, storage, structure, operations);
+                openSearch, deviceId, allowedHosts, tls, storage, structure, operations, forwarding);
     }
 
     /** This configuration serving HTTPS with {@code tls} (null: plain HTTP). */
     public ExampleServerConfig withTls(Tls tls) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls, storage, structure, operations);
+                openSearch, deviceId, allowedHosts, tls, storage, structure, operations, forwarding);
     }
 
     /** This configuration with {@code token} required (null: none). */
     public ExampleServerConfig withApiToken(String token) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, token,
-                openSearch, deviceId, allowedHosts, tls, storage, structure, operations);
+                openSearch, deviceId, allowedHosts, tls, storage, structure, operations, forwarding);
     }
 
     private static Tls tls(Map<String, String> env) {
@@ -417,7 +435,7 @@ public record ExampleServerConfig(
         }
     }
 
-    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+    static Duration duration(Map<String, String> env, String name, Duration fallback) {
         String value = env.get(name);
         if (value == null || value.isEmpty()) {
             return fallback;
@@ -476,7 +494,7 @@ public record ExampleServerConfig(
     /** This configuration with the audit trail and metrics endpoint set as in {@code operations}. */
     public ExampleServerConfig withOperations(Operations operations) {
         return new ExampleServerConfig(port, host, logDir, maxLogs, maxAge, docker, dockerHost, apiToken,
-                openSearch, deviceId, allowedHosts, tls, storage, structure, operations);
+                openSearch, deviceId, allowedHosts, tls, storage, structure, operations, forwarding);
     }
 
     private static DockerMode dockerMode(String value) {

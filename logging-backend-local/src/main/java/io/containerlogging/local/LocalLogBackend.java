@@ -178,6 +178,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
     private long reportedDrops; // writer thread only
     private long writtenThrough; // writer thread only: the highest id handed to the files
     private final StoreReaders readers = new StoreReaders();
+    private volatile long appendedThrough; // written under the append lock
     private long lastDropReportNanos; // writer thread only
 
     private LocalLogBackend(Builder builder) {
@@ -372,6 +373,7 @@ public final class LocalLogBackend extends AbstractLogBackend {
     @Override
     protected LogMessage append(LogMessage message, String id, long sequence, String deviceId) {
         LogMessage kept = ring.append(message, id, deviceId, sequence); // the append lock is the ring's write lock
+        appendedThrough = sequence;
         LogFileWriter fileWriter = writer;
         if (fileWriter != null) {
             fileWriter.nudge(ring.unwrittenHint());
@@ -438,8 +440,17 @@ public final class LocalLogBackend extends AbstractLogBackend {
     @Override
     protected void flushStore() {
         LogFileWriter fileWriter = writer;
-        if (fileWriter != null && servesOnlyDurable()) {
-            fileWriter.flushSoon();
+        if (fileWriter == null) {
+            return;
+        }
+        // Queries see a message at once (or, with durable reads, once the base's wait below ends);
+        // a StoreReader once it is on the device: wait for that too, a bounded time (a message the
+        // writer dropped never gets there).
+        long target = appendedThrough;
+        fileWriter.flushSoon();
+        long deadline = System.nanoTime() + settings().flushTimeout().toNanos();
+        while (readers.forcedThrough() < target && System.nanoTime() < deadline && isRunning()) {
+            LockSupport.parkNanos(ROOM_POLL_NANOS * 10);
         }
     }
 

@@ -401,13 +401,23 @@ public final class Forwarder implements AutoCloseable {
          * @param name 1–64 letters, digits, {@code .}, {@code _} or {@code -}, starting with a letter or digit
          */
         public Builder name(String name) {
+            this.name = checkName(name);
+            return this;
+        }
+
+        /**
+         * Checks a forwarder name, as {@link #name} does.
+         *
+         * @return {@code name}
+         * @throws IllegalArgumentException quoting it, if it is not a valid name
+         */
+        public static String checkName(String name) {
             Objects.requireNonNull(name, "name");
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("forwarder name must be 1-64 letters, digits, '.', '_' or '-'"
                         + " starting with a letter or digit, was '" + name + "'");
             }
-            this.name = name;
-            return this;
+            return name;
         }
 
         /**

@@ -47,7 +47,7 @@ final class LogApi {
     private static final String STREAM = LOGS + "/stream";
     private static final String STREAM_TICKETS = "/api/v1/stream-tickets";
 
-    private static final List<String> FILTER_PARAMETERS = List.of("serviceId", "serviceName",
+    static final List<String> FILTER_PARAMETERS = List.of("serviceId", "serviceName",
             "containerId", "level", "sourceType", "since", "until", "afterId", "deviceId", "search",
             "exclude", "regex");
     private static final String FIELD_PREFIX = TextFilterParameters.FIELD_PREFIX;
@@ -241,7 +241,7 @@ final class LogApi {
     }
 
     /** The criteria shared by every read endpoint; validates them all. */
-    private static LogQuery.Builder filter(QueryParameters parameters) {
+    static LogQuery.Builder filter(QueryParameters parameters) {
         LogQuery.Builder builder = LogQuery.builder()
                 .serviceId(parameters.nonNegativeInt("serviceId"))
                 .serviceName(parameters.single("serviceName"))
