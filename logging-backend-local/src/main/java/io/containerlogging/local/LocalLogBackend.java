@@ -418,7 +418,57 @@ public final class LocalLogBackend extends AbstractLogBackend {
     @Override
     public List<LogMessage> getLogs(LogQuery query) {
         Objects.requireNonNull(query, "query");
-        return ring.query(query, visibleThrough());
+        long through = visibleThrough();
+        if (query.afterId() != null && query.limit() != null && query.limit() > 0) {
+            FileCatalog files = catalog;
+            long oldest = ring.oldestSequence();
+            if (files != null && query.afterSequence() + 1 < oldest && isRunning()) {
+                return pageBeyondMemory(query, through, oldest, files);
+            }
+        }
+        return ring.query(query, through);
+    }
+
+    /**
+     * A forward page ({@code afterId} and {@code limit}) whose cursor is older than the oldest
+     * message in memory: from the files up to the memory, then from the memory. A poller that
+     * fell more than {@code maxLogs} behind misses nothing that is still on disk.
+     */
+    private List<LogMessage> pageBeyondMemory(LogQuery query, long through, long oldest, FileCatalog files) {
+        int limit = query.limit();
+        List<LogMessage> page = new ArrayList<>(Math.min(limit, 1024));
+        LogQuery criteria = query.toBuilder().afterId(null).limit(null).build();
+        Instant now = clock.instant();
+        Removals removed = removals;
+        long last = query.afterSequence();
+        try (StoreReader reader = readers.open(last, files::viewsByClass)) {
+            read:
+            while (page.size() < limit) {
+                List<LogMessage> batch = reader.next(1024);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                for (LogMessage message : batch) {
+                    long sequence = LogId.sequence(message.id());
+                    if (sequence >= oldest || sequence > through) {
+                        break read;
+                    }
+                    last = sequence;
+                    if (!ages.expired(message, now) && !removed.removes(sequence, message.timestamp())
+                            && criteria.matches(message)) {
+                        page.add(message);
+                        if (page.size() == limit) {
+                            break read;
+                        }
+                    }
+                }
+            }
+        }
+        if (page.size() < limit) {
+            page.addAll(ring.query(query.toBuilder().afterId(LogId.format(last)).limit(limit - page.size()).build(),
+                    through));
+        }
+        return page;
     }
 
     @Override

@@ -108,6 +108,19 @@ final class MessageRing {
         }
     }
 
+    /**
+     * The sequence of the oldest slot still held, or 0 if none is: every message with a smaller
+     * sequence left memory (evicted, removed, or not reloaded at start).
+     */
+    long oldestSequence() {
+        lock.readLock().lock();
+        try {
+            return tail == head ? 0 : sequences[slot(head)];
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Forgets everything, as if new. */
     void clear() {
         lock.writeLock().lock();

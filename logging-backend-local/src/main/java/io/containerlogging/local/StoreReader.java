@@ -72,11 +72,18 @@ public final class StoreReader implements AutoCloseable {
         Map<FileCatalog.FileClass, List<FileCatalog.FileView>> now = files.get();
         now.keySet().forEach(fileClass -> cursors.computeIfAbsent(fileClass, ClassCursor::new));
         List<LogMessage> batch = new ArrayList<>(Math.min(max, 1024));
+        read:
         while (batch.size() < max) {
             ClassCursor lowest = null;
             for (ClassCursor cursor : cursors.values()) {
                 if (cursor.head == null) {
                     cursor.fill(now.getOrDefault(cursor.fileClass, List.of()));
+                    if (cursor.blocked) {
+                        // A file moved (compressed) or went since the view: other classes' lines
+                        // may not pass this one's. Look again at the next call.
+                        cursor.blocked = false;
+                        break read;
+                    }
                 }
                 if (cursor.head != null && (lowest == null || cursor.headSequence < lowest.headSequence)) {
                     lowest = cursor;
@@ -152,6 +159,7 @@ public final class StoreReader implements AutoCloseable {
         LogFiles.LineReader compressed;
         LogMessage head;
         long headSequence;
+        boolean blocked; // a file of the view could not be opened: the view is out of date
 
         ClassCursor(FileCatalog.FileClass fileClass) {
             this.fileClass = fileClass;
@@ -245,6 +253,7 @@ public final class StoreReader implements AutoCloseable {
                 } catch (NoSuchFileException e) {
                     // Compressed or deleted since the view: look again at the next call.
                     openedStart = view.startMillis() - 1;
+                    blocked = true;
                     return false;
                 } catch (IOException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "cannot read log file " + view.path() + ": " + e);

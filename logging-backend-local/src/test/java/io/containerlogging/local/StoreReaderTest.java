@@ -153,6 +153,38 @@ class StoreReaderTest {
     }
 
     @Test
+    @DisplayName("read while three classes of tiny files are written, rotated and compressed: every line once, in order")
+    void readsWhileWriting() throws Exception {
+        RetentionPolicy policy = RetentionPolicy.builder().service("web", Duration.ofHours(1))
+                .level(LogLevel.ERROR, Duration.ofDays(7)).build();
+        try (LocalLogBackend backend = backend(LocalLogBackend.builder().retention(policy).maxFileSize(4 * 1024))) {
+            int total = 20_000;
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < total; i++) {
+                    backend.log(line(i));
+                }
+                backend.flush();
+            });
+            writer.start();
+            List<String> read = new ArrayList<>();
+            try (StoreReader reader = backend.reader(null)) {
+                while (writer.isAlive() || read.size() < total) {
+                    List<LogMessage> batch = reader.next(50);
+                    batch.forEach(m -> read.add(m.message()));
+                    if (batch.isEmpty() && !writer.isAlive()
+                            && reader.position() != null && reader.position().equals(backend.storedThrough())) {
+                        break;
+                    }
+                }
+                writer.join();
+                assertThat(reader.corruptLines()).isZero();
+                assertThat(reader.missed()).isZero();
+            }
+            assertThat(read).containsExactlyElementsOf(lines(0, total));
+        }
+    }
+
+    @Test
     @DisplayName("a memory-only or stopped backend has no reader")
     void needsFiles() throws Exception {
         try (LocalLogBackend memory = LocalLogBackend.builder().build()) {
