@@ -177,10 +177,11 @@ public final class ExampleServer implements AutoCloseable {
             if (ssl != null) {
                 httpBuilder.https(ssl);
             }
-            operations = OperationsEndpoints.add(config, backend, monitor, httpBuilder);
             if (backend instanceof LocalLogBackend local) {
                 forwarding = Forwarding.start(config.forwarding(), local, httpBuilder);
             }
+            operations = OperationsEndpoints.add(config, backend, monitor,
+                    forwarding == null ? java.util.List.of() : forwarding.forwarders(), httpBuilder);
             try {
                 http = httpBuilder.build(); // binds and starts serving
             } catch (java.io.UncheckedIOException e) {

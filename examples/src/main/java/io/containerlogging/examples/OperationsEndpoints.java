@@ -5,6 +5,8 @@ import io.containerlogging.docker.ContainerLogMonitor;
 import io.containerlogging.http.LogHttpHandler;
 import io.containerlogging.http.LogHttpServer;
 import io.containerlogging.local.LocalLogBackend;
+import io.containerlogging.forward.Forwarder;
+import io.containerlogging.forward.ForwarderStatus;
 import io.containerlogging.metrics.LogMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +55,7 @@ final class OperationsEndpoints implements AutoCloseable {
      * @throws IOException if the audit directory is unusable
      */
     static OperationsEndpoints add(ExampleServerConfig config, LogBackend backend, ContainerLogMonitor monitor,
-            LogHttpServer.Builder http) throws IOException {
+            List<Forwarder> forwarders, LogHttpServer.Builder http) throws IOException {
         ExampleServerConfig.Operations operations = config.operations();
         LocalLogBackend audit = null;
         LogHttpHandler auditHandler = null;
@@ -107,11 +109,39 @@ final class OperationsEndpoints implements AutoCloseable {
                     .counter("container_logging_container_messages",
                             "Messages read from each followed container since it was attached",
                             List.of("container", "container_id"), () -> messagesByContainer(monitor));
+            if (!forwarders.isEmpty()) {
+                List<String> label = List.of("forwarder");
+                metrics.counter("container_logging_forwarder_delivered",
+                                "Messages each forwarder's sink acknowledged since start",
+                                label, () -> byForwarder(forwarders, ForwarderStatus::delivered))
+                        .counter("container_logging_forwarder_retried",
+                                "Failed deliveries of each forwarder since start (each retried later)",
+                                label, () -> byForwarder(forwarders, ForwarderStatus::retried))
+                        .counter("container_logging_forwarder_missed",
+                                "Messages deleted by retention or the disk budget before each forwarder reached them",
+                                label, () -> byForwarder(forwarders, ForwarderStatus::missed))
+                        .gauge("container_logging_forwarder_lag_messages",
+                                "Stored ids each forwarder has not yet delivered or passed over",
+                                label, () -> byForwarder(forwarders, ForwarderStatus::lagMessages))
+                        .gauge("container_logging_forwarder_lag_seconds",
+                                "Age in whole seconds of the oldest message each forwarder is waiting to deliver",
+                                label, () -> byForwarder(forwarders, status -> (long) status.lagSeconds()));
+            }
             LogMetrics built = metrics.build();
             http.accessListener(built.accessListener());
             http.mount("/metrics", built.handler());
         }
         return new OperationsEndpoints(audit, auditHandler);
+    }
+
+    /** One entry per forwarder, by name: {@code value} of its status. */
+    private static Map<List<String>, Long> byForwarder(List<Forwarder> forwarders,
+            java.util.function.ToLongFunction<ForwarderStatus> value) {
+        Map<List<String>, Long> values = new HashMap<>();
+        for (Forwarder forwarder : forwarders) {
+            values.put(List.of(forwarder.name()), value.applyAsLong(forwarder.status()));
+        }
+        return values;
     }
 
     /** One entry per followed container: its name and short id; label values stay as few as they. */

@@ -127,14 +127,26 @@ public final class LogMetrics {
                         .callback(callback -> callback.call(metric.value().getAsLong())).register(registry);
             }
         });
-        builder.labelled.forEach((name, metric) -> CounterWithCallback.builder().name(name).help(metric.help())
-                .labelNames(metric.labelNames().toArray(String[]::new))
-                .callback(callback -> metric.values().get().forEach((labels, value) -> {
-                    if (labels.size() == metric.labelNames().size()) { // else not exported: no half-labelled sample
-                        callback.call(value, labels.toArray(String[]::new));
-                    }
-                }))
-                .register(registry));
+        builder.labelled.forEach((name, metric) -> {
+            String[] labelNames = metric.labelNames().toArray(String[]::new);
+            if (metric.counter()) {
+                CounterWithCallback.builder().name(name).help(metric.help()).labelNames(labelNames)
+                        .callback(callback -> metric.values().get().forEach((labels, value) -> {
+                            if (labels.size() == labelNames.length) { // else not exported: no half-labelled sample
+                                callback.call(value, labels.toArray(String[]::new));
+                            }
+                        }))
+                        .register(registry);
+            } else {
+                GaugeWithCallback.builder().name(name).help(metric.help()).labelNames(labelNames)
+                        .callback(callback -> metric.values().get().forEach((labels, value) -> {
+                            if (labels.size() == labelNames.length) {
+                                callback.call(value, labels.toArray(String[]::new));
+                            }
+                        }))
+                        .register(registry);
+            }
+        });
         this.requests = Counter.builder().name("container_logging_http_requests")
                 .help("HTTP requests answered, by endpoint and status (0: ended without a response)")
                 .labelNames("endpoint", "status").withoutExemplars().register(registry);
@@ -214,7 +226,8 @@ public final class LogMetrics {
         private record Extra(boolean counter, String help, LongSupplier value) {
         }
 
-        private record Labelled(String help, List<String> labelNames, Supplier<Map<List<String>, Long>> values) {
+        private record Labelled(boolean counter, String help, List<String> labelNames,
+                Supplier<Map<List<String>, Long>> values) {
         }
 
         /**
@@ -295,7 +308,26 @@ public final class LogMetrics {
          */
         public Builder counter(String name, String help, List<String> labelNames,
                 Supplier<Map<List<String>, Long>> values) {
-            String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+            return labelled(true, name.endsWith("_total") ? name.substring(0, name.length() - 6) : name, help,
+                    labelNames, values);
+        }
+
+        /**
+         * Adds a gauge with labels, e.g. the lag of each forwarder, read from {@code values} at
+         * each scrape: one sample per entry, its key the label values in the order of
+         * {@code labelNames}. Keep the label values few.
+         *
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code name} or a label name is malformed, quoting it
+         * @throws IllegalStateException if the name was already used
+         */
+        public Builder gauge(String name, String help, List<String> labelNames,
+                Supplier<Map<List<String>, Long>> values) {
+            return labelled(false, Objects.requireNonNull(name, "name"), help, labelNames, values);
+        }
+
+        private Builder labelled(boolean counter, String base, String help, List<String> labelNames,
+                Supplier<Map<List<String>, Long>> values) {
             List<String> labels = List.copyOf(labelNames);
             for (String label : labels) {
                 if (!NAME.matcher(label).matches() || label.startsWith("__")) {
@@ -303,7 +335,7 @@ public final class LogMetrics {
                 }
             }
             checkName(base);
-            if (labelled.putIfAbsent(base, new Labelled(Objects.requireNonNull(help, "help"), labels,
+            if (labelled.putIfAbsent(base, new Labelled(counter, Objects.requireNonNull(help, "help"), labels,
                     Objects.requireNonNull(values, "values"))) != null) {
                 throw new IllegalStateException("metric '" + base + "' was already added");
             }
