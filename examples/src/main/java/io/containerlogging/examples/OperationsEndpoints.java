@@ -108,7 +108,10 @@ final class OperationsEndpoints implements AutoCloseable {
                             () -> monitor == null ? 0 : monitor.statistics().queued())
                     .counter("container_logging_container_messages",
                             "Messages read from each followed container since it was attached",
-                            List.of("container", "container_id"), () -> messagesByContainer(monitor));
+                            List.of("container", "container_id"), () -> byContainer(monitor, false))
+                    .counter("container_logging_container_messages_dropped",
+                            "Messages of each followed container dropped because the queue to the backend was full",
+                            List.of("container", "container_id"), () -> byContainer(monitor, true));
             if (!forwarders.isEmpty()) {
                 List<String> label = List.of("forwarder");
                 metrics.counter("container_logging_forwarder_delivered",
@@ -145,12 +148,12 @@ final class OperationsEndpoints implements AutoCloseable {
     }
 
     /** One entry per followed container: its name and short id; label values stay as few as they. */
-    private static Map<List<String>, Long> messagesByContainer(ContainerLogMonitor monitor) {
+    private static Map<List<String>, Long> byContainer(ContainerLogMonitor monitor, boolean dropped) {
         if (monitor == null) {
             return Map.of();
         }
         Map<List<String>, Long> counts = new HashMap<>();
-        monitor.messageCounts().forEach((container, count) -> counts.merge(List.of(
+        (dropped ? monitor.droppedCounts() : monitor.messageCounts()).forEach((container, count) -> counts.merge(List.of(
                 container.serviceName() == null ? "" : container.serviceName(),
                 container.containerId().substring(0, Math.min(12, container.containerId().length()))),
                 count, Long::sum));

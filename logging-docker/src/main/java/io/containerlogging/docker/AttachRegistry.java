@@ -162,6 +162,14 @@ final class AttachRegistry implements AutoCloseable {
         return counts;
     }
 
+    Map<AttachedContainer, Long> droppedCounts() {
+        Map<AttachedContainer, Long> counts = new java.util.HashMap<>();
+        for (FollowedContainer container : attached.values()) {
+            counts.put(container.describe(), container.dropped());
+        }
+        return counts;
+    }
+
     boolean isClosed() {
         return closed;
     }

@@ -43,12 +43,13 @@ final class BackendWriter implements AutoCloseable {
         }
     }
 
-    void offer(LogMessage message) {
+    /** Hands a message on; false if the queue was full and it was dropped (counted in {@link #dropped()}). */
+    boolean offer(LogMessage message) {
         if (queue == null) {
             store(message);
-        } else {
-            queue.offer(message);
+            return true;
         }
+        return queue.offer(message);
     }
 
     /** Lines dropped by the queue in front of the backend (0 if the backend buffers itself). */

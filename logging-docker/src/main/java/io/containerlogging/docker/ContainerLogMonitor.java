@@ -287,6 +287,17 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     }
 
     /**
+     * How many of each attached container's {@link #messageCounts() messages} the full queue in
+     * front of the backend dropped since it was attached (they add up to
+     * {@link #statistics()}{@code .dropped()} but for containers detached since). For metrics.
+     *
+     * @return a snapshot, by container
+     */
+    public Map<AttachedContainer, Long> droppedCounts() {
+        return registry.droppedCounts();
+    }
+
+    /**
      * Stores a system message (source {@code system}, {@code isSystem} true) with the current time.
      *
      * @throws NullPointerException if an argument is null

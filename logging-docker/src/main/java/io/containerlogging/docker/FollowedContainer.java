@@ -115,6 +115,7 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
     private volatile LogSource source;
     // Messages handed to the writer since this container was attached, for metrics.
     private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     // guarded by this
     private boolean streaming;
@@ -171,6 +172,11 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
     /** Messages of this container handed to the writer since it was attached (after grouping). */
     long messages() {
         return messages.get();
+    }
+
+    /** Of {@link #messages()}, those the full queue in front of the backend dropped. */
+    long dropped() {
+        return dropped.get();
     }
 
     AttachedContainer describe() {
@@ -380,8 +386,10 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
     /** Hands one (possibly grouped) message to the writer. Called with the lock held. */
     private void store(Instant timestamp, boolean stdErr, String text) {
         messages.incrementAndGet();
-        writer.offer(stage.apply(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
-                source, serviceId, serviceName, containerId, stdErr, false, null)));
+        if (!writer.offer(stage.apply(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
+                source, serviceId, serviceName, containerId, stdErr, false, null)))) {
+            dropped.incrementAndGet();
+        }
     }
 
     /** Hands over whatever the groupers hold. Called with the lock held. */

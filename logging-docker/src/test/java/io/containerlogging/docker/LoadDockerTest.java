@@ -116,6 +116,9 @@ class LoadDockerTest {
         // The stream is read to its end although nothing reaches the backend: all but what the
         // buffer (100) and the writer's stuck batch (at most 100) hold is dropped.
         await().atMost(Duration.ofSeconds(30)).until(() -> monitor.statistics().dropped() >= 2000 - 2 * 100);
+        // Counted per container too, for the metrics: this container's are all of them.
+        assertThat(monitor.droppedCounts()).hasSize(1);
+        assertThat(monitor.droppedCounts().values().iterator().next()).isEqualTo(monitor.statistics().dropped());
         stuck.release.countDown();
 
         Pattern suppressed = Pattern.compile("suppressed (\\d+) messages.*");
