@@ -65,6 +65,8 @@ import javax.net.ssl.SSLContext;
  * logged, so a live poller that must see every message should stay behind the newest by a safety
  * margin (e.g. query with {@code until} a minute ago) or subscribe on the device itself.
  * Every message stored without a device id of its own gets the configured one.
+ * Messages that devices forward with {@link OpenSearchSink} keep their devices' own ids, which
+ * repeat across devices: query them with {@code deviceId} (see {@link OpenSearchSink}).
  *
  * <h2>Subscriptions</h2>
  * {@link #subscribe} delivers the messages logged through this backend instance (not those other
