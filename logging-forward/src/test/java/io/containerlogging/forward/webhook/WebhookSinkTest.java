@@ -254,6 +254,42 @@ class WebhookSinkTest {
         }
 
         @Test
+        @DisplayName("a receiver that sends its headers and then stalls: IOException within the timeout")
+        void stallsInTheBody() throws Exception {
+            try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                List<Socket> held = new ArrayList<>();
+                Thread acceptor = new Thread(() -> {
+                    try {
+                        while (true) {
+                            Socket socket = silentlyHeld(stalling, held);
+                            byte[] buffer = new byte[65536];
+                            int read = socket.getInputStream().read(buffer); // the request's start
+                            if (read > 0) {
+                                socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial"
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                socket.getOutputStream().flush();
+                            }
+                        }
+                    } catch (IOException closed) {
+                        // the test is over
+                    }
+                });
+                acceptor.setDaemon(true);
+                acceptor.start();
+                WebhookSink sink = sink(WebhookSink.builder().uri(URI.create("http://127.0.0.1:" + stalling.getLocalPort() + "/h"))
+                        .requestTimeout(Duration.ofMillis(500)));
+                assertThatThrownBy(() -> sink.deliver(batch(1, 5))).isInstanceOf(HttpTimeoutException.class)
+                        .hasMessageContaining("did not answer within PT0.5S");
+            }
+        }
+
+        private Socket silentlyHeld(ServerSocket server, List<Socket> held) throws IOException {
+            Socket socket = server.accept();
+            held.add(socket);
+            return socket;
+        }
+
+        @Test
         @DisplayName("after close(): IOException, nothing posted")
         void closed() throws IOException {
             Receiver receiver = receiver();
