@@ -1,6 +1,7 @@
 package io.containerlogging.opensearch;
 
 import io.containerlogging.core.LogFields;
+import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogSource;
@@ -18,18 +19,47 @@ import org.opensearch.client.json.JsonpSerializable;
  * {@code seqSlot}, the device slot of that id (see {@link LogSequence}), and after the fields,
  * {@code fieldValues}, the keywords field filters match ({@link TextFilterQueries}). Written straight to the client's generator: no
  * intermediate tree, no reflection. The mapping is {@code index-mapping.json} next to this class.
+ *
+ * <p>A message forwarded from a device ({@link #forwarded}) keeps the device's own id, so its
+ * {@code seq} is the device's sequence number: unique per device, not across a fleet. It has no
+ * {@code seqSlot} (its number did not come from a {@link LogSequence}, so no backend may continue
+ * after it), and its document id is {@link #forwardedId}, the device id and the log id.
  */
 final class LogDocument implements JsonpSerializable {
 
     static final String SEQ = "seq";
     static final String SEQ_SLOT = "seqSlot";
 
+    /** Stands for a missing or empty device id in {@link #forwardedId}. */
+    static final String NO_DEVICE = "-";
+
     private final LogMessage message;
     private final long sequence;
+    private final boolean withSlot;
 
     LogDocument(LogMessage message, long sequence) {
+        this(message, sequence, true);
+    }
+
+    private LogDocument(LogMessage message, long sequence, boolean withSlot) {
         this.message = message;
         this.sequence = sequence;
+        this.withSlot = withSlot;
+    }
+
+    /** The document of a message forwarded from a device: its own id, no {@code seqSlot}. */
+    static LogDocument forwarded(LogMessage message) {
+        return new LogDocument(message, LogId.sequence(message.id()), false);
+    }
+
+    /**
+     * The document id of a forwarded message, {@code <deviceId>:<id>} ({@code -:<id>} without a
+     * device id): the same message delivered again overwrites its document, and two devices
+     * with the same log id do not. Unambiguous, since a log id holds no ':'.
+     */
+    static String forwardedId(LogMessage message) {
+        String device = message.deviceId();
+        return (device == null || device.isEmpty() ? NO_DEVICE : device) + ":" + message.id();
     }
 
     @Override
@@ -79,7 +109,9 @@ final class LogDocument implements JsonpSerializable {
             if (field == WireField.ID) {
                 // The document's own fields, right after the id they encode.
                 out.write(SEQ, sequence);
-                out.write(SEQ_SLOT, LogSequence.slotOfSequence(sequence));
+                if (withSlot) {
+                    out.write(SEQ_SLOT, LogSequence.slotOfSequence(sequence));
+                }
             }
         }
         out.writeEnd();

@@ -13,11 +13,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -67,6 +65,8 @@ import javax.net.ssl.SSLContext;
  * logged, so a live poller that must see every message should stay behind the newest by a safety
  * margin (e.g. query with {@code until} a minute ago) or subscribe on the device itself.
  * Every message stored without a device id of its own gets the configured one.
+ * Messages that devices forward with {@link OpenSearchSink} keep their devices' own ids, which
+ * repeat across devices: query them with {@code deviceId} (see {@link OpenSearchSink}).
  *
  * <h2>Subscriptions</h2>
  * {@link #subscribe} delivers the messages logged through this backend instance (not those other
@@ -106,7 +106,6 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
     public static final Duration DEFAULT_OVERFLOW_WAIT = Duration.ZERO;
 
     private static final System.Logger LOG = System.getLogger(OpenSearchLogBackend.class.getName());
-    private static final Pattern INDEX_PREFIX = Pattern.compile("[a-z0-9][a-z0-9._-]{0,199}");
 
     private final Builder config;
     private final Clock clock;
@@ -382,22 +381,7 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
          *     with a host and without a path
          */
         public Builder endpoints(List<URI> endpoints) {
-            Objects.requireNonNull(endpoints, "endpoints");
-            if (endpoints.isEmpty()) {
-                throw new IllegalArgumentException("endpoints must not be empty");
-            }
-            List<URI> checked = new ArrayList<>();
-            for (URI endpoint : endpoints) {
-                Objects.requireNonNull(endpoint, "an endpoint must not be null");
-                if (!("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))
-                        || endpoint.getHost() == null
-                        || (endpoint.getPath() != null && !endpoint.getPath().isEmpty() && !endpoint.getPath().equals("/"))) {
-                    throw new IllegalArgumentException(
-                            "endpoint must be http(s)://host[:port] without a path, was '" + endpoint + "'");
-                }
-                checked.add(endpoint);
-            }
-            this.endpoints = List.copyOf(checked);
+            this.endpoints = OpenSearchConnection.checkedEndpoints(endpoints);
             return this;
         }
 
@@ -408,16 +392,8 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
          * @see #endpoints(List)
          */
         public Builder endpoints(String... urls) {
-            List<URI> uris = new ArrayList<>();
-            for (String url : Objects.requireNonNull(urls, "urls")) {
-                Objects.requireNonNull(url, "an endpoint must not be null");
-                try {
-                    uris.add(URI.create(url.trim()));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("endpoint is not a URI: '" + url + "'", e);
-                }
-            }
-            return endpoints(uris);
+            this.endpoints = OpenSearchConnection.parsedEndpoints(urls);
+            return this;
         }
 
         /**
@@ -427,11 +403,7 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
          * @throws IllegalArgumentException if the username is empty or contains ':'
          */
         public Builder basicAuth(String username, String password) {
-            Objects.requireNonNull(username, "username");
-            Objects.requireNonNull(password, "password");
-            if (username.isEmpty() || username.indexOf(':') >= 0) {
-                throw new IllegalArgumentException("username must be non-empty without ':', was '" + username + "'");
-            }
+            OpenSearchConnection.checkBasicAuth(username, password);
             this.username = username;
             this.password = password;
             return this;
@@ -456,12 +428,7 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
          *     starting with a letter or digit
          */
         public Builder indexPrefix(String indexPrefix) {
-            Objects.requireNonNull(indexPrefix, "indexPrefix");
-            if (!INDEX_PREFIX.matcher(indexPrefix).matches()) {
-                throw new IllegalArgumentException("indexPrefix must be lowercase [a-z0-9._-] starting with "
-                        + "a letter or digit, was '" + indexPrefix + "'");
-            }
-            this.indexPrefix = indexPrefix;
+            this.indexPrefix = OpenSearchConnection.checkedIndexPrefix(indexPrefix);
             return this;
         }
 
@@ -516,10 +483,7 @@ public final class OpenSearchLogBackend extends AbstractLogBackend {
          * @throws IllegalArgumentException if below 64 KiB
          */
         public Builder maxRequestBytes(long maxRequestBytes) {
-            if (maxRequestBytes < 64 * 1024) {
-                throw new IllegalArgumentException("maxRequestBytes must be >= 65536, was " + maxRequestBytes);
-            }
-            this.maxRequestBytes = maxRequestBytes;
+            this.maxRequestBytes = OpenSearchConnection.checkedMaxRequestBytes(maxRequestBytes);
             return this;
         }
 

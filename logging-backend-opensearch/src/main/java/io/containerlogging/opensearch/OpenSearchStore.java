@@ -18,7 +18,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.json.JsonpMapper;
@@ -116,6 +118,19 @@ final class OpenSearchStore implements AutoCloseable {
      * retried request overwrites instead of duplicating.
      */
     BulkResponse bulk(List<LogMessage> messages) throws IOException {
+        return bulk(messages, false);
+    }
+
+    /**
+     * Indexes messages forwarded from devices in one bulk request, each as
+     * {@link LogDocument#forwarded} under {@link LogDocument#forwardedId}: a re-delivery
+     * overwrites, and devices with the same log ids do not collide.
+     */
+    BulkResponse bulkForwarded(List<LogMessage> messages) throws IOException {
+        return bulk(messages, true);
+    }
+
+    private BulkResponse bulk(List<LogMessage> messages, boolean forwarded) throws IOException {
         List<BulkOperation> operations = new ArrayList<>(messages.size());
         String lastIndex = null;
         long lastDay = Long.MIN_VALUE;
@@ -126,8 +141,10 @@ final class OpenSearchStore implements AutoCloseable {
                 lastIndex = indexFor(message.timestamp());
             }
             String index = lastIndex;
-            LogDocument document = new LogDocument(message, LogId.sequence(message.id()));
-            operations.add(BulkOperation.of(o -> o.index(i -> i.index(index).id(message.id()).document(document))));
+            LogDocument document = forwarded ? LogDocument.forwarded(message)
+                    : new LogDocument(message, LogId.sequence(message.id()));
+            String id = forwarded ? LogDocument.forwardedId(message) : message.id();
+            operations.add(BulkOperation.of(o -> o.index(i -> i.index(index).id(id).document(document))));
         }
         return client.bulk(b -> b.operations(operations));
     }
@@ -176,14 +193,22 @@ final class OpenSearchStore implements AutoCloseable {
      * Visits the messages matching {@code filter} in sequence order, page by page, until the
      * visitor returns false or none are left.
      *
+     * <p>Messages forwarded from several devices share sequence numbers (each device counts its
+     * own), so a page may end between two documents with the same {@code seq}. Each next page
+     * therefore starts at the last page's final {@code seq}, not after it, and skips the
+     * documents of that {@code seq} already visited; a backend's own documents have unique
+     * numbers and cost one repeated hit per page.
+     *
      * @param pageHint how many the caller expects to want, to size the first page
+     * @throws IOException also if more documents than a page share one sequence number
      */
     private void scan(Query filter, SortOrder order, int pageHint, java.util.function.Predicate<LogMessage> visitor)
             throws IOException {
-        Long searchAfter = null;
+        long boundary = 0; // the seq of the last message visited; 0: none yet
+        Set<String> visitedAtBoundary = new HashSet<>(); // their document ids
         while (true) {
             int size = Math.min(PAGE_SIZE, Math.max(pageHint, 1));
-            Long after = searchAfter;
+            Long after = boundary == 0 ? null : (order == SortOrder.Asc ? boundary - 1 : boundary + 1);
             SearchResponse<JsonData> response = client.search(s -> {
                 s.index(pattern).ignoreUnavailable(true).allowNoIndices(true).query(filter).size(size)
                         .sort(o -> o.field(f -> f.field(LogDocument.SEQ).order(order)));
@@ -193,17 +218,30 @@ final class OpenSearchStore implements AutoCloseable {
                 return s;
             }, JsonData.class);
             List<Hit<JsonData>> hits = response.hits().hits();
-            LogMessage last = null;
+            int fresh = 0;
             for (Hit<JsonData> hit : hits) {
-                last = toMessage(hit.source());
-                if (!visitor.test(last)) {
+                LogMessage message = toMessage(hit.source());
+                long seq = LogId.sequence(message.id());
+                if (seq == boundary && !visitedAtBoundary.add(hit.id())) {
+                    continue; // visited on the previous page
+                }
+                if (seq != boundary) {
+                    boundary = seq;
+                    visitedAtBoundary.clear();
+                    visitedAtBoundary.add(hit.id());
+                }
+                fresh++;
+                if (!visitor.test(message)) {
                     return;
                 }
             }
             if (hits.size() < size) {
                 return;
             }
-            searchAfter = LogId.sequence(last.id());
+            if (fresh == 0) {
+                throw new IOException("cannot page on: more than " + size + " documents share sequence number "
+                        + boundary);
+            }
             pageHint = PAGE_SIZE; // the filter is re-checked: later pages may be needed in full
         }
     }

@@ -53,6 +53,37 @@ public final class OpenSearchNode implements BeforeAllCallback {
     }
 
     /**
+     * Stops the running node, keeping its data, so a test can show what a client does while the
+     * real node is down; {@link #restart()} brings it back. The test must restart it (in a
+     * {@code finally}), since the node serves every later test class of the run.
+     *
+     * @throws IOException if the node fails to close
+     * @throws IllegalStateException if no node was started
+     */
+    public static synchronized void stopNode() throws IOException {
+        if (runner == null) {
+            throw new IllegalStateException("no OpenSearch node is running");
+        }
+        runner.getNode(0).close();
+    }
+
+    /**
+     * Starts the node {@link #stopNode()} stopped, on the same ports with the same data, and
+     * waits until its indices are available again (about as long as the first start, ~9 s).
+     *
+     * @throws IllegalStateException if no node was started or it does not start
+     */
+    public static synchronized void restart() {
+        if (runner == null) {
+            throw new IllegalStateException("no OpenSearch node was started");
+        }
+        if (runner.getNode(0).isClosed() && !runner.startNode(0)) {
+            throw new IllegalStateException("the OpenSearch node did not start again");
+        }
+        runner.ensureYellow();
+    }
+
+    /**
      * Deletes the indices and the index template of {@code prefix}, so the node stays small.
      *
      * @throws IOException if the node cannot be reached
