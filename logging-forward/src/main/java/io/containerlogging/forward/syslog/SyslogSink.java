@@ -2,12 +2,14 @@ package io.containerlogging.forward.syslog;
 
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.forward.ForwardSink;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
@@ -24,11 +26,12 @@ import javax.net.ssl.SSLSocketFactory;
  * docs/forwarding-syslog.md describes the format field by field.
  *
  * <p><b>Delivery.</b> Syslog over TCP has no acknowledgements: {@link #deliver} returns once the
- * batch is written and flushed into the socket. A receiver that closes the connection or
- * crashes right after may have lost what was still in the socket buffers; {@link #deliver} throws
- * for every failure it can see (including a close noticed while the batch was sent), so the
- * forwarder sends that batch again. Receivers see every message at least once and can drop
- * duplicates by HOSTNAME (device) and MSGID (log id).
+ * batch is written and flushed into the socket. A receiver that stops or crashes right after loses
+ * what was still in the socket buffers. So {@link #deliver} throws for every failure it can see
+ * (including a close noticed while the batch was sent), and the forwarder sends that batch again;
+ * and the sink keeps the newest delivered messages ({@link Builder#resendBytes(long)}, 4 MiB) and
+ * sends them again first on the next connection after one ended unexpectedly. Receivers see every
+ * message at least once and can drop the duplicates by HOSTNAME (device) and MSGID (log id).
  *
  * <p><b>Connection.</b> One connection, opened on the first {@link #deliver} and again on the
  * first one after a failure; nothing reconnects in the background. Connecting is bounded by
@@ -66,6 +69,14 @@ public final class SyslogSink implements ForwardSink {
      */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8192;
 
+    /**
+     * Default of {@link Builder#resendBytes(long)}: 4 MiB. Linux starts a connection's receive
+     * buffer at 128 KiB and our write buffer is 64 KiB, so this covers a receiver that keeps up; one
+     * that stalled while the sender pushed can hold more unread (Linux grows the buffer up to
+     * tcp_rmem's maximum), and then more may be lost.
+     */
+    public static final long DEFAULT_RESEND_BYTES = 4L << 20;
+
     /** Default port of {@code syslog+tls://} URIs: 6514, assigned to syslog over TLS by RFC 5425. */
     public static final int DEFAULT_TLS_PORT = 6514;
 
@@ -84,6 +95,10 @@ public final class SyslogSink implements ForwardSink {
     private final Object deliverLock = new Object();
     private final AtomicLong truncated = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong resent = new AtomicLong();
+    private final ByteArrayOutputStream frame = new ByteArrayOutputStream(1024);
+    private final RecentFrames recent;
+    private boolean resendPending;
     private volatile SyslogConnection connection;
     private volatile boolean closed;
 
@@ -97,6 +112,7 @@ public final class SyslogSink implements ForwardSink {
         this.target = (tls == null ? "syslog+tcp://" : "syslog+tls://") + hostForUri(host) + ":" + port;
         this.encoder = new Rfc5424Encoder(b.facility, b.appName, b.maxMessageSize, b.byteOrderMark);
         this.watchdog = new WriteWatchdog(writeTimeout, threads);
+        this.recent = new RecentFrames(b.resendBytes);
     }
 
     /**
@@ -137,6 +153,14 @@ public final class SyslogSink implements ForwardSink {
         return truncated.get();
     }
 
+    /**
+     * How many messages were sent again after a connection ended unexpectedly (see
+     * {@link Builder#resendBytes(long)}): the duplicates this sink may have caused beyond failed batches.
+     */
+    public long resentMessages() {
+        return resent.get();
+    }
+
     /** How many connections this sink has opened (the first and every reconnection). */
     public long connections() {
         return connects.get();
@@ -161,14 +185,23 @@ public final class SyslogSink implements ForwardSink {
             if (batch.isEmpty()) {
                 return;
             }
+            List<byte[]> frames = new ArrayList<>(batch.size());
+            for (LogMessage message : batch) {
+                frame.reset();
+                if (encoder.writeFrame(message, frame)) {
+                    truncated.incrementAndGet();
+                }
+                frames.add(frame.toByteArray());
+            }
             SyslogConnection c = connected();
             WriteWatchdog.Guard guard = watchdog.arm(c);
             try {
                 OutputStream out = c.output();
-                for (LogMessage message : batch) {
-                    if (encoder.writeFrame(message, out)) {
-                        truncated.incrementAndGet();
-                    }
+                if (resendPending) {
+                    recent.writeTo(out);
+                }
+                for (byte[] f : frames) {
+                    out.write(f);
                 }
                 out.flush();
             } catch (IOException e) {
@@ -186,6 +219,11 @@ public final class SyslogSink implements ForwardSink {
                 drop(c);
                 throw new IOException(target + ": the receiver closed the connection while the batch was sent");
             }
+            if (resendPending) {
+                resent.addAndGet(recent.count());
+                resendPending = false;
+            }
+            recent.addAll(frames);
         }
     }
 
@@ -232,7 +270,9 @@ public final class SyslogSink implements ForwardSink {
         return c;
     }
 
+    /** Ends a connection that failed or that the receiver closed: what it had in flight is sent again. */
     private void drop(SyslogConnection c) {
+        resendPending = !recent.isEmpty();
         c.abort();
         c.close();
         if (connection == c) {
@@ -265,6 +305,7 @@ public final class SyslogSink implements ForwardSink {
         private int facility = DEFAULT_FACILITY;
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private boolean byteOrderMark;
+        private long resendBytes = DEFAULT_RESEND_BYTES;
         private ThreadFactory threadFactory;
 
         private Builder(String host, int port) {
@@ -400,6 +441,24 @@ public final class SyslogSink implements ForwardSink {
          */
         public Builder byteOrderMark(boolean byteOrderMark) {
             this.byteOrderMark = byteOrderMark;
+            return this;
+        }
+
+        /**
+         * How many bytes of the newest delivered messages to keep and send again, before anything
+         * else, on the next connection after one ended without this sink closing it (the receiver
+         * stopped, crashed or reset it). Syslog over TCP has no acknowledgements: what was still in
+         * the socket buffers when the receiver went away is lost although {@link SyslogSink#deliver}
+         * returned for it. Sending it again makes those duplicates instead (receivers can drop them
+         * by HOSTNAME and MSGID). 0 turns this off. Default {@link #DEFAULT_RESEND_BYTES}.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder resendBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("resendBytes " + bytes + " is negative");
+            }
+            this.resendBytes = bytes;
             return this;
         }
 
