@@ -161,6 +161,12 @@ public final class SyslogSink implements ForwardSink {
         return resent.get();
     }
 
+    /** True while a connection is open and not known to be broken (for tests). */
+    boolean connectionOpen() {
+        SyslogConnection c = connection;
+        return c != null && !c.broken();
+    }
+
     /** How many connections this sink has opened (the first and every reconnection). */
     public long connections() {
         return connects.get();
