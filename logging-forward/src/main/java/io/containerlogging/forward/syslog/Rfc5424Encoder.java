@@ -43,6 +43,9 @@ final class Rfc5424Encoder {
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
     private static final int MAX_HOSTNAME = 255;
     private static final int MAX_MSGID = 32;
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years RFC 5424's four digits can hold. */
+    private static final long MIN_SECOND = -62167219200L;
+    private static final long MAX_SECOND = 253402300799L;
 
     private final int facility;
     private final byte[] appName;
@@ -53,6 +56,8 @@ final class Rfc5424Encoder {
     private final Bytes structuredData = new Bytes(512);
     private final Bytes line = new Bytes(1024);
     private final byte[] count = new byte[11];
+    private final Bytes cachedTime = new Bytes(20);
+    private long cachedSecond = Long.MIN_VALUE;
 
     Rfc5424Encoder(int facility, String appName, int maxMessageSize, boolean byteOrderMark) {
         this.facility = facility;
@@ -83,6 +88,18 @@ final class Rfc5424Encoder {
      * @return true if the line was cut to fit the maximum message size
      */
     boolean writeFrame(LogMessage message, OutputStream out) throws IOException {
+        Bytes frame = new Bytes(256);
+        boolean truncated = appendFrame(message, frame);
+        out.write(frame.bytes, 0, frame.size);
+        return truncated;
+    }
+
+    /**
+     * Appends the octet-counted frame of {@code message} to {@code out}.
+     *
+     * @return true if the line was cut to fit the maximum message size
+     */
+    boolean appendFrame(LogMessage message, Bytes out) {
         encodeHeader(message);
         line.clear();
         if (byteOrderMark) {
@@ -105,12 +122,12 @@ final class Rfc5424Encoder {
         int length = header.size + structuredData.size + (line.size == 0 ? 0 : 1 + line.size);
         int digits = putDecimal(length, count);
         count[digits] = ' ';
-        out.write(count, 0, digits + 1);
-        out.write(header.bytes, 0, header.size);
-        out.write(structuredData.bytes, 0, structuredData.size);
+        out.put(count, 0, digits + 1);
+        out.put(header.bytes, 0, header.size);
+        out.put(structuredData.bytes, 0, structuredData.size);
         if (line.size > 0) {
-            out.write(' ');
-            out.write(line.bytes, 0, line.size);
+            out.put((byte) ' ');
+            out.put(line.bytes, 0, line.size);
         }
         return truncated;
     }
@@ -138,15 +155,25 @@ final class Rfc5424Encoder {
 
     /** UTC, with the message's precision: none, milliseconds, or microseconds (RFC 5424 allows six digits). */
     private void putTimestamp(LogMessage message) {
-        LocalDateTime t = LocalDateTime.ofInstant(message.timestamp(), ZoneOffset.UTC);
-        if (t.getYear() < 0 || t.getYear() > 9999) {
+        long second = message.timestamp().getEpochSecond();
+        if (second != cachedSecond) {
+            // messages of a batch mostly share their second: format its date and time once
+            LocalDateTime t = LocalDateTime.ofEpochSecond(
+                    Math.max(Math.min(second, MAX_SECOND), MIN_SECOND), 0, ZoneOffset.UTC);
+            cachedTime.clear();
+            if (second >= MIN_SECOND && second <= MAX_SECOND) {
+                cachedTime.putPadded(t.getYear(), 4).put((byte) '-').putPadded(t.getMonthValue(), 2).put((byte) '-')
+                        .putPadded(t.getDayOfMonth(), 2).put((byte) 'T').putPadded(t.getHour(), 2).put((byte) ':')
+                        .putPadded(t.getMinute(), 2).put((byte) ':').putPadded(t.getSecond(), 2);
+            }
+            cachedSecond = second;
+        }
+        if (cachedTime.size == 0) {
             header.put((byte) '-');
             return;
         }
-        header.putPadded(t.getYear(), 4).put((byte) '-').putPadded(t.getMonthValue(), 2).put((byte) '-')
-                .putPadded(t.getDayOfMonth(), 2).put((byte) 'T').putPadded(t.getHour(), 2).put((byte) ':')
-                .putPadded(t.getMinute(), 2).put((byte) ':').putPadded(t.getSecond(), 2);
-        int nanos = t.getNano();
+        header.put(cachedTime.bytes, 0, cachedTime.size);
+        int nanos = message.timestamp().getNano();
         if (nanos % 1_000_000 == 0 && nanos != 0) {
             header.put((byte) '.').putPadded(nanos / 1_000_000, 3);
         } else if (nanos != 0) {

@@ -2,14 +2,12 @@ package io.containerlogging.forward.syslog;
 
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.forward.ForwardSink;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
@@ -82,6 +80,7 @@ public final class SyslogSink implements ForwardSink {
 
     private static final System.Logger LOG = System.getLogger(SyslogSink.class.getName());
     private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
+    private static final int MAX_KEPT_BUFFER = 8 << 20;
 
     private final String host;
     private final int port;
@@ -96,7 +95,7 @@ public final class SyslogSink implements ForwardSink {
     private final AtomicLong truncated = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
-    private final ByteArrayOutputStream frame = new ByteArrayOutputStream(1024);
+    private Rfc5424Encoder.Bytes batchFrames;
     private final RecentFrames recent;
     private boolean resendPending;
     private volatile SyslogConnection connection;
@@ -191,13 +190,11 @@ public final class SyslogSink implements ForwardSink {
             if (batch.isEmpty()) {
                 return;
             }
-            List<byte[]> frames = new ArrayList<>(batch.size());
+            Rfc5424Encoder.Bytes frames = framesBuffer();
             for (LogMessage message : batch) {
-                frame.reset();
-                if (encoder.writeFrame(message, frame)) {
+                if (encoder.appendFrame(message, frames)) {
                     truncated.incrementAndGet();
                 }
-                frames.add(frame.toByteArray());
             }
             SyslogConnection c = connected();
             WriteWatchdog.Guard guard = watchdog.arm(c);
@@ -206,9 +203,7 @@ public final class SyslogSink implements ForwardSink {
                 if (resendPending) {
                     recent.writeTo(out);
                 }
-                for (byte[] f : frames) {
-                    out.write(f);
-                }
+                out.write(frames.bytes, 0, frames.size);
                 out.flush();
             } catch (IOException e) {
                 drop(c);
@@ -229,8 +224,17 @@ public final class SyslogSink implements ForwardSink {
                 resent.addAndGet(recent.count());
                 resendPending = false;
             }
-            recent.addAll(frames);
+            recent.add(frames.bytes, frames.size, batch.size());
         }
+    }
+
+    /** The reused buffer for a batch's frames, emptied; a very large one is let go rather than kept. */
+    private Rfc5424Encoder.Bytes framesBuffer() {
+        if (batchFrames == null || batchFrames.bytes.length > MAX_KEPT_BUFFER) {
+            batchFrames = new Rfc5424Encoder.Bytes(64 * 1024);
+        }
+        batchFrames.clear();
+        return batchFrames;
     }
 
     /**
