@@ -38,9 +38,7 @@ final class RecentFrames {
     /** Keeps a copy of a delivered batch's frames, dropping the oldest batches beyond the budget. */
     void add(byte[] frames, int length, int messageCount) {
         if (length > budget) {
-            batches.clear();
-            bytes = 0;
-            messages = 0;
+            clear();
             return;
         }
         batches.addLast(new Batch(Arrays.copyOf(frames, length), messageCount));
@@ -58,6 +56,13 @@ final class RecentFrames {
         for (Batch batch : batches) {
             out.write(batch.frames());
         }
+    }
+
+    /** Forgets every kept batch: they are known to have arrived. */
+    void clear() {
+        batches.clear();
+        bytes = 0;
+        messages = 0;
     }
 
     /** How many messages are kept. */

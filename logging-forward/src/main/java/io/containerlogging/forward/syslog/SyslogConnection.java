@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -35,13 +36,18 @@ final class SyslogConnection {
     private final Socket raw;
     private final Socket stream;
     private final OutputStream output;
-    private volatile long lastProgress = System.nanoTime();
+    private final LongSupplier ticker;
+    private volatile long lastProgress;
     private volatile boolean peerClosed;
+    private volatile boolean endedCleanly;
+    private volatile long endedAt;
     private volatile boolean aborted;
 
-    private SyslogConnection(Socket raw, Socket stream) throws IOException {
+    private SyslogConnection(Socket raw, Socket stream, LongSupplier ticker) throws IOException {
         this.raw = raw;
         this.stream = stream;
+        this.ticker = ticker;
+        this.lastProgress = ticker.getAsLong();
         this.output = new BufferedOutputStream(new ProgressStream(stream.getOutputStream()), BUFFER);
     }
 
@@ -53,7 +59,7 @@ final class SyslogConnection {
      *     {@code timeout} for each
      */
     static SyslogConnection open(String host, int port, SSLSocketFactory tls, Duration timeout,
-            ThreadFactory threads) throws IOException {
+            ThreadFactory threads, LongSupplier ticker) throws IOException {
         int millis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
         Socket raw = new Socket();
         try {
@@ -71,7 +77,7 @@ final class SyslogConnection {
                 ssl.setSoTimeout(0);
                 stream = ssl;
             }
-            SyslogConnection connection = new SyslogConnection(raw, stream);
+            SyslogConnection connection = new SyslogConnection(raw, stream, ticker);
             Thread reader = threads.newThread(connection::drainInput);
             reader.start();
             return connection;
@@ -86,14 +92,29 @@ final class SyslogConnection {
         return output;
     }
 
-    /** {@link System#nanoTime()} when a write last completed (or the connection was opened). */
+    /** The ticker's time (nanoseconds) when a write last completed, or the connection was opened. */
     long lastProgress() {
         return lastProgress;
     }
 
+    /** The time source of {@link #lastProgress()}. */
+    long now() {
+        return ticker.getAsLong();
+    }
+
     /** Marks progress now, so that a watchdog armed later counts from here. */
     void touch() {
-        lastProgress = System.nanoTime();
+        lastProgress = ticker.getAsLong();
+    }
+
+    /**
+     * True if the receiver closed the connection in order (end of stream, not a reset) at least
+     * {@code quiet} after the last write. Linux answers a close with unread data by a reset, so an
+     * orderly close means the receiver read what had reached it; after a quiet period what was
+     * written has reached it. Then nothing was lost in the socket buffers.
+     */
+    boolean closedQuietly(Duration quiet) {
+        return endedCleanly && !aborted && endedAt - lastProgress >= quiet.toNanos();
     }
 
     /** True once the receiver closed the connection, it failed, or it was aborted: do not write again. */
@@ -124,9 +145,11 @@ final class SyslogConnection {
             while (in.read(buffer) >= 0) {
                 // a syslog receiver sends nothing we need; TLS records are consumed by the read
             }
+            endedCleanly = true;
         } catch (IOException | RuntimeException e) {
             // reset, closed by abort() or close(): either way the connection is done
         } finally {
+            endedAt = ticker.getAsLong();
             peerClosed = true;
         }
     }
@@ -150,14 +173,14 @@ final class SyslogConnection {
             // in pieces, so a long line to a slow but reading receiver shows progress along the way
             for (int end = off + len; off < end; off += BUFFER) {
                 out.write(b, off, Math.min(BUFFER, end - off));
-                lastProgress = System.nanoTime();
+                lastProgress = ticker.getAsLong();
             }
         }
 
         @Override
         public void write(int b) throws IOException {
             out.write(b);
-            lastProgress = System.nanoTime();
+            lastProgress = ticker.getAsLong();
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -81,6 +82,12 @@ public final class SyslogSink implements ForwardSink {
     private static final System.Logger LOG = System.getLogger(SyslogSink.class.getName());
     private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
     private static final int MAX_KEPT_BUFFER = 8 << 20;
+    /**
+     * An orderly close this long after the last write resends nothing: everything had arrived and
+     * been read (receivers and load balancers closing idle connections would otherwise cause
+     * duplicates at every reconnect).
+     */
+    static final Duration QUIET_BEFORE_CLOSE = Duration.ofSeconds(30);
 
     private final String host;
     private final int port;
@@ -88,6 +95,7 @@ public final class SyslogSink implements ForwardSink {
     private final Duration connectTimeout;
     private final Duration writeTimeout;
     private final ThreadFactory threads;
+    private final LongSupplier ticker;
     private final String target;
     private final Rfc5424Encoder encoder;
     private final WriteWatchdog watchdog;
@@ -108,6 +116,7 @@ public final class SyslogSink implements ForwardSink {
         this.connectTimeout = b.connectTimeout;
         this.writeTimeout = b.writeTimeout;
         this.threads = b.threadFactory != null ? b.threadFactory : SyslogSink::newDaemon;
+        this.ticker = b.ticker;
         this.target = (tls == null ? "syslog+tcp://" : "syslog+tls://") + hostForUri(host) + ":" + port;
         this.encoder = new Rfc5424Encoder(b.facility, b.appName, b.maxMessageSize, b.byteOrderMark);
         this.watchdog = new WriteWatchdog(writeTimeout, threads);
@@ -266,7 +275,7 @@ public final class SyslogSink implements ForwardSink {
             drop(c);
         }
         try {
-            c = SyslogConnection.open(host, port, tls, connectTimeout, threads);
+            c = SyslogConnection.open(host, port, tls, connectTimeout, threads, ticker);
         } catch (IOException e) {
             throw new IOException(target + ": cannot connect: " + e.getMessage(), e);
         }
@@ -280,8 +289,14 @@ public final class SyslogSink implements ForwardSink {
         return c;
     }
 
-    /** Ends a connection that failed or that the receiver closed: what it had in flight is sent again. */
+    /**
+     * Ends a connection that failed or that the receiver closed: what it may have had in flight is
+     * sent again, unless the receiver closed it in order long after the last write (an idle timeout).
+     */
     private void drop(SyslogConnection c) {
+        if (c.closedQuietly(QUIET_BEFORE_CLOSE)) {
+            recent.clear();
+        }
         resendPending = !recent.isEmpty();
         c.abort();
         c.close();
@@ -317,6 +332,7 @@ public final class SyslogSink implements ForwardSink {
         private boolean byteOrderMark;
         private long resendBytes = DEFAULT_RESEND_BYTES;
         private ThreadFactory threadFactory;
+        private LongSupplier ticker = System::nanoTime;
 
         private Builder(String host, int port) {
             Objects.requireNonNull(host, "host");
@@ -460,7 +476,9 @@ public final class SyslogSink implements ForwardSink {
          * stopped, crashed or reset it). Syslog over TCP has no acknowledgements: what was still in
          * the socket buffers when the receiver went away is lost although {@link SyslogSink#deliver}
          * returned for it. Sending it again makes those duplicates instead (receivers can drop them
-         * by HOSTNAME and MSGID). 0 turns this off. Default {@link #DEFAULT_RESEND_BYTES}.
+         * by HOSTNAME and MSGID). Nothing is sent again after an orderly close at least 30 seconds
+         * after the last write (an idle timeout): everything had arrived. 0 turns this off.
+         * Default {@link #DEFAULT_RESEND_BYTES}.
          *
          * @throws IllegalArgumentException if negative
          */
@@ -478,6 +496,12 @@ public final class SyslogSink implements ForwardSink {
          */
         public Builder threadFactory(ThreadFactory threadFactory) {
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /** The time source for write progress and idle closes, in nanoseconds (for tests). */
+        Builder ticker(LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

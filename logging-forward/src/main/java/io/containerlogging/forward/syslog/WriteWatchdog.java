@@ -67,7 +67,7 @@ final class WriteWatchdog implements AutoCloseable {
             if (disarmed) {
                 return;
             }
-            long idle = System.nanoTime() - connection.lastProgress();
+            long idle = connection.now() - connection.lastProgress();
             if (idle >= timeoutNanos) {
                 fired = true;
                 connection.abort();

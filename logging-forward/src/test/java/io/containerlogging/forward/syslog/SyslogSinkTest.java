@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -99,6 +100,28 @@ class SyslogSinkTest {
             }
             assertThat(sink.connections()).isEqualTo(2);
             assertThat(sink.resentMessages()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    @DisplayName("a receiver that closes the connection in order long after the last write (an idle timeout) gets nothing twice")
+    void idleCloseResendsNothing() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                SyslogSink sink = SyslogSink.builder("127.0.0.1", server.getLocalPort()).ticker(nanos::get).build()) {
+            sink.deliver(batch(0, 10, 20));
+            try (Socket s = server.accept()) {
+                readFrames(s, 10);
+                nanos.addAndGet(SyslogSink.QUIET_BEFORE_CLOSE.toNanos());
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !sink.connectionOpen());
+            sink.deliver(batch(10, 5, 20));
+            try (Socket s = server.accept()) {
+                List<byte[]> frames = Rfc5424EncoderTest.split(readFrames(s, 5));
+                assertThat(new String(frames.get(0), java.nio.charset.StandardCharsets.UTF_8)).contains(" log-11 ");
+            }
+            assertThat(sink.resentMessages()).isZero();
+            assertThat(sink.connections()).isEqualTo(2);
         }
     }
 
