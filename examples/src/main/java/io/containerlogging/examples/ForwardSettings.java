@@ -94,7 +94,7 @@ public record ForwardSettings(List<Target> targets) {
         for (String text : NEXT_URI.split(value.trim())) {
             Target target = target(text.trim());
             if (!names.add(target.name())) {
-                throw ExampleServerConfig.invalid("FORWARD_TO", text, "two forwarders named '" + target.name()
+                throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), "two forwarders named '" + target.name()
                         + "': give one a name=... parameter (names keep each forwarder's cursor)");
             }
             targets.add(target);
@@ -107,15 +107,15 @@ public record ForwardSettings(List<Target> targets) {
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw ExampleServerConfig.invalid("FORWARD_TO", text, "not a URI: " + e.getReason());
+            throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), "not a URI: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!SCHEMES.contains(scheme)) {
-            throw ExampleServerConfig.invalid("FORWARD_TO", text, "unknown scheme '" + scheme + "'; expected one of "
+            throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), "unknown scheme '" + scheme + "'; expected one of "
                     + String.join(", ", new java.util.TreeSet<>(SCHEMES)));
         }
         if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
-            throw ExampleServerConfig.invalid("FORWARD_TO", text, "no host:port");
+            throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), "no host:port");
         }
         List<String> filter = new ArrayList<>();
         List<String> sink = new ArrayList<>();
@@ -141,14 +141,14 @@ public record ForwardSettings(List<Target> targets) {
                         default -> {
                             Matcher m = RATE.matcher(decoded);
                             if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
-                                throw ExampleServerConfig.invalid("FORWARD_TO", text,
+                                throw ExampleServerConfig.invalid("FORWARD_TO", redact(text),
                                         "rate must be N/interval with N >= 1, e.g. rate=6/1m; was '" + decoded + "'");
                             }
                             maxDeliveries = Integer.parseInt(m.group(1));
                             try {
                                 per = ExampleServerConfig.duration(Map.of("rate", m.group(2)), "rate", null);
                             } catch (IllegalArgumentException e) {
-                                throw ExampleServerConfig.invalid("FORWARD_TO", text, "rate: " + e.getMessage());
+                                throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), "rate: " + e.getMessage());
                             }
                         }
                     }
@@ -161,10 +161,10 @@ public record ForwardSettings(List<Target> targets) {
         try {
             query = FilterParameters.parse(String.join("&", filter));
         } catch (IllegalArgumentException e) {
-            throw ExampleServerConfig.invalid("FORWARD_TO", text, e.getMessage());
+            throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), e.getMessage());
         }
         if (query.afterId() != null) {
-            throw ExampleServerConfig.invalid("FORWARD_TO", text, "afterId is not a filter here: the forwarder's"
+            throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), "afterId is not a filter here: the forwarder's"
                     + " cursor says where it is");
         }
         URI sinkUri;
@@ -173,7 +173,7 @@ public record ForwardSettings(List<Target> targets) {
                     + (uri.getRawPath() == null ? "" : uri.getRawPath())
                     + (sink.isEmpty() ? "" : "?" + String.join("&", sink)));
         } catch (URISyntaxException e) {
-            throw ExampleServerConfig.invalid("FORWARD_TO", text, "not a URI: " + e.getReason());
+            throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), "not a URI: " + e.getReason());
         }
         if (name == null) {
             name = defaultName(uri);
@@ -181,7 +181,7 @@ public record ForwardSettings(List<Target> targets) {
         try {
             Forwarder.Builder.checkName(name);
         } catch (IllegalArgumentException e) {
-            throw ExampleServerConfig.invalid("FORWARD_TO", text, e.getMessage());
+            throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), e.getMessage());
         }
         return new Target(name, sinkUri, query, batch, maxDeliveries, per);
     }
@@ -195,7 +195,7 @@ public record ForwardSettings(List<Target> targets) {
         } catch (NumberFormatException e) {
             // below
         }
-        throw ExampleServerConfig.invalid("FORWARD_TO", text, "batch must be 1..100000, was '" + value + "'");
+        throw ExampleServerConfig.invalid("FORWARD_TO", redact(text), "batch must be 1..100000, was '" + value + "'");
     }
 
     /** scheme, host, port and path, as a file name: {@code webhook-https-hooks.example-443-alert}. */
@@ -205,6 +205,11 @@ public record ForwardSettings(List<Target> targets) {
         String raw = uri.getScheme() + "-" + authority + (uri.getRawPath() == null ? "" : uri.getRawPath());
         String name = raw.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("-+$", "");
         return name.length() <= 64 ? name : name.substring(0, 64);
+    }
+
+    /** {@code text} with any user information ({@code user:password@}) replaced: error messages get printed. */
+    static String redact(String text) {
+        return text.replaceAll("(://)[^/@?#]*@", "$1***@");
     }
 
     private static String decode(String raw) {

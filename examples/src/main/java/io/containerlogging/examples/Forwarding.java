@@ -43,7 +43,8 @@ final class Forwarding implements AutoCloseable {
                 try {
                     sink = ForwardSinks.create(target.sink());
                 } catch (IllegalArgumentException e) {
-                    throw ExampleServerConfig.invalid("FORWARD_TO", target.sink().toString(), e.getMessage());
+                    throw ExampleServerConfig.invalid("FORWARD_TO", ForwardSettings.redact(target.sink().toString()),
+                            e.getMessage());
                 }
                 Forwarder.Builder builder = Forwarder.builder(backend, sink).name(target.name())
                         .batchSize(target.batchSize());

@@ -61,6 +61,8 @@ class ForwardSettingsTest {
     void noCredentialsInNames() {
         ForwardSettings.Target target = parse("opensearch+https://admin:s3cret@search.example:9200").targets().get(0);
         assertThat(target.name()).isEqualTo("opensearch-https-search.example-9200").doesNotContain("s3cret");
+        assertThatThrownBy(() -> parse("opensearch+https://admin:s3cret@search.example:9200?level=nope"))
+                .hasMessageContaining("nope").hasMessageNotContaining("s3cret").hasMessageContaining("***@");
     }
 
     @Test
