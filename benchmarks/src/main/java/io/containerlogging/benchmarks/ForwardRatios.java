@@ -29,9 +29,11 @@ import java.util.Map;
  *     opensearch|webhook|webhook-gzip [messages, default 100000] [rounds, default 5]
  * </pre>
  *
- * <p>Adding a mode (e.g. the forwarder reading a local store into {@link ForwardTarget#newSink()}):
- * add it to the list in {@link #modes}; its {@link Mode#prepare} does the untimed setup (write the
- * messages into the store), the returned run is what the clock measures.
+ * <p>Modes: {@code plain} (the reference), {@code sink} (the sink's deliver in a loop) and
+ * {@code forwarder} (a {@link io.containerlogging.forward.Forwarder} catching up from a local store
+ * holding the messages: its rate is the catch-up rate of a backlog of that size). Adding a mode:
+ * add it to the list in {@link #modes}; its {@link Mode#prepare} does the untimed setup, the
+ * returned run is what the clock measures.
  */
 public final class ForwardRatios {
 
@@ -144,7 +146,50 @@ public final class ForwardRatios {
                 };
             }
         });
+        modes.add(new ForwarderMode());
         return modes;
+    }
+
+    /**
+     * A {@link io.containerlogging.forward.Forwarder} catching up from a local store that holds
+     * the messages (written before the clock starts): what the forwarder adds to the sink is
+     * reading the files, parsing the lines and saving its cursor.
+     */
+    static final class ForwarderMode implements Mode {
+        @Override
+        public String name() {
+            return "forwarder";
+        }
+
+        @Override
+        public Run prepare(ForwardTarget target, List<LogMessage> messages) throws Exception {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("forward-bench");
+            io.containerlogging.local.LocalLogBackend backend = io.containerlogging.local.LocalLogBackend.builder()
+                    .enableFilePersistence(true).logDir(dir).deviceId(messages.get(0).deviceId())
+                    .maxLogs(10_000).build();
+            backend.initialize();
+            for (LogMessage message : messages) {
+                backend.log(message.toBuilder().id(null).deviceId(null).build());
+            }
+            backend.flush();
+            String head = backend.storedThrough();
+            io.containerlogging.forward.Forwarder forwarder = io.containerlogging.forward.Forwarder
+                    .builder(backend, target.newSink()).name("bench").batchSize(BATCH).build();
+            return () -> {
+                try {
+                    forwarder.start();
+                    while (!head.equals(forwarder.status().cursorId())) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    }
+                } finally {
+                    forwarder.close();
+                    backend.close();
+                    try (var files = java.nio.file.Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                    }
+                }
+            };
+        }
     }
 
     /** {@code count} sample messages of {@code device}, ids log-1.., as a device's local store holds them. */

@@ -49,12 +49,16 @@ final class ForwardCursor {
         return null;
     }
 
-    void save(String afterId, String target) throws IOException {
+    /**
+     * Saves the position; forced to the device only if {@code force}. Unforced, a crash of the
+     * process still finds it (the kernel holds it); only a power loss can bring back an older one.
+     */
+    void save(String afterId, String target, boolean force) throws IOException {
         Files.createDirectories(dir);
         JsonObject json = new JsonObject();
         json.addProperty("afterId", afterId);
         json.addProperty("target", target);
-        file.write(json.toString());
+        file.write(json.toString(), force);
     }
 
     @Override

@@ -63,6 +63,7 @@ public final class Forwarder implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final long CURSOR_SAVE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long CURSOR_FORCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String name;
     private final LocalLogBackend backend;
@@ -94,6 +95,7 @@ public final class Forwarder implements AutoCloseable {
     private volatile boolean stopping;
     private StoreReader reader; // forwarder thread only, after start
     private long savedNanos; // forwarder thread only
+    private long forcedNanos; // forwarder thread only: when a save was last forced to the device
     private String savedId; // forwarder thread only
 
     private Forwarder(Builder builder) {
@@ -284,9 +286,17 @@ public final class Forwarder implements AutoCloseable {
             return;
         }
         try {
-            cursor.save(at, target);
+            // Every save survives a crash of the process (the kernel has it); forcing it to the
+            // device once a second bounds what a power loss can bring back, without an fsync per
+            // batch (which cost more than the delivery itself: docs/BENCHMARKS.md).
+            long nanos = System.nanoTime();
+            boolean force = stopping || nanos - forcedNanos >= CURSOR_FORCE_NANOS;
+            cursor.save(at, target, force);
             savedId = at;
-            savedNanos = System.nanoTime();
+            savedNanos = nanos;
+            if (force) {
+                forcedNanos = nanos;
+            }
         } catch (IOException e) {
             // The next save tries again; until then a restart delivers a little more again.
             LOG.log(System.Logger.Level.WARNING, "cannot save forwarder cursor " + cursor + ": " + e);
