@@ -12,9 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -54,13 +51,12 @@ class ExampleServerCrashTest {
     Path dir;
 
     final ScratchContainers containers = new ScratchContainers();
-    Process server;
+    ChildServer server;
 
     @AfterEach
     void cleanUp() throws InterruptedException {
         if (server != null) {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
+            server.kill();
         }
         containers.close();
     }
@@ -68,10 +64,7 @@ class ExampleServerCrashTest {
     @Test
     @DisplayName("three crashes during a 6 000-line container: every line once, in order, ids increasing")
     void sseClientSeesEveryLineOnce() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = ChildServer.freePort();
         Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
         server = startServer(port, 0);
         String id = containers.create("i=0; while [ $i -lt " + LINES + " ]; do i=$((i+1)); echo line-$i;"
@@ -87,8 +80,7 @@ class ExampleServerCrashTest {
             int before = client.received();
             await().atMost(Duration.ofSeconds(60)).until(() -> client.received() > before);
             Thread.sleep(300 + random.nextInt(1200)); // the point: a kill at a random moment of the stream
-            server.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no checkpoint save
-            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            server.kill(); // SIGKILL: no shutdown hook, no flush, no checkpoint save
             server = startServer(port, crash);
         }
         assertThat(containers.running(id)).as("the container outlived the crashes (else they proved little)").isTrue();
@@ -124,29 +116,12 @@ class ExampleServerCrashTest {
         assertThat(client.connections).as("the client reconnected after every crash").isGreaterThan(CRASHES);
     }
 
-    private Process startServer(int port, int life) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), ExampleServer.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server-" + life + ".out").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("PORT", Integer.toString(port));
-        env.put("HOST", "127.0.0.1");
-        env.put("LOG_DIR", dir.resolve("logs").toString());
-        env.put("MAX_LOGS", "3000"); // fewer than the container writes: the ring evicts; more than a crash's backlog
-        env.put("USE_REAL_DOCKER", "true");
-        Process process = builder.start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            assertThat(process.isAlive()).as("server life %d is running", life).isTrue();
-            try {
-                HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port
-                        + "/api/v1/logs/count").openConnection();
-                return connection.getResponseCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-        return process;
+    private ChildServer startServer(int port, int life) throws IOException {
+        return ChildServer.start(port, Map.of(
+                "LOG_DIR", dir.resolve("logs").toString(),
+                // fewer than the container writes: the ring evicts; more than a crash's backlog
+                "MAX_LOGS", "3000",
+                "USE_REAL_DOCKER", "true"), dir.resolve("server-" + life + ".out"));
     }
 
     /** An EventSource in miniature: follows the stream, and on any end reconnects with Last-Event-ID. */

@@ -11,10 +11,7 @@ import io.containerlogging.testing.DockerTest;
 import io.containerlogging.testing.ScratchContainers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -56,15 +52,14 @@ class ForwardingCrashTest {
     Path dir;
 
     final ScratchContainers containers = new ScratchContainers();
-    Process server;
+    ChildServer server;
     HttpServer receiver;
     final List<String> received = new ArrayList<>(); // guarded by itself: "containerId line" per message
 
     @AfterEach
     void cleanUp() throws InterruptedException {
         if (server != null) {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
+            server.kill();
         }
         if (receiver != null) {
             receiver.stop(0);
@@ -75,8 +70,8 @@ class ForwardingCrashTest {
     @Test
     @DisplayName("an 8 000-line container, the receiver down for a while, three crashes of the server")
     void everyLineDelivered() throws Exception {
-        int port = freePort();
-        int hookPort = freePort();
+        int port = ChildServer.freePort();
+        int hookPort = ChildServer.freePort();
         Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
         startReceiver(hookPort);
         String forwardTo = "webhook+http://127.0.0.1:" + hookPort + "/hook?sourceType=container&batch=" + BATCH
@@ -96,8 +91,7 @@ class ForwardingCrashTest {
                 startReceiver(hookPort); // back between two crashes
             }
             Thread.sleep(300 + random.nextInt(1_200)); // the point: a kill at a random moment
-            server.destroyForcibly(); // SIGKILL: no shutdown hook, no cursor saved at close
-            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            server.kill();
             server = startServer(port, crash, forwardTo);
         }
         assertThat(whileDown).as("lines arrived before the outage").isPositive();
@@ -105,7 +99,7 @@ class ForwardingCrashTest {
         await().atMost(Duration.ofSeconds(120)).until(() -> distinct(lines(id)) >= LINES);
         // Duplicates, if any, come right after: let them arrive before counting.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(15))
-                .until(() -> forwarderStatus(port).get("lagMessages").getAsLong() == 0);
+                .until(() -> forwarderStatus().get("lagMessages").getAsLong() == 0);
         List<String> lines = lines(id);
         Map<String, Integer> times = new HashMap<>();
         lines.forEach(line -> times.merge(line, 1, Integer::sum));
@@ -119,11 +113,11 @@ class ForwardingCrashTest {
         long duplicates = lines.size() - times.size();
         assertThat(duplicates).as("deliveries beyond the first (at most one batch per crash)")
                 .isLessThanOrEqualTo((long) CRASHES * BATCH);
-        JsonObject status = forwarderStatus(port);
+        JsonObject status = forwarderStatus();
         assertThat(status.get("name").getAsString()).isEqualTo("hook");
         assertThat(status.get("missed").getAsLong()).isZero();
         assertThat(Files.exists(dir.resolve("logs/forwarders/hook.json"))).isTrue();
-        String metrics = get(port, "/metrics");
+        String metrics = server.get("/metrics");
         assertThat(metrics).contains("container_logging_forwarder_lag_messages{forwarder=\"hook\"} 0");
     }
 
@@ -167,48 +161,17 @@ class ForwardingCrashTest {
         receiver = started;
     }
 
-    private JsonObject forwarderStatus(int port) throws IOException {
-        return JsonParser.parseString(get(port, Forwarding.PATH)).getAsJsonObject().getAsJsonArray("forwarders")
+    private JsonObject forwarderStatus() throws IOException {
+        return JsonParser.parseString(server.get(Forwarding.PATH)).getAsJsonObject().getAsJsonArray("forwarders")
                 .get(0).getAsJsonObject();
     }
 
-    private static String get(int port, String path) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
-        try (InputStream in = connection.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
-    }
-
-    private Process startServer(int port, int life, String forwardTo) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), ExampleServer.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server-" + life + ".out").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("PORT", Integer.toString(port));
-        env.put("HOST", "127.0.0.1");
-        env.put("LOG_DIR", dir.resolve("logs").toString());
-        env.put("MAX_LOGS", "500"); // far fewer than the container writes: the forwarder reads the files
-        env.put("USE_REAL_DOCKER", "true");
-        env.put("LOG_AUDIT", "off");
-        env.put("FORWARD_TO", forwardTo);
-        Process process = builder.start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            assertThat(process.isAlive()).as("server life %d is running", life).isTrue();
-            try {
-                HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port
-                        + "/api/v1/logs/count").openConnection();
-                return connection.getResponseCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-        return process;
+    private ChildServer startServer(int port, int life, String forwardTo) throws IOException {
+        return ChildServer.start(port, Map.of(
+                "LOG_DIR", dir.resolve("logs").toString(),
+                "MAX_LOGS", "500", // far fewer than the container writes: the forwarder reads the files
+                "USE_REAL_DOCKER", "true",
+                "LOG_AUDIT", "off",
+                "FORWARD_TO", forwardTo), dir.resolve("server-" + life + ".out"));
     }
 }

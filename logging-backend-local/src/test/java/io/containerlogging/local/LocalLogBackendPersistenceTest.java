@@ -73,9 +73,12 @@ class LocalLogBackendPersistenceTest {
     // later, container-manager-<ms>.log.gz; the helpers read both, by the number in the name.
     private List<Path> logFiles() throws IOException {
         try (Stream<Path> files = Files.list(logDir())) {
-            return files.filter(f -> f.getFileName().toString().matches("container-manager-\\d+\\.log(\\.gz)?"))
-                    .sorted(java.util.Comparator.comparingLong(LocalLogBackendPersistenceTest::startMillis))
-                    .collect(Collectors.toList());
+            // One path per file: while a file is being compressed its plain and its compressed copy
+            // exist together for a moment (the copy is renamed into place, then the plain deleted).
+            java.util.Map<Long, Path> byStart = new java.util.TreeMap<>();
+            files.filter(f -> f.getFileName().toString().matches("container-manager-\\d+\\.log(\\.gz)?"))
+                    .forEach(f -> byStart.merge(startMillis(f), f, (a, b) -> a.toString().endsWith(".gz") ? b : a));
+            return new ArrayList<>(byStart.values());
         }
     }
 
