@@ -107,7 +107,7 @@ class SyslogSinkRsyslogTest {
         try (RsyslogServer server = RsyslogServer.tcp();
                 SyslogSink sink = sinkTo(server).connectTimeout(Duration.ofSeconds(2)).build()) {
             CountDownLatch quarter = new CountDownLatch(1);
-            CountDownLatch stopping = new CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
             AtomicInteger failures = new AtomicInteger();
             Set<Integer> failedBatches = ConcurrentHashMap.newKeySet();
             AtomicReference<Throwable> floodError = new AtomicReference<>();
@@ -115,8 +115,10 @@ class SyslogSinkRsyslogTest {
                 try {
                     for (int b = 0; b < batches; b++) {
                         if (b == batches / 4) {
-                            quarter.countDown();
-                            stopping.await();
+                            quarter.countDown(); // and go on: the SIGTERM comes while batches are sent
+                        }
+                        if (b == batches - 1) {
+                            stopped.await(); // however fast the rest went, the last batch meets a stopped rsyslogd
                         }
                         deliverUntilAccepted(sink, b, failures, failedBatches);
                     }
@@ -127,8 +129,8 @@ class SyslogSinkRsyslogTest {
             flood.start();
 
             assertThat(quarter.await(60, TimeUnit.SECONDS)).isTrue();
-            stopping.countDown();
             server.stop(); // while the flood goes on
+            stopped.countDown();
             await().atMost(Duration.ofSeconds(60)).until(() -> failures.get() >= 3);
             server.start();
             flood.join(TimeUnit.MINUTES.toMillis(3));
