@@ -28,6 +28,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("SyslogSink against a real rsyslogd")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -99,15 +101,19 @@ class SyslogSinkRsyslogTest {
         }
     }
 
-    @Test
-    @DisplayName("rsyslogd stopped (SIGTERM) mid-flood: deliver throws while it is down, and after its restart every line is there, duplicates only from failed batches")
-    void receiverRestartedMidFlood() throws Exception {
+    @ParameterizedTest(name = "over TLS: {0}")
+    @ValueSource(booleans = {false, true})
+    @DisplayName("rsyslogd stopped (SIGTERM) mid-flood: deliver throws while it is down, and after its restart every line is there, duplicates only from failed batches and the resend window")
+    void receiverRestartedMidFlood(boolean tls, @TempDir Path dir) throws Exception {
         int total = 20_000;
         int batches = total / BATCH;
-        try (RsyslogServer server = RsyslogServer.tcp();
-                SyslogSink sink = sinkTo(server).connectTimeout(Duration.ofSeconds(2)).build()) {
+        RsyslogServer.Tls certificates = tls ? TestCertificates.create(dir, "restart CA") : null;
+        try (RsyslogServer server = tls ? RsyslogServer.tls(certificates) : RsyslogServer.tcp();
+                SyslogSink sink = (tls ? SyslogSink.builder("localhost", server.port()).tlsTrusting(certificates.caFile())
+                        : SyslogSink.builder("127.0.0.1", server.port()))
+                        .maxMessageSize(256 * 1024).connectTimeout(Duration.ofSeconds(2)).build()) {
             CountDownLatch quarter = new CountDownLatch(1);
-            CountDownLatch stopping = new CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
             AtomicInteger failures = new AtomicInteger();
             Set<Integer> failedBatches = ConcurrentHashMap.newKeySet();
             AtomicReference<Throwable> floodError = new AtomicReference<>();
@@ -115,8 +121,10 @@ class SyslogSinkRsyslogTest {
                 try {
                     for (int b = 0; b < batches; b++) {
                         if (b == batches / 4) {
-                            quarter.countDown();
-                            stopping.await();
+                            quarter.countDown(); // and go on: the SIGTERM comes while batches are sent
+                        }
+                        if (b == batches - 1) {
+                            stopped.await(); // however fast the rest went, the last batch meets a stopped rsyslogd
                         }
                         deliverUntilAccepted(sink, b, failures, failedBatches);
                     }
@@ -127,8 +135,8 @@ class SyslogSinkRsyslogTest {
             flood.start();
 
             assertThat(quarter.await(60, TimeUnit.SECONDS)).isTrue();
-            stopping.countDown();
             server.stop(); // while the flood goes on
+            stopped.countDown();
             await().atMost(Duration.ofSeconds(60)).until(() -> failures.get() >= 3);
             server.start();
             flood.join(TimeUnit.MINUTES.toMillis(3));

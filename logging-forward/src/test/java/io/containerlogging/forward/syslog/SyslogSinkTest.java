@@ -15,15 +15,23 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The sink's connection handling against receivers in this JVM that misbehave on purpose. */
 @DisplayName("SyslogSink connection handling")
@@ -70,6 +78,53 @@ class SyslogSinkTest {
                         .hasMessageContaining("stopped reading");
                 // and the next attempt fails the same way, on a new connection, instead of blocking
                 assertThatThrownBy(() -> sink.deliver(batch(0, 500, 4000))).isInstanceOf(IOException.class);
+            } finally {
+                acceptor.join(1000);
+                for (Socket s : accepted) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("over TLS too: a receiver that shakes hands and then never reads makes deliver throw, not hang")
+    void tlsReceiverThatNeverReads(@TempDir Path dir) throws Exception {
+        RsyslogServer.Tls tls = TestCertificates.create(dir, "stall CA");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(TestCertificates.pkcs12(tls, "changeit"))) {
+            store.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, "changeit".toCharArray());
+        SSLContext serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(keys.getKeyManagers(), null, null);
+        try (SSLServerSocket server = (SSLServerSocket) serverContext.getServerSocketFactory().createServerSocket()) {
+            server.setReceiveBufferSize(4096);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            List<Socket> accepted = new ArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    SSLSocket s = (SSLSocket) server.accept();
+                    accepted.add(s);
+                    s.startHandshake(); // and never read application data
+                } catch (IOException e) {
+                    // closed by the test
+                }
+            });
+            acceptor.start();
+            try (SyslogSink sink = SyslogSink.builder("localhost", server.getLocalPort())
+                    .tlsTrusting(tls.caFile()).writeTimeout(Duration.ofMillis(500)).build()) {
+                IOException failure = null;
+                for (int i = 0; i < 200 && failure == null; i++) {
+                    try {
+                        sink.deliver(batch(i * 500, 500, 4000));
+                    } catch (IOException e) {
+                        failure = e;
+                    }
+                }
+                assertThat(failure).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("stopped reading");
+                assertThat(sink.connections()).isEqualTo(1);
             } finally {
                 acceptor.join(1000);
                 for (Socket s : accepted) {

@@ -37,6 +37,14 @@ final class TestCertificates {
         return new RsyslogServer.Tls(ca, cert, key);
     }
 
+    /** The server's key and certificate as a PKCS#12 key store with password {@code password}, for a JDK server. */
+    static Path pkcs12(RsyslogServer.Tls tls, String password) throws IOException {
+        Path store = tls.keyFile().resolveSibling("server.p12");
+        openssl("pkcs12", "-export", "-in", tls.certFile().toString(), "-inkey", tls.keyFile().toString(),
+                "-out", store.toString(), "-passout", "pass:" + password);
+        return store;
+    }
+
     private static void openssl(String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add("openssl");
