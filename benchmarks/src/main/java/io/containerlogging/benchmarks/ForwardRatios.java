@@ -17,7 +17,9 @@ import java.util.Map;
  * another's documents), in alternating order (ABBA) so that drift in the machine's load does not
  * favour one side; round 0 warms up and is not counted. Each run is checked afterwards (every
  * message arrived), outside the clock. Prints each round's rates and, at the end, per mode the
- * median rate and its ratio to the reference's, median [min-max] over the rounds.
+ * median rate and its ratio to the reference's, median [min-max] over the rounds. Then the same
+ * number of {@link #paired} rounds: sink and plain loop batch by batch in turn, the figure to
+ * quote on a loaded machine.
  *
  * <p>Not JMH: the unit of work is a network round trip per batch of {@value #BATCH} messages, not
  * nanoseconds, and the OpenSearch node must live across rounds.
@@ -105,7 +107,52 @@ public final class ForwardRatios {
                         mode.name(), percentile(modeRates, 50), Collections.min(modeRates), Collections.max(modeRates),
                         reference, percentile(ratios, 50), Collections.min(ratios), Collections.max(ratios));
             }
+            paired(target, count, rounds);
         }
+    }
+
+    /**
+     * The sink against the plain loop batch by batch in turn (which goes first alternates), each
+     * delivery timed on its own: on a machine shared with other builds both sides then see the
+     * same load, which whole runs one after the other do not. Prints each round's ratio of the
+     * summed times and, at the end, their median [min-max].
+     */
+    static void paired(ForwardTarget target, int count, int rounds) throws Exception {
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round <= rounds; round++) {
+            List<List<LogMessage>> plainBatches = batches(messages(count, "paired-plain-" + round));
+            List<List<LogMessage>> sinkBatches = batches(messages(count, "paired-sink-" + round));
+            ForwardTarget.PlainLoop plain = target.plainLoop();
+            long plainNanos = 0;
+            long sinkNanos = 0;
+            try (ForwardSink sink = target.newSink()) {
+                for (int i = 0; i < plainBatches.size(); i++) {
+                    for (int side = 0; side < 2; side++) {
+                        boolean plainTurn = (i + side) % 2 == 0;
+                        long start = System.nanoTime();
+                        if (plainTurn) {
+                            plain.deliver(plainBatches.get(i));
+                            plainNanos += System.nanoTime() - start;
+                        } else {
+                            sink.deliver(sinkBatches.get(i));
+                            sinkNanos += System.nanoTime() - start;
+                        }
+                    }
+                }
+            }
+            target.verify("paired-plain-" + round, count);
+            target.verify("paired-sink-" + round, count);
+            target.reset();
+            double ratio = (double) plainNanos / sinkNanos; // rate ratio: sink rate / plain rate
+            System.out.printf(Locale.ROOT, "paired %s (load %s): plain %.0f msg/s sink %.0f msg/s, ratio %.2f%n",
+                    round == 0 ? "warm-up" : "round " + round, load(), count / (plainNanos / 1e9),
+                    count / (sinkNanos / 1e9), ratio);
+            if (round > 0) {
+                ratios.add(ratio);
+            }
+        }
+        System.out.printf(Locale.ROOT, "paired, %d rounds: sink/plain ratio median %.2f [%.2f-%.2f]%n", rounds,
+                percentile(ratios, 50), Collections.min(ratios), Collections.max(ratios));
     }
 
     /** The modes, the reference first. */

@@ -39,4 +39,7 @@ interface ForwardTarget extends AutoCloseable {
     void reset() throws Exception;
 
     String describe();
+
+    @Override
+    void close() throws IOException;
 }

@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,16 +19,18 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A webhook receiver in this JVM (the JDK's HTTP server, two threads): reads every body to the
- * end, decompressing gzip, counts the messages by their {@code "id":} keys and answers 204.
+ * end, decompressing gzip, counts the messages by their {@code "id":} keys, under the device of
+ * the batch (a benchmark batch is of one device), and answers 204.
  */
 final class WebhookForwardTarget implements ForwardTarget {
 
-    private static final byte[] ID_KEY = "\"id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] ID_KEY = "\"id\":".getBytes(StandardCharsets.UTF_8);
+    private static final String DEVICE_KEY = "\"deviceId\":\"";
 
     private final boolean gzip;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
-    private final AtomicLong received = new AtomicLong();
+    private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
     private final URI uri;
 
     WebhookForwardTarget(boolean gzip) throws IOException {
@@ -43,9 +48,20 @@ final class WebhookForwardTarget implements ForwardTarget {
             if ("gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
                 in = new GZIPInputStream(in, 8192);
             }
-            received.addAndGet(count(in.readAllBytes()));
+            byte[] body = in.readAllBytes();
+            received.computeIfAbsent(device(body), d -> new AtomicLong()).addAndGet(count(body));
             exchange.sendResponseHeaders(204, -1);
         }
+    }
+
+    private static String device(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
+        int start = text.indexOf(DEVICE_KEY);
+        if (start < 0) {
+            return "";
+        }
+        start += DEVICE_KEY.length();
+        return text.substring(start, text.indexOf('"', start));
     }
 
     /** Message objects in a body: each has exactly one top-level "id": key (a log line's quotes are escaped). */
@@ -76,14 +92,15 @@ final class WebhookForwardTarget implements ForwardTarget {
 
     @Override
     public void verify(String device, int count) {
-        if (received.get() != count) {
-            throw new IllegalStateException(device + ": " + received.get() + " messages arrived, expected " + count);
+        AtomicLong arrived = received.getOrDefault(device, new AtomicLong());
+        if (arrived.get() != count) {
+            throw new IllegalStateException(device + ": " + arrived.get() + " messages arrived, expected " + count);
         }
     }
 
     @Override
     public void reset() {
-        received.set(0);
+        received.clear();
     }
 
     @Override

@@ -275,7 +275,11 @@ public final class OpenSearchSink implements ForwardSink {
             return this;
         }
 
-        /** The nodes to talk to, as URLs. @see #endpoints(List) */
+        /**
+         * The nodes to talk to, as URLs.
+         *
+         * @see #endpoints(List)
+         */
         public Builder endpoints(String... urls) {
             this.endpoints = OpenSearchConnection.parsedEndpoints(urls);
             return this;

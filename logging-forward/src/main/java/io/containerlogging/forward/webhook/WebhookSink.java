@@ -81,6 +81,7 @@ public final class WebhookSink implements ForwardSink {
     private final Map<String, String> headers;
     private final boolean summary;
     private final Duration requestTimeout;
+    private final long deadlineNanos; // connect + request timeout: the most one delivery takes
     private final HttpClient client;
     private final ExecutorService ownExecutor;
     private final String target;
@@ -93,6 +94,7 @@ public final class WebhookSink implements ForwardSink {
         this.summary = config.summary;
         this.gzip = config.gzip;
         this.requestTimeout = config.requestTimeout;
+        this.deadlineNanos = config.connectTimeout.plus(config.requestTimeout).toNanos();
         Executor executor = config.executor;
         this.ownExecutor = executor == null ? Executors.newCachedThreadPool(DaemonThreads.factory("webhook")) : null;
         HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(config.connectTimeout)
@@ -235,9 +237,9 @@ public final class WebhookSink implements ForwardSink {
         }
         headers.forEach(request::header);
         // The request timeout bounds the wait for the response headers; the body reader ends at
-        // the same deadline. A blocking send(), not sendAsync().get(): the asynchronous API hands
+        // connect + request timeout after the start. A blocking send(), not sendAsync().get(): the asynchronous API hands
         // every completion to the executor once more, which cost a fifth of the throughput.
-        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        long deadline = System.nanoTime() + deadlineNanos;
         try {
             return client.send(request.build(),
                     info -> new ResponseExcerpt(4 * ERROR_EXCERPT_CHARS, DRAIN_BYTES, deadline));
@@ -251,7 +253,8 @@ public final class WebhookSink implements ForwardSink {
         } catch (IOException e) {
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof TimeoutException) { // the body reader's deadline
-                    throw new HttpTimeoutException("webhook " + target + " did not answer within " + requestTimeout);
+                    throw new HttpTimeoutException("webhook " + target + " did not finish its answer within "
+                            + Duration.ofNanos(deadlineNanos));
                 }
             }
             throw new IOException("posting to webhook " + target + " failed: " + e, e);
