@@ -123,6 +123,9 @@ final class OperationsEndpoints implements AutoCloseable {
                         .counter("container_logging_forwarder_missed",
                                 "Messages deleted by retention or the disk budget before each forwarder reached them",
                                 label, () -> byForwarder(forwarders, ForwarderStatus::missed))
+                        .counter("container_logging_forwarder_rejected",
+                                "Messages each forwarder's receiver refused for good (reported, not forwarded)",
+                                label, () -> byForwarder(forwarders, ForwarderStatus::rejected))
                         .gauge("container_logging_forwarder_lag_messages",
                                 "Stored ids each forwarder has not yet delivered or passed over",
                                 label, () -> byForwarder(forwarders, ForwarderStatus::lagMessages))

@@ -3,6 +3,7 @@ package io.containerlogging.opensearch;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.forward.ForwardSink;
 import io.containerlogging.core.spi.SettingChecks;
+import io.containerlogging.core.forward.RejectedMessagesException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -177,6 +178,8 @@ public final class OpenSearchSink implements ForwardSink {
                 store.putTemplate();
                 templateReady = true;
             }
+            List<String> rejected = new java.util.ArrayList<>();
+            String firstRejection = null;
             int from = 0;
             while (from < batch.size()) {
                 int to = from;
@@ -190,31 +193,49 @@ public final class OpenSearchSink implements ForwardSink {
                     to++;
                 }
                 List<LogMessage> request = batch.subList(from, to);
-                checkEveryItem(request, store.bulkForwarded(request));
+                String refused = checkEveryItem(request, store.bulkForwarded(request), rejected);
+                firstRejection = firstRejection == null ? refused : firstRejection;
                 from = to;
             }
+            if (!rejected.isEmpty()) {
+                throw new RejectedMessagesException("OpenSearch at " + target + " refused " + rejected.size()
+                        + " of " + batch.size() + " messages for good; first " + firstRejection, rejected);
+            }
         } catch (IOException | RuntimeException e) { // the client's server errors are unchecked
-            if (e instanceof RefusedItems) {
-                throw (RefusedItems) e;
+            if (e instanceof RefusedItems || e instanceof RejectedMessagesException) {
+                throw (IOException) e;
             }
             throw new IOException("OpenSearch at " + target + " failed the delivery: " + e, e);
         }
     }
 
-    private void checkEveryItem(List<LogMessage> request, BulkResponse response) throws IOException {
+    /**
+     * Throws if any item failed for a reason that may pass (overload, a node away: 429 and 5xx),
+     * so that the whole batch is delivered again (idempotent: the ids stay). Items refused for good
+     * (other 4xx, e.g. a document the mapping cannot take) are added to {@code rejected}.
+     *
+     * @return the first refusal for good, described, or null
+     */
+    private String checkEveryItem(List<LogMessage> request, BulkResponse response, List<String> rejected)
+            throws IOException {
         if (!response.errors()) {
-            return;
+            return null;
         }
         List<BulkResponseItem> items = response.items();
         int failed = 0;
         String first = null;
+        String firstRejected = null;
         for (int i = 0; i < items.size(); i++) {
             BulkResponseItem item = items.get(i);
             if (item.error() != null) {
-                failed++;
-                if (first == null) {
-                    first = request.get(i).id() + " of device " + request.get(i).deviceId() + ": status "
-                            + item.status() + ", " + item.error().type() + ": " + item.error().reason();
+                String described = request.get(i).id() + " of device " + request.get(i).deviceId() + ": status "
+                        + item.status() + ", " + item.error().type() + ": " + item.error().reason();
+                if (item.status() >= 400 && item.status() < 500 && item.status() != 429 && item.status() != 408) {
+                    rejected.add(request.get(i).id());
+                    firstRejected = firstRejected == null ? described : firstRejected;
+                } else {
+                    failed++;
+                    first = first == null ? described : first;
                 }
             }
         }
@@ -222,6 +243,7 @@ public final class OpenSearchSink implements ForwardSink {
             throw new RefusedItems("OpenSearch at " + target + " refused " + failed + " of " + request.size()
                     + " messages; first " + first);
         }
+        return firstRejected;
     }
 
     /** Items of a bulk response that failed: its message already says all. */

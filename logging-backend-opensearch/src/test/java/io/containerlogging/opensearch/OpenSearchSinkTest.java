@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.containerlogging.core.LogId;
+import io.containerlogging.core.forward.RejectedMessagesException;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
@@ -198,14 +199,16 @@ class OpenSearchSinkTest {
     }
 
     @Test
-    @DisplayName("an item OpenSearch refuses fails the delivery, naming the message and the reason")
+    @DisplayName("an item OpenSearch refuses for good is named in a RejectedMessagesException; the others are stored")
     void refusedItemThrows() throws IOException {
         OpenSearchSink sink = sink();
         List<LogMessage> batch = new ArrayList<>(batch("pi-01", 1, 3));
-        // date_nanos holds 1970..2262 only: OpenSearch refuses this one item
+        // date_nanos holds 1970..2262 only: OpenSearch refuses this one item, whatever the retries
         batch.set(1, batch.get(1).toBuilder().timestamp(Instant.parse("1960-01-01T00:00:00Z")).build());
-        assertThatThrownBy(() -> sink.deliver(batch)).isInstanceOf(IOException.class)
-                .hasMessageContaining("refused 1 of 3").hasMessageContaining("log-2").hasMessageContaining("400");
+        assertThatThrownBy(() -> sink.deliver(batch)).isInstanceOf(RejectedMessagesException.class)
+                .hasMessageContaining("refused 1 of 3").hasMessageContaining("log-2").hasMessageContaining("400")
+                .satisfies(e -> assertThat(((RejectedMessagesException) e).rejectedIds()).containsExactly("log-2"));
+        assertThat(sequences("pi-01")).containsExactly(1L, 3L);
     }
 
     @Test

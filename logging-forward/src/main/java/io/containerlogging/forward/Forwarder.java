@@ -5,6 +5,7 @@ import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.forward.ForwardSink;
+import io.containerlogging.core.forward.RejectedMessagesException;
 import io.containerlogging.core.spi.DaemonThreads;
 import io.containerlogging.local.LocalLogBackend;
 import io.containerlogging.local.StoreReader;
@@ -88,6 +89,7 @@ public final class Forwarder implements AutoCloseable {
     private long retried;
     private long filtered;
     private long missed;
+    private long rejected;
     private String lastError;
     private Instant lastErrorAt;
 
@@ -166,7 +168,7 @@ public final class Forwarder implements AutoCloseable {
             double lagSeconds = pending.isEmpty() ? 0
                     : Math.max(0, Duration.between(pending.get(0).timestamp(), clock.instant()).toMillis() / 1000.0);
             return new ForwarderStatus(name, target, state, cursorId, lag, lagSeconds, delivered, retried,
-                    filtered, missed, lastError, lastErrorAt);
+                    filtered, missed, rejected, lastError, lastErrorAt);
         }
     }
 
@@ -199,9 +201,14 @@ public final class Forwarder implements AutoCloseable {
                 }
                 setState(failures == 0 ? "delivering" : "retrying");
                 List<LogMessage> batch = pendingSnapshot();
-                sink.deliver(batch);
+                try {
+                    sink.deliver(batch);
+                    delivered(batch.size(), List.of());
+                } catch (RejectedMessagesException e) {
+                    delivered(batch.size(), e.rejectedIds());
+                    reportRejected(e);
+                }
                 failures = 0;
-                delivered(batch.size());
                 saveIfDue(true);
             } catch (IOException | RuntimeException e) {
                 if (stopping) {
@@ -258,12 +265,25 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private void delivered(int count) {
+    private void delivered(int count, List<String> refused) {
         synchronized (lock) {
-            delivered += count;
+            delivered += count - refused.size();
+            rejected += refused.size();
             pending = new ArrayList<>();
             cursorId = reader.position();
         }
+    }
+
+    /** Never silent: the refused messages are named in a system message, then passed over. */
+    private void reportRejected(RejectedMessagesException e) {
+        List<String> ids = e.rejectedIds();
+        String text = "Forwarder '" + name + "' to " + target + ": " + ids.size() + " message"
+                + (ids.size() == 1 ? " was" : "s were") + " refused for good and not forwarded ("
+                + String.join(", ", ids.subList(0, Math.min(10, ids.size()))) + (ids.size() > 10 ? ", ..." : "")
+                + "): " + e.getMessage();
+        LOG.log(System.Logger.Level.WARNING, text);
+        backend.log(LogMessage.system(text.length() > 2_000 ? text.substring(0, 2_000) + "…" : text,
+                LogLevel.WARN, clock.instant()));
     }
 
     private void failed(Exception e) {

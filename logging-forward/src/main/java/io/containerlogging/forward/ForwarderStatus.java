@@ -17,10 +17,12 @@ import java.time.Instant;
  * @param retried failed deliveries since start (each batch attempt counts once)
  * @param filtered messages passed over by the filter since start
  * @param missed messages deleted by retention or the disk budget before they were delivered
+ * @param rejected messages the sink's receiver refused for good (and the forwarder passed over,
+ *     reporting them as a system message) since start
  * @param lastError the last delivery error, or null
  * @param lastErrorAt when it happened, or null
  */
 public record ForwarderStatus(String name, String sink, String state, String cursorId, long lagMessages,
-        double lagSeconds, long delivered, long retried, long filtered, long missed, String lastError,
+        double lagSeconds, long delivered, long retried, long filtered, long missed, long rejected, String lastError,
         Instant lastErrorAt) {
 }

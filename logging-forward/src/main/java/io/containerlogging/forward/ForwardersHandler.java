@@ -80,6 +80,7 @@ public final class ForwardersHandler implements HttpHandler {
                         .name("retried").value(status.retried())
                         .name("filtered").value(status.filtered())
                         .name("missed").value(status.missed())
+                        .name("rejected").value(status.rejected())
                         .name("lastError").value(status.lastError())
                         .name("lastErrorAt").value(status.lastErrorAt() == null ? null
                                 : LogJson.formatTime(status.lastErrorAt()));

@@ -244,6 +244,32 @@ class ForwarderTest {
     }
 
     @Test
+    @DisplayName("messages the receiver refuses for good are reported and passed over, not retried forever")
+    void rejectedMessages() throws Exception {
+        try (LocalLogBackend backend = backend()) {
+            for (int i = 0; i < 1_000; i++) {
+                backend.log(line(i, LogLevel.INFO, i % 250 == 7 ? "poison" : "web"));
+            }
+            RecordingSink sink = new RecordingSink();
+            sink.poison = "line-7"; // line-7, line-70..79, line-700..799 and so on: refused wherever they come
+            try (Forwarder forwarder = Forwarder.builder(backend, sink).name("picky").batchSize(100).build()) {
+                forwarder.start();
+                await().atMost(WAIT).until(() -> forwarder.status().lagMessages() == 0);
+                List<Integer> expected = range(0, 1_000).stream().filter(i -> !("line-" + i).contains("line-7"))
+                        .collect(Collectors.toList());
+                assertThat(lines(sink)).containsExactlyElementsOf(expected);
+                ForwarderStatus status = forwarder.status();
+                assertThat(status.rejected()).isEqualTo(1_000 - expected.size());
+                assertThat(status.retried()).as("refusals for good are not retried").isZero();
+                List<LogMessage> reports = backend.getLogs(LogQuery.builder().sourceType(SourceType.SYSTEM)
+                        .search("refused for good").build());
+                assertThat(reports).isNotEmpty();
+                assertThat(reports.get(0).message()).contains("Forwarder 'picky'").contains("log-8");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("configuration is checked when built")
     void configuration() throws Exception {
         RecordingSink sink = new RecordingSink();

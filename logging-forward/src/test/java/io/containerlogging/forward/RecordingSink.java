@@ -2,6 +2,7 @@ package io.containerlogging.forward;
 
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.forward.ForwardSink;
+import io.containerlogging.core.forward.RejectedMessagesException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ final class RecordingSink implements ForwardSink {
     private final List<Long> deliveryNanos = new ArrayList<>();
     final AtomicInteger attempts = new AtomicInteger();
     volatile boolean offline;
+    /** Messages whose text contains this are refused for good (the rest of their batch is kept). */
+    volatile String poison;
     volatile boolean closed;
 
     @Override
@@ -31,10 +34,20 @@ final class RecordingSink implements ForwardSink {
         if (offline) {
             throw new IOException("receiver offline");
         }
+        List<String> refused = new ArrayList<>();
         synchronized (this) {
-            received.addAll(batch);
+            for (LogMessage message : batch) {
+                if (poison != null && message.message().contains(poison)) {
+                    refused.add(message.id());
+                } else {
+                    received.add(message);
+                }
+            }
             batchSizes.add(batch.size());
             deliveryNanos.add(System.nanoTime());
+        }
+        if (!refused.isEmpty()) {
+            throw new RejectedMessagesException("refused " + refused.size() + " poisoned messages", refused);
         }
     }
 

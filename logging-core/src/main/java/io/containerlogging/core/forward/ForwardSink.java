@@ -34,6 +34,8 @@ public interface ForwardSink extends AutoCloseable {
      * stream without acknowledgements such as syslog over TCP: once it is written and flushed).
      *
      * @param batch one or more messages, ids ascending; each has its {@code id} and {@code deviceId}
+     * @throws RejectedMessagesException if the receiver refused some messages for good and
+     *     acknowledged all the others: the forwarder reports the refused ones and goes on
      * @throws IOException if any message of the batch may not have arrived: the whole batch is
      *     delivered again later
      */
