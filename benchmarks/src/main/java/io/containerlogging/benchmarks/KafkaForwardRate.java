@@ -151,8 +151,8 @@ public final class KafkaForwardRate {
 
         // Warm-up, not measured: three rounds per mode, because the broker's JIT warms up too (after
         // a 50 000-message warm-up the rates still doubled from the first round to the last).
-        // Every topic is made now: in 3 of about 80 runs, records sent right after their topic was made
-        // waited 30 s and expired (a broker that had not yet taken up the partition's leadership).
+        // Every topic is made up front, so that making one never falls within a measured run (one
+        // suspect, not confirmed, for the 3 of about 80 earlier runs in which a batch expired after 30 s).
         List<String> topics = new ArrayList<>();
         for (String name : names) {
             for (int w = 1; w <= 3; w++) {
@@ -192,7 +192,7 @@ public final class KafkaForwardRate {
                             round, name, run.perSecond(), run.cpuMicrosPerMessage());
                 }
             } catch (Exception e) {
-                // A record that expired (see the topics above) loses the round, not the whole run.
+                // A batch that expired (see above) loses the round, not the whole run.
                 System.out.printf("round %d failed, left out: %s%n", round, e);
                 failed++;
                 continue;
