@@ -49,10 +49,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * key. After a failed batch the producer is closed and a new one is made for the next attempt, which
  * recovers from any state the old one was in.
  *
- * <p>Time bounds: {@code deliver} throws at the latest about {@link Builder#deliveryTimeout} after it
- * started when the broker answers nothing (the producer's {@code delivery.timeout.ms} and
- * {@code max.block.ms} are both set to it); sending starts only when the topic's partitions are
- * known, which waits at most that long too.
+ * <p>Time bounds: when the broker answers nothing, {@code deliver} throws about
+ * {@link Builder#deliveryTimeout} after it started, at worst twice that: learning the topic's
+ * partitions waits at most that long ({@code max.block.ms}), and so does a record for its
+ * acknowledgement ({@code delivery.timeout.ms}).
  *
  * <p>Threads: the producer's own network thread ({@code kafka-producer-network-thread | <clientId>}),
  * made on the first {@code deliver}, so building a sink connects to nothing. Kafka's client logs
@@ -139,8 +139,9 @@ public final class KafkaSink implements ForwardSink {
     /**
      * A sink for a {@code kafka://host:port/topic} URI with the default settings. Several bootstrap
      * servers are separated by commas ({@code kafka://h1:9092,h2:9092/logs}); a host without a port
-     * gets 9092; an IPv6 host is written in brackets. Credentials, query parameters and a fragment are
-     * refused: for TLS or SASL use {@link #builder()} and {@link Builder#property}.
+     * gets 9092; an IPv6 host is written in brackets, and only alone ({@link URI} accepts no list
+     * with brackets). Credentials, query parameters and a fragment are refused: for TLS or SASL use
+     * {@link #builder()} and {@link Builder#property}.
      *
      * @param uri the URI
      * @return the sink; it connects on its first {@link #deliver}
@@ -200,6 +201,9 @@ public final class KafkaSink implements ForwardSink {
         int partitions = current.partitionsFor(target.topic()).size();
         List<Future<RecordMetadata>> futures = new ArrayList<>(batch.size());
         for (LogMessage message : batch) {
+            if (System.nanoTime() > deadline) { // send blocked (buffer full) for too long
+                throw new IOException("Kafka " + target() + ": could not send within " + deliveryTimeout);
+            }
             futures.add(current.send(record(message, partitions)));
             if (futures.get(futures.size() - 1).isDone()) {
                 await(futures.get(futures.size() - 1), 0); // failed at once (e.g. metadata): stop now
