@@ -2,7 +2,7 @@
 # Kafka forward rate (issue 17, docs/BENCHMARKS.md "Forwarding to Kafka"): KafkaSink.deliver in batches
 # of 500 against a plain KafkaProducer loop with the same settings, in one JVM, against one real KRaft
 # broker that this script starts in a child JVM (the tests' KafkaBroker harness) and stops at the end.
-# Settings: MESSAGES per round (300000), ROUNDS (15), COMPRESSION (gzip|none), MODES (plain,sink),
+# Settings: MESSAGES per round (300000), ROUNDS (15), COMPRESSION (gzip|none), MODES (plain,sink,forwarder),
 # JAVA_OPTS for the measuring JVM (-Xmx1g). Builds what it needs (benchmarks jar, the harness).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 MESSAGES=${MESSAGES:-300000}
 ROUNDS=${ROUNDS:-15}
 COMPRESSION=${COMPRESSION:-gzip}
-MODES=${MODES:-plain,sink}
+MODES=${MODES:-plain,sink,forwarder}
 JAVA_OPTS=${JAVA_OPTS:--Xmx1g}
 WORK=$(mktemp -d)
 BROKER_PID=

@@ -10,7 +10,7 @@ set -euo pipefail
 
 MESSAGES=${MESSAGES:-200000}
 ROUNDS=${ROUNDS:-3}
-MODES=${MODES:-plain,naive,sink}
+MODES=${MODES:-plain,naive,sink,forwarder}
 JAR=${JAR:-$(dirname "$0")/../../benchmarks/target/benchmarks.jar}
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
 RSYSLOGD=${RSYSLOGD:-/usr/sbin/rsyslogd}

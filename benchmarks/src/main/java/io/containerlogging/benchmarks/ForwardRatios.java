@@ -197,11 +197,7 @@ public final class ForwardRatios {
         return modes;
     }
 
-    /**
-     * A {@link io.containerlogging.forward.Forwarder} catching up from a local store that holds
-     * the messages (written before the clock starts): what the forwarder adds to the sink is
-     * reading the files, parsing the lines and saving its cursor.
-     */
+    /** A {@link io.containerlogging.forward.Forwarder} catching up from a {@link StoredBacklog}. */
     static final class ForwarderMode implements Mode {
         @Override
         public String name() {
@@ -210,30 +206,10 @@ public final class ForwardRatios {
 
         @Override
         public Run prepare(ForwardTarget target, List<LogMessage> messages) throws Exception {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("forward-bench");
-            io.containerlogging.local.LocalLogBackend backend = io.containerlogging.local.LocalLogBackend.builder()
-                    .enableFilePersistence(true).logDir(dir).deviceId(messages.get(0).deviceId())
-                    .maxLogs(10_000).build();
-            backend.initialize();
-            for (LogMessage message : messages) {
-                backend.log(message.toBuilder().id(null).deviceId(null).build());
-            }
-            backend.flush();
-            String head = backend.storedThrough();
-            io.containerlogging.forward.Forwarder forwarder = io.containerlogging.forward.Forwarder
-                    .builder(backend, target.newSink()).name("bench").batchSize(BATCH).build();
+            StoredBacklog backlog = StoredBacklog.write(messages);
             return () -> {
-                try {
-                    forwarder.start();
-                    while (!head.equals(forwarder.status().cursorId())) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                    }
-                } finally {
-                    forwarder.close();
-                    backend.close();
-                    try (var files = java.nio.file.Files.walk(dir)) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                    }
+                try (backlog) {
+                    backlog.forwardTo(target.newSink(), BATCH);
                 }
             };
         }

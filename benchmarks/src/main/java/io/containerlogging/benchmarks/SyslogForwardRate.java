@@ -110,7 +110,10 @@ public final class SyslogForwardRate {
         return new long[] {sent, System.nanoTime() - start};
     }
 
-    private Object prepare(String mode, LogMessage[] messages) {
+    private Object prepare(String mode, LogMessage[] messages) throws IOException {
+        if ("forwarder".equals(mode)) {
+            return StoredBacklog.write(Arrays.asList(messages));
+        }
         return "plain".equals(mode) ? frames(messages) : null;
     }
 
@@ -121,6 +124,11 @@ public final class SyslogForwardRate {
                     for (int from = 0; from < messages.length; from += BATCH) {
                         sink.deliver(Arrays.asList(messages).subList(from, Math.min(messages.length, from + BATCH)));
                     }
+                }
+                break;
+            case "forwarder":
+                try (StoredBacklog backlog = (StoredBacklog) prepared) {
+                    backlog.forwardTo(SyslogSink.builder("127.0.0.1", port).build(), BATCH);
                 }
                 break;
             case "naive":
@@ -144,7 +152,7 @@ public final class SyslogForwardRate {
                 }
                 break;
             default:
-                throw new IllegalArgumentException("unknown mode '" + mode + "' (known: plain, naive, sink)");
+                throw new IllegalArgumentException("unknown mode '" + mode + "' (known: plain, naive, sink, forwarder)");
         }
     }
 

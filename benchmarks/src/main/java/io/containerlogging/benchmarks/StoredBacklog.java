@@ -1,0 +1,63 @@
+package io.containerlogging.benchmarks;
+
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.forward.ForwardSink;
+import io.containerlogging.forward.Forwarder;
+import io.containerlogging.local.LocalLogBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * The forwarder mode of the forwarding benchmarks: messages written to a local store before the
+ * clock starts (its device id taken from the first message), then a {@link Forwarder} catching
+ * up from it into a sink; its rate is the catch-up rate of a backlog of that size. What the
+ * forwarder adds to the sink is reading the files, parsing the lines and saving its cursor.
+ */
+final class StoredBacklog implements AutoCloseable {
+
+    private final Path dir;
+    private final LocalLogBackend backend;
+    private final String head;
+
+    private StoredBacklog(Path dir, LocalLogBackend backend) {
+        this.dir = dir;
+        this.backend = backend;
+        this.head = backend.storedThrough();
+    }
+
+    /** Untimed: stores {@code messages} (their ids and device ids replaced by the store's own). */
+    static StoredBacklog write(List<LogMessage> messages) throws IOException {
+        Path dir = Files.createTempDirectory("forward-bench");
+        LocalLogBackend backend = LocalLogBackend.builder().enableFilePersistence(true).logDir(dir)
+                .deviceId(messages.get(0).deviceId()).maxLogs(10_000).build();
+        backend.initialize();
+        for (LogMessage message : messages) {
+            backend.log(message.toBuilder().id(null).deviceId(null).build());
+        }
+        backend.flush();
+        return new StoredBacklog(dir, backend);
+    }
+
+    /** Timed: a forwarder delivers the whole backlog to {@code sink} in batches of {@code batchSize}; closes it. */
+    void forwardTo(ForwardSink sink, int batchSize) throws IOException {
+        try (Forwarder forwarder = Forwarder.builder(backend, sink).name("bench").batchSize(batchSize).build()) {
+            forwarder.start();
+            while (!head.equals(forwarder.status().cursorId())) {
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        backend.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
