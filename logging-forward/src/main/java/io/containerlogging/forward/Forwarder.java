@@ -65,6 +65,8 @@ public final class Forwarder implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final long CURSOR_SAVE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long CURSOR_FORCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long an idle forwarder waits for read-ahead at a time, so that close() is not kept waiting. */
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final String name;
     private final LocalLogBackend backend;
@@ -79,7 +81,6 @@ public final class Forwarder implements AutoCloseable {
     private final ThreadFactory threadFactory;
     private final Duration closeTimeout;
     private final Clock clock;
-    private final Runnable wake = this::wake;
 
     private final Object lock = new Object(); // guards the fields below that the status reads
     private String state = "new";
@@ -95,7 +96,9 @@ public final class Forwarder implements AutoCloseable {
 
     private volatile Thread thread;
     private volatile boolean stopping;
-    private StoreReader reader; // forwarder thread only, after start
+    private StoreReader reader; // set by start()
+    private ReadAhead readAhead; // set by start()
+    private String pendingThrough; // guarded by lock: the cursor once pending is delivered
     private long savedNanos; // forwarder thread only
     private long forcedNanos; // forwarder thread only: when a save was last forced to the device
     private String savedId; // forwarder thread only
@@ -143,12 +146,13 @@ public final class Forwarder implements AutoCloseable {
             }
             String saved = cursor.load();
             reader = backend.reader(saved);
+            readAhead = new ReadAhead(reader, backend, filter, batchSize, threadFactory);
             cursorId = saved;
             savedId = saved;
             state = "starting";
             Thread started = threadFactory.newThread(this::run);
             thread = started;
-            backend.addStoredListener(wake);
+            readAhead.start();
             started.start();
         }
     }
@@ -172,30 +176,22 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private void wake() {
-        Thread running = thread;
-        if (running != null) {
-            LockSupport.unpark(running);
-        }
-    }
-
     private void run() {
         long failures = 0;
         while (!stopping) {
             try {
-                fill();
+                fill(pendingSize() == 0 ? IDLE_WAIT_NANOS : 0);
                 if (pendingSize() == 0) {
                     setState("idle");
                     saveIfDue(false);
-                    pause(System.nanoTime() + POLL_INTERVAL.toNanos(), true);
                     continue;
                 }
                 if (rate != null) {
                     long now = System.nanoTime();
                     long allowed = rate.nextAllowed(now);
                     if (allowed > now) {
-                        pause(allowed, false);
-                        fill(); // what came meanwhile rides along
+                        pause(allowed);
+                        fill(0); // what came meanwhile rides along
                     }
                     rate.started(System.nanoTime());
                 }
@@ -210,6 +206,8 @@ public final class Forwarder implements AutoCloseable {
                 }
                 failures = 0;
                 saveIfDue(true);
+            } catch (InterruptedException e) {
+                break; // close() gave up waiting
             } catch (IOException | RuntimeException e) {
                 if (stopping) {
                     break;
@@ -217,32 +215,32 @@ public final class Forwarder implements AutoCloseable {
                 failures++;
                 failed(e);
                 long delay = Math.min(maxRetryNanos, minRetryNanos << Math.min(failures - 1, 20));
-                pause(System.nanoTime() + delay, false);
+                pause(System.nanoTime() + delay);
             }
         }
         saveIfDue(true);
         setState("stopped");
     }
 
-    /** Reads more stored messages into the pending batch, up to the batch size; counts and reports misses. */
-    private void fill() {
-        int room = batchSize - pendingSize();
-        if (room > 0) {
-            List<LogMessage> read = reader.next(room);
-            int passedOver = 0;
-            List<LogMessage> kept = new ArrayList<>(read.size());
-            for (LogMessage message : read) {
-                if (filter == null || filter.matches(message)) {
-                    kept.add(message);
-                } else {
-                    passedOver++;
-                }
+    /**
+     * Tops the pending batch up to the batch size with what was read ahead, waiting up to
+     * {@code waitNanos} for the first of it; counts and reports misses.
+     */
+    private void fill(long waitNanos) throws InterruptedException {
+        long wait = waitNanos;
+        int room;
+        while ((room = batchSize - pendingSize()) > 0) {
+            ReadAhead.Chunk chunk = readAhead.take(room, wait);
+            if (chunk == null) {
+                break;
             }
+            wait = 0;
             synchronized (lock) {
-                pending.addAll(kept);
-                filtered += passedOver;
-                if (pending.isEmpty() && reader.position() != null) {
-                    cursorId = reader.position(); // passed over up to here
+                pending.addAll(chunk.messages());
+                filtered += chunk.passedOver();
+                pendingThrough = chunk.through();
+                if (pending.isEmpty()) {
+                    cursorId = chunk.through(); // passed over up to here
                 }
             }
         }
@@ -270,7 +268,7 @@ public final class Forwarder implements AutoCloseable {
             delivered += count - refused.size();
             rejected += refused.size();
             pending = new ArrayList<>();
-            cursorId = reader.position();
+            cursorId = pendingThrough;
         }
     }
 
@@ -323,15 +321,11 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code deadline}; a flush of the backend ends the wait early if {@code wakeable}. */
-    private void pause(long deadline, boolean wakeable) {
-        String before = wakeable ? backend.storedThrough() : null;
+    /** Waits until {@code deadline}, or until close(). */
+    private void pause(long deadline) {
         long left;
         while (!stopping && (left = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, left);
-            if (wakeable && !Objects.equals(before, backend.storedThrough())) {
-                return;
-            }
         }
     }
 
@@ -368,7 +362,6 @@ public final class Forwarder implements AutoCloseable {
             stopping = true;
             running = thread;
         }
-        backend.removeStoredListener(wake);
         if (running != null) {
             LockSupport.unpark(running);
             try {
@@ -391,6 +384,9 @@ public final class Forwarder implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (readAhead != null) {
+            readAhead.close();
         }
         if (reader != null) {
             reader.close();
