@@ -40,6 +40,13 @@ final class StoredBacklog implements AutoCloseable {
             backend.log(message.toBuilder().id(null).deviceId(null).build());
         }
         backend.flush();
+        // The background compression of the rotated files is part of storing, not of forwarding:
+        // let it finish (all files but the one being written compressed) before the clock starts.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (backend.storageStatistics().compressedFiles() < backend.storageStatistics().files() - 1
+                && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000);
+        }
         return new StoredBacklog(dir, backend);
     }
 
