@@ -4,9 +4,7 @@ import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -155,8 +153,7 @@ public final class StoreReader implements AutoCloseable {
         final FileCatalog.FileClass fileClass;
         long openedStart = -1; // start time of the file opened last: later files come next
         FileCatalog.FileView file;
-        GrowingFileLines plain;
-        LogFiles.LineReader compressed;
+        GrowingFileLines lines;
         LogMessage head;
         long headSequence;
         boolean blocked; // a file of the view could not be opened: the view is out of date
@@ -173,7 +170,7 @@ public final class StoreReader implements AutoCloseable {
                 }
                 String line;
                 try {
-                    line = plain != null ? plain.next() : compressed.next();
+                    line = lines.next();
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.WARNING, "skipping the rest of log file " + file.path() + ": " + e);
                     corruptLines++;
@@ -185,8 +182,8 @@ public final class StoreReader implements AutoCloseable {
                     if (now != null && now.current()) {
                         return; // being written: more comes later
                     }
-                    if (plain != null && plain.partial()) {
-                        corruptLines++; // torn by a crash
+                    if (lines.partial()) {
+                        corruptLines++; // torn by a crash, or a compressed file cut short
                     }
                     closeFile();
                     continue;
@@ -239,15 +236,11 @@ public final class StoreReader implements AutoCloseable {
                     continue; // read before, by its known range
                 }
                 try {
-                    if (view.compressed()) {
-                        compressed = new LogFiles.LineReader(new InputStreamReader(
-                                LogFiles.open(new LogFiles.LogFile(view.path(), view.startMillis(), true)),
-                                StandardCharsets.UTF_8.newDecoder()
-                                        .onMalformedInput(CodingErrorAction.REPLACE)
-                                        .onUnmappableCharacter(CodingErrorAction.REPLACE)));
-                    } else {
-                        plain = new GrowingFileLines(view.path(), LogFiles.LineReader.MAX_LINE_CHARS);
-                    }
+                    lines = view.compressed()
+                            ? new GrowingFileLines(Channels.newChannel(LogFiles.open(
+                                    new LogFiles.LogFile(view.path(), view.startMillis(), true))),
+                                    LogFiles.LineReader.MAX_LINE_CHARS)
+                            : new GrowingFileLines(view.path(), LogFiles.LineReader.MAX_LINE_CHARS);
                     file = view;
                     return true;
                 } catch (NoSuchFileException e) {
@@ -265,17 +258,13 @@ public final class StoreReader implements AutoCloseable {
 
         void closeFile() {
             try {
-                if (plain != null) {
-                    plain.close();
-                }
-                if (compressed != null) {
-                    compressed.close();
+                if (lines != null) {
+                    lines.close();
                 }
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "cannot close " + file.path() + ": " + e);
             }
-            plain = null;
-            compressed = null;
+            lines = null;
             file = null;
         }
     }
