@@ -15,6 +15,6 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 forward_classpath "$out/cp"
 start=$(now)
-java -Xmx2g -cp "$(cat "$out/cp")" io.containerlogging.benchmarks.ForwardRatios opensearch "$MESSAGES" "$ROUNDS" \
+java -Xmx${HEAP:-2g} -cp "$(cat "$out/cp")" io.containerlogging.benchmarks.ForwardRatios opensearch "$MESSAGES" "$ROUNDS" \
   2> >(grep -v '^SLF4J' >&2)
 echo "total $(elapsed "$start" "$(now)") s"

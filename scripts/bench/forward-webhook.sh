@@ -16,5 +16,5 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 forward_classpath "$out/cp"
 start=$(now)
-java -Xmx1g -cp "$(cat "$out/cp")" io.containerlogging.benchmarks.ForwardRatios "$target" "$MESSAGES" "$ROUNDS"
+java -Xmx${HEAP:-1g} -cp "$(cat "$out/cp")" io.containerlogging.benchmarks.ForwardRatios "$target" "$MESSAGES" "$ROUNDS"
 echo "total $(elapsed "$start" "$(now)") s"

@@ -1,0 +1,67 @@
+package io.containerlogging.benchmarks;
+
+import io.containerlogging.core.LogMessage;
+import io.containerlogging.local.LocalLogBackend;
+import io.containerlogging.local.StoreReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How fast a {@link StoreReader} reads a local store back (what a forwarder catching up, or a
+ * poller behind the memory, costs): {@code count} sample messages are stored (the rotated files
+ * compressed, as they would be), then read whole in batches of 500, {@code rounds} times after
+ * one warm-up read. Prints each read and the median.
+ *
+ * <pre>
+ * bash scripts/bench/store-read.sh          # MESSAGES=200000 ROUNDS=5
+ * </pre>
+ */
+public final class StoreReadRate {
+
+    private StoreReadRate() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Path dir = Files.createTempDirectory("store-read");
+        try (LocalLogBackend backend = LocalLogBackend.builder().enableFilePersistence(true).logDir(dir)
+                .maxLogs(10_000).build()) {
+            backend.initialize();
+            for (int i = 0; i < count; i++) {
+                backend.log(SampleMessages.message(i));
+            }
+            backend.flush();
+            while (backend.storageStatistics().compressedFiles() < backend.storageStatistics().files() - 1) {
+                Thread.sleep(10);
+            }
+            System.out.println(backend.storageStatistics());
+            double[] rates = new double[rounds];
+            for (int round = 0; round <= rounds; round++) {
+                long start = System.nanoTime();
+                long read = 0;
+                try (StoreReader reader = backend.reader(null)) {
+                    List<LogMessage> batch;
+                    while (!(batch = reader.next(500)).isEmpty()) {
+                        read += batch.size();
+                    }
+                }
+                double rate = read / ((System.nanoTime() - start) / 1e9);
+                System.out.printf(Locale.ROOT, "%s: %d messages read, %.0f messages/s%n",
+                        round == 0 ? "warm-up" : "round " + round, read, rate);
+                if (round > 0) {
+                    rates[round - 1] = rate;
+                }
+            }
+            java.util.Arrays.sort(rates);
+            System.out.printf(Locale.ROOT, "median %.0f messages/s [%.0f-%.0f] over %d rounds%n",
+                    rates[rates.length / 2], rates[0], rates[rates.length - 1], rounds);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}
