@@ -36,9 +36,9 @@ import java.util.regex.Pattern;
  * forwarder.close();
  * }</pre>
  *
- * <p>One thread reads the stored messages after the cursor ({@link LocalLogBackend#reader}),
- * keeps those the filter matches, and hands them to the sink in batches of up to
- * {@link Builder#batchSize}. The cursor ({@code <cursorDir>/<name>.json}) moves past a batch only
+ * <p>One thread reads the stored messages after the cursor ({@link LocalLogBackend#reader}) and
+ * keeps those the filter matches, at most two batches ahead; another hands them to the sink in
+ * batches of up to {@link Builder#batchSize}. The cursor ({@code <cursorDir>/<name>.json}) moves past a batch only
  * once the sink has acknowledged it, so a sink that is offline costs disk and nothing else: the
  * forwarder retries the same batch, waiting longer after each failure (from
  * {@link Builder#minRetryDelay} to {@link Builder#maxRetryDelay}), and catches up from the files
