@@ -2,7 +2,7 @@ package io.containerlogging.core;
 
 /**
  * What a {@link LogBackend} has done since it was built, as counters that only grow (except
- * {@code queued} and {@code subscribers}, which are the state now). The same names are used by
+ * {@code queued}, {@code subscribers} and {@code subscriberQueued}, which are the state now). The same names are used by
  * every component of the library: <em>logged</em> is what was offered, <em>written</em> what reached
  * the store, <em>dropped</em> what was lost on the way (and reported as a {@code warn} system
  * message), <em>rejected</em> what the store refused for good, <em>skipped</em> what was found
@@ -17,7 +17,11 @@ package io.containerlogging.core;
  * @param skipped corrupt lines or records skipped while reloading
  * @param queued messages waiting to be written now
  * @param subscribers open live subscriptions now
+ * @param subscriberQueued messages waiting in the live subscriptions' buffers now: how far the
+ *     subscribers (e.g. event streams to slow clients) are behind
+ * @param subscriberDropped messages dropped for subscribers whose buffer was full, so far (each
+ *     subscriber was told how many)
  */
 public record BackendStatistics(long logged, long written, long dropped, long rejected, long skipped,
-        long queued, int subscribers) {
+        long queued, int subscribers, long subscriberQueued, long subscriberDropped) {
 }

@@ -156,7 +156,7 @@ public interface LogBackend extends AutoCloseable {
      * @return a snapshot of the counters
      */
     default BackendStatistics statistics() {
-        return new BackendStatistics(0, 0, 0, 0, 0, 0, subscriberCount());
+        return new BackendStatistics(0, 0, 0, 0, 0, 0, subscriberCount(), 0, 0);
     }
 
     /**

@@ -59,6 +59,10 @@ import java.util.regex.Pattern;
  *     <td>{@link BackendStatistics#queued()}</td></tr>
  * <tr><td>{@code container_logging_subscribers}</td><td>gauge</td><td>backend</td>
  *     <td>{@link BackendStatistics#subscribers()}</td></tr>
+ * <tr><td>{@code container_logging_subscriber_lag_messages}</td><td>gauge</td><td>backend</td>
+ *     <td>{@link BackendStatistics#subscriberQueued()}</td></tr>
+ * <tr><td>{@code container_logging_subscriber_messages_dropped_total}</td><td>counter</td><td>backend</td>
+ *     <td>{@link BackendStatistics#subscriberDropped()}</td></tr>
  * <tr><td>{@code container_logging_store_messages}</td><td>gauge</td><td>backend</td>
  *     <td>{@link LogBackend#count()}</td></tr>
  * <tr><td>{@code container_logging_store_bytes}</td><td>gauge</td><td>backend</td>
@@ -105,6 +109,12 @@ public final class LogMetrics {
                 BackendStatistics::queued);
         backendGauge(backends, "container_logging_subscribers", "Open live subscriptions now",
                 BackendStatistics::subscribers);
+        backendGauge(backends, "container_logging_subscriber_lag_messages",
+                "Messages waiting in the live subscriptions' buffers now (how far event streams are behind)",
+                BackendStatistics::subscriberQueued);
+        backendCounter(backends, "container_logging_subscriber_messages_dropped",
+                "Messages dropped for live subscribers whose buffer was full",
+                BackendStatistics::subscriberDropped);
         GaugeWithCallback.builder().name("container_logging_store_messages")
                 .help("Messages the backend holds now (LogBackend.count())")
                 .labelNames("backend")

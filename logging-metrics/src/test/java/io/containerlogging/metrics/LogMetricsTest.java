@@ -126,6 +126,8 @@ class LogMetricsTest {
                 .containsEntry("container_logging_messages_skipped_total{backend=\"logs\"}", 0.0)
                 .containsEntry("container_logging_messages_queued{backend=\"logs\"}", 0.0)
                 .containsEntry("container_logging_subscribers{backend=\"logs\"}", 0.0)
+                .containsEntry("container_logging_subscriber_lag_messages{backend=\"logs\"}", 0.0)
+                .containsEntry("container_logging_subscriber_messages_dropped_total{backend=\"logs\"}", 0.0)
                 .containsEntry("container_logging_store_messages{backend=\"logs\"}", (double) stored)
                 .containsEntry("container_logging_containers_followed", 2.0)
                 .containsEntry("container_logging_monitor_lines_dropped_total", 3.0)

@@ -609,7 +609,7 @@ public abstract class AbstractLogBackend implements LogBackend {
         WriteQueue current = queue;
         return new BackendStatistics(loggedNow, storeWritten(loggedNow),
                 (current == null ? 0 : current.dropped()) + storeDropped(), storeRejected(), storeSkipped(),
-                current == null ? 0 : current.queued(), fanout.subscriberCount());
+                current == null ? 0 : current.queued(), fanout.subscriberCount(), fanout.queued(), fanout.dropped());
     }
 
     /**

@@ -37,6 +37,7 @@ public final class LogFanout implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LogFanout.class.getName());
     private final ExecutorService executor;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final AtomicLong dropped = new AtomicLong(); // for every subscription, closed ones included
     private volatile boolean closed;
 
     /** A fan-out whose workers are named daemon threads. */
@@ -105,6 +106,20 @@ public final class LogFanout implements AutoCloseable {
         return subscriptions.size();
     }
 
+    /** Messages waiting in the open subscriptions' buffers now: how far behind the subscribers are. */
+    public long queued() {
+        long queued = 0;
+        for (Subscription subscription : subscriptions) {
+            queued += subscription.queue.size();
+        }
+        return queued;
+    }
+
+    /** Messages dropped so far for subscribers whose buffer was full, closed subscriptions included. */
+    public long dropped() {
+        return dropped.get();
+    }
+
     /** Closes every subscription and stops the workers, waiting up to a second for them. */
     @Override
     public void close() {
@@ -147,6 +162,7 @@ public final class LogFanout implements AutoCloseable {
             if (!queue.offer(message)) {
                 dropped.incrementAndGet();
                 unreportedDrops.incrementAndGet();
+                LogFanout.this.dropped.incrementAndGet();
             }
             schedule();
         }
@@ -168,6 +184,7 @@ public final class LogFanout implements AutoCloseable {
                 if (!taken) {
                     dropped.incrementAndGet();
                     unreportedDrops.incrementAndGet();
+                    LogFanout.this.dropped.incrementAndGet();
                 }
             }
             schedule();

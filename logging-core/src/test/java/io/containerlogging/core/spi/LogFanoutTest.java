@@ -84,8 +84,14 @@ class LogFanoutTest {
             fanout.publish(stored(i, LogLevel.INFO));
         }
         assertThat(subscription.dropped()).isEqualTo(990);
+        // What the metrics show: the subscriber's lag (its full buffer) and the drops.
+        assertThat(fanout.queued()).isEqualTo(10);
+        assertThat(fanout.dropped()).isEqualTo(990);
         release.countDown();
         await().atMost(10, TimeUnit.SECONDS).until(() -> delivered.get() == 11 && reportedDrops.get() == 990);
+        assertThat(fanout.queued()).isZero();
+        subscription.close();
+        assertThat(fanout.dropped()).as("kept after the subscription closed").isEqualTo(990);
     }
 
     @Test
