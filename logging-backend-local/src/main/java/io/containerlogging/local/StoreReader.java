@@ -35,6 +35,7 @@ public final class StoreReader implements AutoCloseable {
     private final Supplier<Map<FileCatalog.FileClass, List<FileCatalog.FileView>>> files;
     private final Runnable onClose;
     private final Map<FileCatalog.FileClass, ClassCursor> cursors = new HashMap<>(); // guarded by this
+    private final long startSequence; // the position the reader was opened at
     private long position; // guarded by this: the sequence of the last message returned
     private long missed; // guarded by this
     private long missedFiles; // guarded by this
@@ -44,6 +45,7 @@ public final class StoreReader implements AutoCloseable {
     StoreReader(long afterSequence, LongSupplier forcedThrough,
             Supplier<Map<FileCatalog.FileClass, List<FileCatalog.FileView>>> files, Runnable onClose) {
         this.position = afterSequence;
+        this.startSequence = afterSequence;
         this.forcedThrough = forcedThrough;
         this.files = files;
         this.onClose = onClose;
@@ -136,8 +138,13 @@ public final class StoreReader implements AutoCloseable {
     /** Told by the backend that {@code entry} is deleted; counts it if this reader had not read it yet. */
     synchronized void deleted(FileCatalog.Entry entry) {
         ClassCursor cursor = cursors.get(entry.fileClass);
-        boolean reached = cursor != null && cursor.openedStart >= entry.startMillis;
-        boolean older = entry.lastSequence >= 0 && entry.lastSequence <= position;
+        // Read (or known to be read) only if this reader opened it: a file whose deletion is
+        // still on its way to this call is already missing from the catalog's views, so the
+        // reader may have gone past it without reading it.
+        boolean reached = cursor != null && cursor.handled.remove(entry.startMillis);
+        // Before where this reader started: never its to read. (Not "before its position": the
+        // position may have passed a file that left the views before it could be read.)
+        boolean older = entry.lastSequence >= 0 && entry.lastSequence <= startSequence;
         if (reached || older || closed) {
             return;
         }
@@ -152,6 +159,7 @@ public final class StoreReader implements AutoCloseable {
     private final class ClassCursor {
         final FileCatalog.FileClass fileClass;
         long openedStart = -1; // start time of the file opened last: later files come next
+        final java.util.Set<Long> handled = new java.util.HashSet<>(); // files opened, or read before by their range
         FileCatalog.FileView file;
         GrowingFileLines lines;
         LogMessage head;
@@ -233,6 +241,7 @@ public final class StoreReader implements AutoCloseable {
                 }
                 openedStart = view.startMillis();
                 if (view.lastSequence() >= 0 && view.lastSequence() <= position) {
+                    handled.add(view.startMillis());
                     continue; // read before, by its known range
                 }
                 try {
@@ -242,6 +251,7 @@ public final class StoreReader implements AutoCloseable {
                                     LogFiles.LineReader.MAX_LINE_CHARS)
                             : new GrowingFileLines(view.path(), LogFiles.LineReader.MAX_LINE_CHARS);
                     file = view;
+                    handled.add(view.startMillis());
                     return true;
                 } catch (NoSuchFileException e) {
                     // Compressed or deleted since the view: look again at the next call.

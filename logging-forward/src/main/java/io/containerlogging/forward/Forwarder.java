@@ -96,7 +96,7 @@ public final class Forwarder implements AutoCloseable {
 
     private volatile Thread thread;
     private volatile boolean stopping;
-    private StoreReader reader; // set by start()
+    private volatile StoreReader reader; // set by start()
     private ReadAhead readAhead; // set by start()
     private String pendingThrough; // guarded by lock: the cursor once pending is delivered
     private long savedNanos; // forwarder thread only
@@ -165,6 +165,8 @@ public final class Forwarder implements AutoCloseable {
     /** What it is doing now. */
     public ForwarderStatus status() {
         String newest = backend.storedThrough();
+        StoreReader reading = reader;
+        long missedNow = reading == null ? 0 : reading.missed(); // the reader's count is the current one
         synchronized (lock) {
             long newestSequence = newest == null ? 0 : LogId.sequence(newest);
             long at = cursorId == null ? 0 : LogId.sequence(cursorId);
@@ -172,7 +174,7 @@ public final class Forwarder implements AutoCloseable {
             double lagSeconds = pending.isEmpty() ? 0
                     : Math.max(0, Duration.between(pending.get(0).timestamp(), clock.instant()).toMillis() / 1000.0);
             return new ForwarderStatus(name, target, state, cursorId, lag, lagSeconds, delivered, retried,
-                    filtered, missed, rejected, lastError, lastErrorAt);
+                    filtered, Math.max(missed, missedNow), rejected, lastError, lastErrorAt);
         }
     }
 
@@ -180,11 +182,15 @@ public final class Forwarder implements AutoCloseable {
         long failures = 0;
         while (!stopping) {
             try {
-                fill(pendingSize() == 0 ? IDLE_WAIT_NANOS : 0);
+                fill(0);
                 if (pendingSize() == 0) {
+                    // Caught up: say so before waiting for more.
                     setState("idle");
                     saveIfDue(false);
-                    continue;
+                    fill(IDLE_WAIT_NANOS);
+                    if (pendingSize() == 0) {
+                        continue;
+                    }
                 }
                 if (rate != null) {
                     long now = System.nanoTime();
