@@ -60,13 +60,13 @@ class SyslogForwardingOutageTest extends ForwardingOutageTest {
     }
 
     /**
-     * docs/forwarding-syslog.md: a failed batch per failed delivery, a batch per crash (its cursor
-     * was not saved), and the resend window per broken connection. The resend window adds nothing
-     * here: it is kept in memory, and the one life whose connection rsyslogd broke was closed
-     * before rsyslogd came back, so no sink ever resent.
+     * docs/forwarding-syslog.md: the failed batch per failed delivery (and per restart, see
+     * {@link ForwardingOutageTest#duplicateWindow}), plus the resend window per broken connection.
+     * The resend window adds nothing here: it is kept in memory, and the one server life whose
+     * connection rsyslogd broke was closed before rsyslogd came back, so no sink resent.
      */
     @Override
-    long duplicateWindow(int kills, long failedDeliveries) {
-        return (long) BATCH * (kills + failedDeliveries);
+    long duplicateWindow(int restarts, long failedDeliveries) {
+        return (long) BATCH * (restarts + failedDeliveries);
     }
 }
