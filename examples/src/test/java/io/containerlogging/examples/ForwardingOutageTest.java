@@ -119,11 +119,13 @@ abstract class ForwardingOutageTest {
 
         JsonObject status = forwarderStatus();
         failedDeliveries += status.get("retried").getAsLong();
-        assertThat(missing(received(id), "line", LINES)).as("lines never delivered").isEmpty();
-        assertThat(missing(received(tail), "tail", TAIL_LINES)).as("lines of the second container never delivered")
+        List<String> lines = received(id);
+        List<String> tailLines = received(tail);
+        assertThat(missing(lines, "line", LINES)).as("lines never delivered").isEmpty();
+        assertThat(missing(tailLines, "tail", TAIL_LINES)).as("lines of the second container never delivered")
                 .isEmpty();
-        List<String> all = new ArrayList<>(received(id));
-        all.addAll(received(tail));
+        List<String> all = new ArrayList<>(lines);
+        all.addAll(tailLines);
         long duplicates = all.size() - all.stream().distinct().count();
         // For the report of a run: how the outage went this time.
         System.out.printf("%s: %d arrivals, %d duplicates, %d restarts, %d failed deliveries, window %d,"
@@ -133,8 +135,8 @@ abstract class ForwardingOutageTest {
                 .as("deliveries beyond the first, after %d restarts and %d failed deliveries", restarts,
                         failedDeliveries)
                 .isLessThanOrEqualTo(duplicateWindow(restarts, failedDeliveries));
-        assertReceiverAgrees(id, received(id).size());
-        assertReceiverAgrees(tail, received(tail).size());
+        assertReceiverAgrees(id, lines.size());
+        assertReceiverAgrees(tail, tailLines.size());
         assertThat(status.get("name").getAsString()).isEqualTo(FORWARDER);
         assertThat(status.get("delivered").getAsLong()).as("delivered by the last life").isPositive();
         assertThat(status.get("lagMessages").getAsLong()).isZero();
