@@ -42,7 +42,9 @@ abstract class ForwardingOutageTest {
     Path dir;
 
     final ScratchContainers containers = new ScratchContainers();
-    private final Random random = new Random(Long.getLong("outage.seed", System.nanoTime()));
+    // -Doutage.seed=N repeats a run's timing choices (the seed is printed with its summary)
+    private final long seed = Long.getLong("outage.seed", System.nanoTime());
+    private final Random random = new Random(seed);
     private ChildServer server;
     private int port;
     private int lives;
@@ -129,8 +131,8 @@ abstract class ForwardingOutageTest {
         long duplicates = all.size() - all.stream().distinct().count();
         // For the report of a run: how the outage went this time.
         System.out.printf("%s: %d arrivals, %d duplicates, %d restarts, %d failed deliveries, window %d,"
-                + " lag at the clean restart %d%n", getClass().getSimpleName(), all.size(), duplicates, restarts,
-                failedDeliveries, duplicateWindow(restarts, failedDeliveries), lagAtRestart);
+                + " lag at the clean restart %d, seed %d%n", getClass().getSimpleName(), all.size(), duplicates,
+                restarts, failedDeliveries, duplicateWindow(restarts, failedDeliveries), lagAtRestart, seed);
         assertThat(duplicates)
                 .as("deliveries beyond the first, after %d restarts and %d failed deliveries", restarts,
                         failedDeliveries)
