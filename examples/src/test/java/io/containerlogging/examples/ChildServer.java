@@ -76,6 +76,14 @@ final class ChildServer implements AutoCloseable {
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    /**
+     * The exit code once it ended: 0 after a clean {@link #close()} (the server stops itself on
+     * SIGTERM), 137 when it had to be killed.
+     */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy(); // SIGTERM: the server closes cleanly

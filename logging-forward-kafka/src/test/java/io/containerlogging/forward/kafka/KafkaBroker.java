@@ -1,6 +1,8 @@
 package io.containerlogging.forward.kafka;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,19 +30,28 @@ import org.junit.jupiter.api.Assumptions;
  * of the test JVM, and can be stopped for real (SIGTERM) and started again on the same ports and
  * data directory.
  *
- * <p>The child's class path is this JVM's {@code java.class.path}, which holds the test class path
- * under Surefire too (Surefire sets it to the real class path even when it starts the fork through a
- * manifest-only jar), or the system property {@value #CLASSPATH_PROPERTY} if set.
+ * <p>The child's class path is, first found: the system property {@value #CLASSPATH_PROPERTY}; the
+ * resource {@value #CLASSPATH_RESOURCE} next to this class, which this module's build writes (its test
+ * class path, with kafka_2.13 and kafka-server), used when every jar it names exists; this JVM's
+ * {@code java.class.path}, which holds the test class path under Surefire too (Surefire sets it to
+ * the real class path even when it starts the fork through a manifest-only jar). The resource lets a
+ * module that has only this module's test-jar (the example server's end-to-end tests) start a broker
+ * without the broker's jars, and their versions, on its own class path.
+ *
+ * <p>Public, and published in this module's test-jar, for the example server's end-to-end tests.
  *
  * <p>Run as a main ({@code KafkaBroker <file>}), it starts a broker, writes
  * {@code host:port} to the file and runs until it is terminated: the Kafka benchmark script uses it.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
     /** {@code true} (set by {@code .ci/run}): a broker that cannot start fails the tests instead of skipping them. */
-    static final String REQUIRED_PROPERTY = "kafka.required";
+    public static final String REQUIRED_PROPERTY = "kafka.required";
     /** Overrides the child JVM's class path. */
-    static final String CLASSPATH_PROPERTY = "kafka.broker.classpath";
+    public static final String CLASSPATH_PROPERTY = "kafka.broker.classpath";
+
+    /** The broker class path this module's build wrote, next to this class. */
+    static final String CLASSPATH_RESOURCE = "broker.classpath";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -62,7 +73,7 @@ final class KafkaBroker implements AutoCloseable {
      * What a test does when the broker did not start: fails if {@value #REQUIRED_PROPERTY} is true,
      * otherwise skips (aborts) the calling test saying why.
      */
-    static void skipUnlessRequired(Exception whyNot) {
+    public static void skipUnlessRequired(Exception whyNot) {
         if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
             throw new IllegalStateException("a Kafka broker is required (-D" + REQUIRED_PROPERTY
                     + "=true) but did not start: " + whyNot.getMessage(), whyNot);
@@ -72,8 +83,8 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Formats a new data directory and starts a broker on free ports. */
-    static KafkaBroker start() throws IOException {
-        String classPath = System.getProperty(CLASSPATH_PROPERTY, System.getProperty("java.class.path"));
+    public static KafkaBroker start() throws IOException {
+        String classPath = brokerClassPath();
         Path dir = Files.createTempDirectory("kafka-broker-");
         KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort(), classPath);
         try {
@@ -88,12 +99,12 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:port} of the broker's listener. */
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
     }
 
     /** Stops the broker process with SIGTERM (a graceful shutdown) and waits until it has exited. */
-    void stop() {
+    public void stop() {
         if (process == null) {
             return;
         }
@@ -110,7 +121,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Starts the broker again after {@link #stop()}, on the same ports and data directory. */
-    void restart() throws IOException {
+    public void restart() throws IOException {
         if (process != null) {
             throw new IllegalStateException("the broker is running");
         }
@@ -118,7 +129,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** True while the broker's process is alive. */
-    boolean isRunning() {
+    public boolean isRunning() {
         return process != null && process.isAlive();
     }
 
@@ -227,6 +238,25 @@ final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    private static String brokerClassPath() throws IOException {
+        String configured = System.getProperty(CLASSPATH_PROPERTY);
+        if (configured != null) {
+            return configured;
+        }
+        try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in != null) {
+                String written = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+                // Written on the machine that built the test-jar: its jars may be elsewhere here.
+                boolean present = !written.isEmpty() && Stream.of(written.split(File.pathSeparator))
+                        .allMatch(entry -> Files.exists(Paths.get(entry)));
+                if (present) {
+                    return written;
+                }
+            }
+        }
+        return System.getProperty("java.class.path");
     }
 
     private static int freePort() throws IOException {

@@ -12,17 +12,21 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads a whole topic, every partition from the start to its end offset at the time of the call. */
-final class TopicReader {
+/**
+ * Reads a whole topic, every partition from the start to its end offset at the time of the call.
+ * Public, and published in this module's test-jar, for the example server's end-to-end tests.
+ */
+public final class TopicReader {
 
     /** One record as read: partition, key and value decoded as UTF-8. */
-    record Read(int partition, long offset, String key, String value) {
+    public record Read(int partition, long offset, String key, String value) {
     }
 
     private TopicReader() {
     }
 
-    static List<Read> readAll(String bootstrapServers, String topic) {
+    /** Every record of {@code topic}, partition by partition in offset order. */
+    public static List<Read> readAll(String bootstrapServers, String topic) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),

@@ -26,11 +26,13 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>{@link #assumeInstalled()} skips a test when rsyslogd is not installed, or fails it when the
  * system property {@value #REQUIRED_PROPERTY} is true (set by {@code .ci/run}).
+ *
+ * <p>Public, and published in this module's test-jar, for the example server's end-to-end tests.
  */
-final class RsyslogServer implements AutoCloseable {
+public final class RsyslogServer implements AutoCloseable {
 
     /** The system property that turns "rsyslogd not installed" from a skip into a failure. */
-    static final String REQUIRED_PROPERTY = "syslog.required";
+    public static final String REQUIRED_PROPERTY = "syslog.required";
 
     static final String MAX_MESSAGE_SIZE = "1m";
 
@@ -42,11 +44,11 @@ final class RsyslogServer implements AutoCloseable {
     private Process process;
 
     /** The server's TLS files (PEM). */
-    record Tls(Path caFile, Path certFile, Path keyFile) {
+    public record Tls(Path caFile, Path certFile, Path keyFile) {
     }
 
     /** One message as rsyslog parsed and wrote it. */
-    record Received(int pri, String timestamp, String hostname, String appName, String procId, String msgId,
+    public record Received(int pri, String timestamp, String hostname, String appName, String procId, String msgId,
             String structuredData, String msg) {
     }
 
@@ -56,7 +58,7 @@ final class RsyslogServer implements AutoCloseable {
     }
 
     /** Skips the calling test if rsyslogd is missing, or fails it when {@value #REQUIRED_PROPERTY} is true. */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         if (executable() != null) {
             return;
         }
@@ -68,12 +70,12 @@ final class RsyslogServer implements AutoCloseable {
     }
 
     /** Starts an rsyslogd receiving plain TCP. */
-    static RsyslogServer tcp() throws IOException {
+    public static RsyslogServer tcp() throws IOException {
         return started(null);
     }
 
     /** Starts an rsyslogd receiving TLS (gtls driver) with the given server certificate. */
-    static RsyslogServer tls(Tls files) throws IOException {
+    public static RsyslogServer tls(Tls files) throws IOException {
         return started(files);
     }
 
@@ -88,7 +90,8 @@ final class RsyslogServer implements AutoCloseable {
         return server;
     }
 
-    int port() {
+    /** The TCP port it listens on (127.0.0.1), the same after {@link #stop()} and {@link #start()}. */
+    public int port() {
         return port;
     }
 
@@ -97,7 +100,7 @@ final class RsyslogServer implements AutoCloseable {
     }
 
     /** Starts rsyslogd (again: on the same port) and waits until it listens. */
-    synchronized void start() throws IOException {
+    public synchronized void start() throws IOException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("rsyslogd is running");
         }
@@ -134,7 +137,7 @@ final class RsyslogServer implements AutoCloseable {
     }
 
     /** Sends SIGTERM and waits until rsyslogd has written what it received and exited. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }
@@ -151,7 +154,7 @@ final class RsyslogServer implements AutoCloseable {
     }
 
     /** Every message written so far, in arrival order. */
-    List<Received> received() throws IOException {
+    public List<Received> received() throws IOException {
         Path out = dir.resolve("received.json");
         if (!Files.exists(out)) {
             return List.of();
@@ -175,7 +178,7 @@ final class RsyslogServer implements AutoCloseable {
     }
 
     /** What rsyslogd printed about itself (errors, for a failing test's message). */
-    String log() throws IOException {
+    public String log() throws IOException {
         Path log = dir.resolve("rsyslogd.log");
         return Files.exists(log) ? Files.readString(log) : "";
     }
