@@ -1,6 +1,8 @@
 package io.containerlogging.benchmarks;
 
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.forward.ForwardSink;
+import io.containerlogging.forward.Forwarder;
 import io.containerlogging.local.LocalLogBackend;
 import io.containerlogging.local.StoreReader;
 import java.nio.file.Files;
@@ -12,7 +14,8 @@ import java.util.Locale;
  * How fast a {@link StoreReader} reads a local store back (what a forwarder catching up, or a
  * poller behind the memory, costs): {@code count} sample messages are stored (the rotated files
  * compressed, as they would be), then read whole in batches of 500, {@code rounds} times after
- * one warm-up read. Prints each read and the median.
+ * one warm-up read; then the same store through a {@link Forwarder} into a sink that does
+ * nothing (the forwarder's own ceiling). Prints each run and the medians.
  *
  * <pre>
  * bash scripts/bench/store-read.sh          # MESSAGES=200000 ROUNDS=5
@@ -56,7 +59,44 @@ public final class StoreReadRate {
                 }
             }
             java.util.Arrays.sort(rates);
-            System.out.printf(Locale.ROOT, "median %.0f messages/s [%.0f-%.0f] over %d rounds%n",
+            System.out.printf(Locale.ROOT, "read: median %.0f messages/s [%.0f-%.0f] over %d rounds%n",
+                    rates[rates.length / 2], rates[0], rates[rates.length - 1], rounds);
+            // The same store through a Forwarder into a sink that does nothing: the forwarder's
+            // own ceiling (the read, the hand-off between its two threads, the cursor).
+            String head = backend.storedThrough();
+            for (int round = 0; round <= rounds; round++) {
+                long[] delivered = new long[1];
+                ForwardSink nothing = new ForwardSink() {
+                    @Override
+                    public String target() {
+                        return "nothing://";
+                    }
+
+                    @Override
+                    public void deliver(List<LogMessage> batch) {
+                        delivered[0] += batch.size();
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+                long start = System.nanoTime();
+                try (Forwarder forwarder = Forwarder.builder(backend, nothing).name("bench-" + round).build()) {
+                    forwarder.start();
+                    while (!head.equals(forwarder.status().cursorId())) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    }
+                }
+                double rate = delivered[0] / ((System.nanoTime() - start) / 1e9);
+                System.out.printf(Locale.ROOT, "forwarder %s: %d messages, %.0f messages/s%n",
+                        round == 0 ? "warm-up" : "round " + round, delivered[0], rate);
+                if (round > 0) {
+                    rates[round - 1] = rate;
+                }
+            }
+            java.util.Arrays.sort(rates);
+            System.out.printf(Locale.ROOT, "forwarder into nothing: median %.0f messages/s [%.0f-%.0f] over %d rounds%n",
                     rates[rates.length / 2], rates[0], rates[rates.length - 1], rounds);
         } finally {
             try (var files = Files.walk(dir)) {

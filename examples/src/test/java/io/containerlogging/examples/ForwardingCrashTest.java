@@ -116,7 +116,7 @@ class ForwardingCrashTest {
         JsonObject status = forwarderStatus();
         assertThat(status.get("name").getAsString()).isEqualTo("hook");
         assertThat(status.get("missed").getAsLong()).isZero();
-        assertThat(Files.exists(dir.resolve("logs/forwarders/hook.json"))).isTrue();
+        assertThat(Files.exists(dir.resolve("logs/forwarders/hook.cursor"))).isTrue();
         String metrics = server.get("/metrics");
         assertThat(metrics).contains("container_logging_forwarder_lag_messages{forwarder=\"hook\"} 0");
     }

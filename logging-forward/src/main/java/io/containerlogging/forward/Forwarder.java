@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *
  * <p>One thread reads the stored messages after the cursor ({@link LocalLogBackend#reader}) and
  * keeps those the filter matches, at most two batches ahead; another hands them to the sink in
- * batches of up to {@link Builder#batchSize}. The cursor ({@code <cursorDir>/<name>.json}) moves past a batch only
+ * batches of up to {@link Builder#batchSize}. The cursor ({@code <cursorDir>/<name>.cursor}) moves past a batch only
  * once the sink has acknowledged it, so a sink that is offline costs disk and nothing else: the
  * forwarder retries the same batch, waiting longer after each failure (from
  * {@link Builder#minRetryDelay} to {@link Builder#maxRetryDelay}), and catches up from the files
@@ -315,7 +315,7 @@ public final class Forwarder implements AutoCloseable {
             // batch (which cost more than the delivery itself: docs/BENCHMARKS.md).
             long nanos = System.nanoTime();
             boolean force = stopping || nanos - forcedNanos >= CURSOR_FORCE_NANOS;
-            cursor.save(at, target, force);
+            cursor.save(at, force);
             savedId = at;
             savedNanos = nanos;
             if (force) {
@@ -394,6 +394,7 @@ public final class Forwarder implements AutoCloseable {
         if (readAhead != null) {
             readAhead.close();
         }
+        cursor.close();
         if (reader != null) {
             reader.close();
         }

@@ -91,7 +91,7 @@ class ForwarderTest {
                 assertThat(status.cursorId()).isEqualTo(backend.storedThrough());
             }
             assertThat(sink.closed).isTrue();
-            assertThat(Files.readString(dir.resolve("forwarders/all.json"))).contains(backend.storedThrough());
+            assertThat(Files.readString(dir.resolve("forwarders/all.cursor"))).contains(backend.storedThrough());
         }
     }
 
@@ -209,7 +209,7 @@ class ForwarderTest {
                 assertThat(lines(second)).containsExactlyElementsOf(lines(first));
             }
             assertThat(Files.list(dir.resolve("forwarders")).map(p -> p.getFileName().toString()))
-                    .contains("a.json", "b.json");
+                    .contains("a.cursor", "b.cursor");
         }
     }
 

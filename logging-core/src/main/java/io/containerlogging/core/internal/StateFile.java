@@ -68,20 +68,6 @@ public final class StateFile {
      * @throws IOException if it cannot be written
      */
     public void write(String content) throws IOException {
-        write(content, true);
-    }
-
-    /**
-     * Replaces the content atomically; durably only if {@code force}. Without forcing, a crash of
-     * the process still leaves the new content or the old (the rename is atomic and the kernel
-     * has the data), but a power loss may bring back an older content: for state that is written
-     * often and whose older value is merely less current, such as a forwarder's cursor.
-     *
-     * @param content the new text
-     * @param force whether to force the file and its directory to the device
-     * @throws IOException if it cannot be written
-     */
-    public void write(String content, boolean force) throws IOException {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         Files.deleteIfExists(temporary); // a leftover (or a planted link) from a crash
         try (FileChannel channel = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW,
@@ -91,18 +77,13 @@ public final class StateFile {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            if (force) {
-                channel.force(true);
-            }
+            channel.force(true);
         } catch (UnsupportedOperationException e) { // not a POSIX file system
             try (OutputStream out = Files.newOutputStream(temporary)) {
                 out.write(bytes);
             }
         }
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (!force) {
-            return;
-        }
         try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
             directory.force(true);
         } catch (IOException | UnsupportedOperationException e) {
