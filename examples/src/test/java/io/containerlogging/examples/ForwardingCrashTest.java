@@ -85,7 +85,10 @@ class ForwardingCrashTest {
         receiver.stop(0); // the receiver goes away mid-flood: the forwarder retries, the files keep it all
         receiver = null;
         int whileDown = lines(id).size();
-        Thread.sleep(1_500); // a stretch of output with nobody to receive it
+        // A stretch of output with nobody to receive it: stored, and the forwarder failing.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> forwarderStatus().get("lagMessages").getAsLong() >= 100
+                        && forwarderStatus().get("retried").getAsLong() > 0);
         for (int crash = 1; crash <= CRASHES; crash++) {
             if (crash == 2) {
                 startReceiver(hookPort); // back between two crashes

@@ -98,9 +98,11 @@ abstract class ForwardingOutageTest {
                 .until(() -> distinct(received(id)) > 300);
         int beforeOutage = distinct(received(id));
         stopReceiver(); // mid-flood: the forwarder fails and retries; the files keep everything
-        Thread.sleep(1_000); // output with nobody to receive it
+        // Output with nobody to receive it: stored, not delivered.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> forwarderStatus().get("lagMessages").getAsLong() >= 100);
         restartCleanly();
-        Thread.sleep(300 + random.nextInt(1_000));
+        Thread.sleep(300 + random.nextInt(1_000)); // the point: a kill at a random moment of the outage
         crash(); // still no receiver
         startReceiver();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))

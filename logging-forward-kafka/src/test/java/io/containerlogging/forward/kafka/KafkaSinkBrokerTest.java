@@ -151,7 +151,7 @@ class KafkaSinkBrokerTest {
                         } catch (IOException e) {
                             failedAfter.add(Duration.ofNanos(System.nanoTime() - started));
                             failures.merge(i, 1, Integer::sum);
-                            Thread.sleep(200);
+                            Thread.sleep(200); // the point: a forwarder's pause before it delivers again
                         }
                     }
                 }

@@ -234,19 +234,15 @@ class SyslogSinkRsyslogTest {
         return ids;
     }
 
-    /** What arrived once {@code count} distinct ids did, or nothing new came for three seconds. */
-    private static List<Received> awaitSettled(RsyslogServer server, int count) throws Exception {
-        List<Received> last = server.received();
-        long quietSince = System.nanoTime();
-        while (distinctIds(last).size() < count && System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(3)) {
-            Thread.sleep(200);
-            List<Received> now = server.received();
-            if (now.size() != last.size()) {
-                quietSince = System.nanoTime();
-            }
-            last = now;
+    /** What arrived once {@code count} distinct ids did, or after a minute: the assertions then say what is missing. */
+    private static List<Received> awaitSettled(RsyslogServer server, int count) throws IOException {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> distinctIds(server.received()).size() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // fall through
         }
-        return last;
+        return server.received();
     }
 
     private static List<Received> awaitCount(RsyslogServer server, int count) {
