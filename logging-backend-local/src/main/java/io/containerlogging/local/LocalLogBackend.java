@@ -696,9 +696,8 @@ public final class LocalLogBackend extends AbstractLogBackend {
 
         @Override
         public void written(List<LogMessage> messages) {
-            for (LogMessage message : messages) {
-                writtenThrough = Math.max(writtenThrough, LogId.trySequence(message.id()));
-            }
+            // Drained from the ring in position order, which is id order: the last is the highest.
+            writtenThrough = Math.max(writtenThrough, LogId.trySequence(messages.get(messages.size() - 1).id()));
             durablyStored(messages);
         }
 
