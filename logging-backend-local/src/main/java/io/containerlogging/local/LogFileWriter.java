@@ -26,9 +26,13 @@ import java.util.concurrent.locks.LockSupport;
  * Writes stored messages to NDJSON files on one background thread, so that {@code log()} never
  * waits for encoding or the disk. The backend's ring is the hand-off buffer: the writer copies
  * batches of not yet written messages out of it ({@link Source#drainTo}), encodes them straight
- * to UTF-8 with {@link Utf8Buffer} and writes them through a 64 KiB buffer. The stream is flushed when at least
- * the flush interval has passed since the last flush and on {@link #close()}; never per message,
- * and never fsync'ed.
+ * to UTF-8 with {@link Utf8Buffer} and writes them through a 64 KiB buffer. The stream is flushed
+ * (and then forced to the device by the {@link FileSyncer}) at the latest a flush interval after
+ * the last flush, on request and on {@link #close()}, never per message; and early, once the ring
+ * has been quiet for {@link #QUIET_NANOS} and a tenth of the interval has passed since the last
+ * flush. The early flush is what makes the end of a burst durable (and so visible, with durable
+ * reads) within tens of milliseconds instead of up to a whole interval, while a steady stream
+ * still costs one force per interval and a trickle at most ten.
  *
  * <p>A new file is started when the next line would take the current one past the maximum size.
  * The thread is started by {@link #start()} and stopped by {@link #close()}, which writes what is
@@ -40,6 +44,9 @@ final class LogFileWriter implements AutoCloseable {
 
     /** Messages encoded per copy out of the ring. */
     static final int BATCH_SIZE = 1024;
+
+    /** How long the ring must stay empty before an early flush: longer than the gaps inside a burst. */
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** Where the writer gets its messages; implemented by the backend. */
     interface Source {
@@ -176,6 +183,8 @@ final class LogFileWriter implements AutoCloseable {
     private void run() {
         List<LogMessage> batch = new ArrayList<>(BATCH_SIZE);
         long lastFlush = System.nanoTime() - flushIntervalNanos;
+        long lastWrite = lastFlush;
+        long earlyGapNanos = flushIntervalNanos / 10;
         while (true) {
             boolean stop = stopping; // read before draining: after close() sets it, nothing new arrives
             long requests = flushRequests.get(); // likewise: what was logged before a request is drained now
@@ -186,6 +195,7 @@ final class LogFileWriter implements AutoCloseable {
                 int written = write(batch);
                 if (written > 0) {
                     source.written(written == batch.size() ? batch : batch.subList(0, written));
+                    lastWrite = System.nanoTime();
                 }
                 closeAged();
                 // A requested flush waits until the ring is drained (a short batch), so it covers it all.
@@ -193,7 +203,9 @@ final class LogFileWriter implements AutoCloseable {
                 if (requested) {
                     flushesServed = requests;
                 }
-                if (dirty && (requested || System.nanoTime() - lastFlush >= flushIntervalNanos)) {
+                long now = System.nanoTime();
+                boolean quiet = drained == 0 && now - lastWrite >= QUIET_NANOS && now - lastFlush >= earlyGapNanos;
+                if (dirty && (requested || quiet || now - lastFlush >= flushIntervalNanos)) {
                     flush();
                     lastFlush = System.nanoTime();
                 }
@@ -215,7 +227,12 @@ final class LogFileWriter implements AutoCloseable {
                 break;
             }
             waiting = true;
-            long sleep = dirty ? Math.max(1, flushIntervalNanos - (System.nanoTime() - lastFlush)) : flushIntervalNanos;
+            long sleep = flushIntervalNanos;
+            if (dirty) { // until the interval is up, or until the earliest moment an early flush may come
+                long now = System.nanoTime();
+                long early = Math.max(lastWrite + QUIET_NANOS, lastFlush + earlyGapNanos);
+                sleep = Math.max(1, Math.min(lastFlush + flushIntervalNanos, early) - now);
+            }
             if (!stopping) {
                 LockSupport.parkNanos(this, sleep);
             }

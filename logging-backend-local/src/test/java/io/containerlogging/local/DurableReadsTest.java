@@ -68,6 +68,27 @@ class DurableReadsTest {
     }
 
     @Test
+    @DisplayName("the end of a burst is visible long before the flush interval: the writer flushes once the ring is quiet")
+    void endOfBurstFlushedEarly() throws Exception {
+        // A 60 s interval allows an early flush 6 s after the last one; the lines must show up
+        // then, far inside the interval (without the early flush they would wait the full 60 s).
+        try (LocalLogBackend backend = backend(Duration.ofSeconds(60), true)) {
+            LogMessage zero = backend.log(line(0));
+            backend.flush();
+            assertThat(backend.getLogs(LogQuery.all())).containsExactly(zero);
+            List<LogMessage> received = new CopyOnWriteArrayList<>();
+            try (LogSubscription ignored = backend.subscribe(LogQuery.all(), received::add)) {
+                for (int i = 1; i <= 3_000; i++) {
+                    backend.log(line(i));
+                }
+                await().atMost(Duration.ofSeconds(40)).until(() -> received.size() == 3_000);
+                assertThat(backend.count()).isEqualTo(3_001);
+                assertThat(received.get(2_999).message()).isEqualTo("line-3000");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("the flush interval alone makes messages visible, in id order, without a flush() call")
     void visibleAfterTheFlushInterval() throws Exception {
         try (LocalLogBackend backend = backend(Duration.ofMillis(50), true)) {

@@ -323,8 +323,8 @@ final class SocketLogStreams implements LogStreams {
 
             /** Reads the next chunk's size line; false after the last chunk (and its trailers). */
             private boolean nextChunk() throws IOException {
-                if (started && !readLine(1, "after a chunk").isEmpty()) {
-                    throw new ProtocolException("chunk data from the engine not followed by CRLF");
+                if (started) {
+                    expectLineEnd();
                 }
                 started = true;
                 long size = readChunkSize();
@@ -336,6 +336,25 @@ final class SocketLogStreams implements LogStreams {
                 }
                 remaining = size;
                 return true;
+            }
+
+            /**
+             * Reads the CRLF (or bare LF) after a chunk's data, straight from the buffer: it comes
+             * once per log entry, so no String is made for it.
+             */
+            private void expectLineEnd() throws IOException {
+                for (int length = 0; ; length++) {
+                    if (position == limit && !fill()) {
+                        throw new EOFException("the engine closed the connection after a chunk");
+                    }
+                    byte b = buffer[position++];
+                    if (b == '\n') {
+                        return;
+                    }
+                    if (b != '\r' || length > 0) {
+                        throw new ProtocolException("chunk data from the engine not followed by CRLF");
+                    }
+                }
             }
 
             /**

@@ -30,6 +30,9 @@ public enum SourceField {
     // (String text, int start, int length) -> SourceField; see NameMatcher
     private static final MethodHandle BY_NAME = NameMatcher.of(SourceField.class, IN_ORDER, SourceField::jsonName);
 
+    /** {@link #inOrder()} as an array, for {@link Utf8Buffer}'s loop (no iterator per message); never modified. */
+    static final SourceField[] ALL = values();
+
     private final String jsonName;
     private final boolean required;
     /** {@code ,"name":} in ASCII, for {@link Utf8Buffer}. */

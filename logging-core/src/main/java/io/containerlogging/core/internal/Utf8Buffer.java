@@ -22,6 +22,8 @@ import java.util.Arrays;
  */
 public final class Utf8Buffer {
 
+    /** Strings up to this length are encoded char by char, longer ones through {@code getBytes}. */
+    private static final int SHORT_STRING = 80;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
@@ -172,7 +174,7 @@ public final class Utf8Buffer {
 
     private void source(LogSource source) {
         int start = size;
-        for (SourceField field : SourceField.inOrder()) {
+        for (SourceField field : SourceField.ALL) {
             String value = field.string(source);
             if (value != null) {
                 append(field.nameBytes);
@@ -245,19 +247,35 @@ public final class Utf8Buffer {
     private void number(long value) {
         if (value >= 0 && value < 10) {
             append((byte) ('0' + value));
-        } else {
-            String text = Long.toString(value);
-            int length = text.length();
-            ensure(length);
-            for (int i = 0; i < length; i++) {
-                bytes[size + i] = (byte) text.charAt(i);
+        } else if (value == Long.MIN_VALUE) { // has no positive counterpart
+            ascii(Long.toString(value));
+        } else { // digits straight into the buffer: a timestamp per message, no String made for it
+            ensure(20);
+            if (value < 0) {
+                bytes[size++] = '-';
+                value = -value;
             }
+            int length = 1;
+            for (long rest = value / 10; rest != 0; rest /= 10) {
+                length++;
+            }
+            int at = size + length;
+            do {
+                bytes[--at] = (byte) ('0' + value % 10);
+                value /= 10;
+            } while (value != 0);
             size += length;
         }
     }
 
     private void string(String text) {
-        // Fast path: the JDK's own UTF-8 encoding (a plain array copy for ASCII text), then
+        if (text.length() <= SHORT_STRING) {
+            // Ids, names, container ids, short lines: char by char costs no more than the copy
+            // below, and makes no garbage (these come several times per message).
+            escapedString(text);
+            return;
+        }
+        // Long text: the JDK's own UTF-8 encoding (a plain array copy for ASCII text), then
         // one pass over the bytes. Any byte below 0x20 (negative bytes included: non-ASCII),
         // a quote or a backslash sends the text down the char-by-char path instead.
         byte[] encoded = text.getBytes(StandardCharsets.UTF_8);

@@ -77,6 +77,9 @@ public final class LogFanout implements AutoCloseable {
 
     /** Offers a stored message to every subscription whose filter it matches. Never blocks. */
     public void publish(LogMessage stored) {
+        if (subscriptions.isEmpty()) { // the usual case on the log() path: no iterator made
+            return;
+        }
         for (Subscription subscription : subscriptions) {
             subscription.offer(stored);
         }
@@ -93,6 +96,9 @@ public final class LogFanout implements AutoCloseable {
      * @param patience the most this call waits in total
      */
     public void publish(List<LogMessage> batch, Duration patience) {
+        if (subscriptions.isEmpty()) {
+            return;
+        }
         long deadline = System.nanoTime() + patience.toNanos();
         for (LogMessage stored : batch) {
             for (Subscription subscription : subscriptions) {

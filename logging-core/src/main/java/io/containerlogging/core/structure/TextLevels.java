@@ -93,6 +93,9 @@ final class TextLevels {
             return first == 'I' ? LogLevel.INFO : first == 'W' ? LogLevel.WARN : LogLevel.ERROR;
         }
         if (first >= '0' && first <= '9') {
+            if (!redisShaped(head, start, end)) { // most lines starting with a digit: no Matcher made
+                return null;
+            }
             var redis = REDIS.matcher(head).region(start, end);
             if (redis.lookingAt()) {
                 char marker = head.charAt(redis.start(1));
@@ -106,6 +109,16 @@ final class TextLevels {
             return LogLevel.ERROR;
         }
         return null;
+    }
+
+    /** Whether the line opens as Redis's do: up to 8 digits, a colon, a role letter and a space. */
+    private static boolean redisShaped(String head, int start, int end) {
+        int i = start;
+        while (i < end && i - start < 9 && head.charAt(i) >= '0' && head.charAt(i) <= '9') {
+            i++;
+        }
+        return i - start <= 8 && i + 2 < end && head.charAt(i) == ':' && "CMSX".indexOf(head.charAt(i + 1)) >= 0
+                && head.charAt(i + 2) == ' ';
     }
 
     /**

@@ -57,7 +57,11 @@ class LogJsonUtf8BufferTest {
                 full("big numbers").toBuilder().serviceId(Integer.MIN_VALUE).build(),
                 full("serviceId 0").toBuilder().serviceId(0).build(),
                 full("on a device").toBuilder().deviceId("pi-07 \"north\"").build(),
-                LogMessage.system("device boot", LogLevel.INFO, T).withDeviceId("pi-08"));
+                LogMessage.system("device boot", LogLevel.INFO, T).withDeviceId("pi-08"),
+                full("numbers in fields").toBuilder().fields(io.containerlogging.core.LogFields.builder()
+                        .put("min", Long.MIN_VALUE).put("max", Long.MAX_VALUE).put("minusOne", -1L)
+                        .put("nine", 9L).put("ten", 10L).put("minusTen", -10L).put("zero", 0L)
+                        .put("big", 1_000_000_000_000_000_000L).build()).build());
         for (LogMessage message : messages) {
             assertThat(new String(viaBuffer(message), StandardCharsets.UTF_8))
                     .isEqualTo(new String(viaJsonWriter(message), StandardCharsets.UTF_8));
