@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * (and then forced to the device by the {@link FileSyncer}) at the latest a flush interval after
  * the last flush, on request and on {@link #close()}, never per message; and early, once the ring
  * has been quiet for {@link #QUIET_NANOS} and a tenth of the interval has passed since the last
- * flush. The early flush is what makes the end of a burst durable (and so visible, with durable
+ * flush; and once {@link Source#flushAfterLines()} lines wait for it. The early flush is what makes the end of a burst durable (and so visible, with durable
  * reads) within tens of milliseconds instead of up to a whole interval, while a steady stream
  * still costs one force per interval and a trickle at most ten.
  *
@@ -77,6 +77,15 @@ final class LogFileWriter implements AutoCloseable {
          * (saving the read checkpoints those lines cover). It runs on the syncer's thread.
          */
         Runnable flushed();
+
+        /**
+         * How many written lines may wait for a flush before the writer flushes anyway: a
+         * backend that holds written messages in memory until they are forced (to publish them
+         * then) bounds that memory with it. By default only the flush interval counts.
+         */
+        default long flushAfterLines() {
+            return Long.MAX_VALUE;
+        }
     }
 
     private final Path dir;
@@ -185,6 +194,8 @@ final class LogFileWriter implements AutoCloseable {
         long lastFlush = System.nanoTime() - flushIntervalNanos;
         long lastWrite = lastFlush;
         long earlyGapNanos = flushIntervalNanos / 10;
+        long flushAfterLines = source.flushAfterLines();
+        long linesSinceFlush = 0;
         while (true) {
             boolean stop = stopping; // read before draining: after close() sets it, nothing new arrives
             long requests = flushRequests.get(); // likewise: what was logged before a request is drained now
@@ -196,6 +207,7 @@ final class LogFileWriter implements AutoCloseable {
                 if (written > 0) {
                     source.written(written == batch.size() ? batch : batch.subList(0, written));
                     lastWrite = System.nanoTime();
+                    linesSinceFlush += written;
                 }
                 closeAged();
                 // A requested flush waits until the ring is drained (a short batch), so it covers it all.
@@ -205,8 +217,10 @@ final class LogFileWriter implements AutoCloseable {
                 }
                 long now = System.nanoTime();
                 boolean quiet = drained == 0 && now - lastWrite >= QUIET_NANOS && now - lastFlush >= earlyGapNanos;
-                if (dirty && (requested || quiet || now - lastFlush >= flushIntervalNanos)) {
+                boolean many = linesSinceFlush >= flushAfterLines;
+                if (dirty && (requested || quiet || many || now - lastFlush >= flushIntervalNanos)) {
                     flush();
+                    linesSinceFlush = 0;
                     lastFlush = System.nanoTime();
                 }
             } catch (RuntimeException e) {

@@ -89,6 +89,26 @@ class DurableReadsTest {
     }
 
     @Test
+    @DisplayName("under a steady stream the writer flushes every half ring, so held messages stay bounded")
+    void flushesEveryHalfRing() throws Exception {
+        // An hour's interval: only the half-ring bound can make these visible.
+        try (LocalLogBackend backend = LocalLogBackend.builder().enableFilePersistence(true).logDir(dir)
+                .maxLogs(100).flushInterval(Duration.ofHours(1)).durableReads(true).build()) {
+            backend.initialize();
+            backend.log(line(0));
+            backend.flush();
+            for (int i = 1; i <= 1_000; i++) {
+                backend.log(line(i));
+            }
+            // Lines wait for a flush only until 50 have gathered: at most the last 49 are not visible.
+            await().atMost(Duration.ofSeconds(20)).until(() -> backend.count(LogQuery.all()) >= 100);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> backend.getLogs(LogQuery.builder().limit(1).build()).get(0).message(),
+                            newest -> Integer.parseInt(newest.substring("line-".length())) > 1_000 - 50);
+        }
+    }
+
+    @Test
     @DisplayName("the flush interval alone makes messages visible, in id order, without a flush() call")
     void visibleAfterTheFlushInterval() throws Exception {
         try (LocalLogBackend backend = backend(Duration.ofMillis(50), true)) {
