@@ -26,6 +26,9 @@ final class GrowingFileLines implements AutoCloseable {
     private int start; // where the next line begins in the buffer
     private int scanned; // up to where the current line was searched for its newline
     private boolean skipping; // inside a line longer than the limit: drop through its newline
+    private int lineStart; // the line nextLine() moved to
+    private int lineEnd;
+    private boolean lineTooLong;
 
     GrowingFileLines(Path path, int maxLineBytes) throws IOException {
         this(FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), maxLineBytes);
@@ -46,33 +49,62 @@ final class GrowingFileLines implements AutoCloseable {
      * there yet.
      */
     String next() throws IOException {
+        if (!nextLine()) {
+            return null;
+        }
+        return lineTooLong ? LogFiles.LineReader.TOO_LONG
+                : new String(lineBytes(), lineStart, lineEnd - lineStart, StandardCharsets.UTF_8); // malformed bytes replaced
+    }
+
+    /**
+     * Moves to the next complete line without decoding it: true if there is one, its bytes then
+     * {@link #lineBytes()}{@code [}{@link #lineStart()}{@code , }{@link #lineEnd()}{@code )}
+     * without the terminator (valid until the next call), or {@link #lineTooLong()}; false if no
+     * complete line is there yet.
+     */
+    boolean nextLine() throws IOException {
         while (true) {
             byte[] bytes = buffer.array();
             int end = buffer.position();
             for (int i = scanned; i < end; i++) {
                 if (bytes[i] == '\n') {
-                    String line = skipping ? LogFiles.LineReader.TOO_LONG : decode(bytes, start, i);
+                    lineTooLong = skipping;
                     skipping = false;
+                    lineStart = start;
+                    lineEnd = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
                     start = i + 1;
                     scanned = start;
-                    return line;
+                    return true;
                 }
             }
             scanned = end;
             if (!fill()) {
-                return null;
+                return false;
             }
         }
+    }
+
+    /** The buffer holding the line {@link #nextLine()} moved to. */
+    byte[] lineBytes() {
+        return buffer.array();
+    }
+
+    int lineStart() {
+        return lineStart;
+    }
+
+    int lineEnd() {
+        return lineEnd;
+    }
+
+    /** Whether the line {@link #nextLine()} moved to was over the limit (its bytes are not kept). */
+    boolean lineTooLong() {
+        return lineTooLong;
     }
 
     /** Whether bytes of an unfinished line are held: at the end of a closed file, a torn line. */
     boolean partial() {
         return skipping || buffer.position() > start;
-    }
-
-    private static String decode(byte[] bytes, int from, int newline) {
-        int to = newline > from && bytes[newline - 1] == '\r' ? newline - 1 : newline;
-        return new String(bytes, from, to - from, StandardCharsets.UTF_8); // malformed bytes replaced
     }
 
     /** Makes room and reads more; false if the file has nothing more for now. */

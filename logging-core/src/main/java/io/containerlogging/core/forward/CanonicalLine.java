@@ -1,0 +1,447 @@
+package io.containerlogging.core.forward;
+
+import io.containerlogging.core.LevelSource;
+import io.containerlogging.core.LogJson;
+import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.SourceType;
+import io.containerlogging.core.internal.SourceField;
+import io.containerlogging.core.internal.WireField;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+
+/**
+ * Decides, in one pass over the bytes and without decoding, whether a stored line is exactly what
+ * {@link LogJson#write} writes (in UTF-8) for the message {@link LogJson#fromJson} reads from it:
+ * then the line can be sent as it is, byte for byte what decoding and encoding it again would
+ * send. It checks the {@link WireField}s in their order, each value in the one form the encoder
+ * writes (gson's escapes and no others, strict UTF-8, {@code U+2028}/{@code U+2029} escaped,
+ * integers without sign or leading zeros they would not have, the fixed-width {@code time} and a
+ * {@code timestamp} equal to its milliseconds, known level and source names), an id of the form
+ * {@code log-N}. Anything else, including every line with {@code fields} (whose numbers have more
+ * than one spelling), is "not canonical": the caller decodes and encodes such a line instead.
+ *
+ * <p>The guarantee is tested against the decoder and encoder themselves (CanonicalLineTest):
+ * for a canonical line, encoding its decoded message gives the same bytes.
+ */
+final class CanonicalLine {
+
+    private static final byte[][] NAMES = new byte[WireField.values().length][];
+    private static final byte[][] SOURCE_NAMES = new byte[SourceField.values().length][];
+    private static final byte[][] LEVELS = quoted(LogLevel.values().length, i -> LogLevel.values()[i].wireName());
+    private static final byte[][] LEVEL_SOURCES = quoted(LevelSource.values().length,
+            i -> LevelSource.values()[i].wireName());
+    private static final byte[][] SOURCE_TYPES = quoted(SourceType.values().length,
+            i -> SourceType.values()[i].wireName());
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID_START = "{\"id\":\"log-".getBytes(StandardCharsets.US_ASCII);
+    /** The fixed-width time, '0' standing for any digit. */
+    private static final byte[] TIME_SHAPE = "0000-00-00T00:00:00.000000000Z".getBytes(StandardCharsets.US_ASCII);
+    private static final int TIME_LENGTH = TIME_SHAPE.length;
+
+    static {
+        for (WireField field : WireField.inOrder()) {
+            NAMES[field.ordinal()] = (",\"" + field.jsonName() + "\":").getBytes(StandardCharsets.US_ASCII);
+        }
+        for (SourceField field : SourceField.inOrder()) {
+            SOURCE_NAMES[field.ordinal()] = (",\"" + field.jsonName() + "\":").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** What {@link #scan} found in a canonical line. Reused by one thread. */
+    static final class Found {
+        long sequence;
+        int deviceIdStart = -1; // the deviceId string's content, without quotes; -1 if absent
+        int deviceIdEnd;
+        boolean deviceIdEscaped;
+    }
+
+    private CanonicalLine() {
+    }
+
+    /**
+     * Whether {@code line[from, to)} is canonical; if it is, {@code found} holds its sequence and
+     * where its device id is.
+     */
+    static boolean scan(byte[] line, int from, int to, Found found) {
+        found.deviceIdStart = -1;
+        // {"id":"log-N" with N as LogId.format writes it
+        int at = from;
+        if (to - from < ID_START.length + 2 || !startsWith(line, at, to, ID_START)) {
+            return false;
+        }
+        at += ID_START.length;
+        if (line[at] < '1' || line[at] > '9') {
+            return false;
+        }
+        long sequence = 0;
+        int digits = 0;
+        while (at < to && line[at] >= '0' && line[at] <= '9') {
+            sequence = sequence * 10 + (line[at++] - '0');
+            if (++digits > 18) {
+                return false;
+            }
+        }
+        if (at >= to || line[at++] != '"') {
+            return false;
+        }
+        found.sequence = sequence;
+        long timestamp = 0;
+        long timeMillis = 0;
+        boolean time = false;
+        for (WireField field : WireField.inOrder()) {
+            if (field == WireField.ID) {
+                continue;
+            }
+            byte[] name = NAMES[field.ordinal()];
+            if (!startsWith(line, at, to, name)) {
+                if (alwaysWritten(field)) {
+                    return false;
+                }
+                continue;
+            }
+            at += name.length;
+            switch (field) {
+                case MESSAGE:
+                case SERVICE_NAME:
+                case CONTAINER_ID:
+                    at = string(line, at, to);
+                    break;
+                case DEVICE_ID: {
+                    int start = at;
+                    at = string(line, at, to);
+                    if (at > 0) {
+                        found.deviceIdStart = start + 1;
+                        found.deviceIdEnd = at - 1;
+                        found.deviceIdEscaped = indexOf(line, start + 1, at - 1, (byte) '\\') >= 0;
+                    }
+                    break;
+                }
+                case TIMESTAMP: {
+                    int end = integerEnd(line, at, to, 19);
+                    if (end < 0) {
+                        return false;
+                    }
+                    if (end - at > 18) {
+                        return false; // beyond any time the encoder writes in four-digit years
+                    }
+                    timestamp = integer(line, at, end);
+                    at = end;
+                    break;
+                }
+                case TIME: {
+                    if (to - at < TIME_LENGTH + 2 || line[at] != '"' || line[at + TIME_LENGTH + 1] != '"'
+                            || !fixedWidthTime(line, at + 1)) {
+                        return false;
+                    }
+                    try {
+                        timeMillis = LogJson.parseTime(new String(line, at + 1, TIME_LENGTH,
+                                StandardCharsets.ISO_8859_1)).toEpochMilli();
+                    } catch (DateTimeException | ArithmeticException e) {
+                        return false;
+                    }
+                    time = true;
+                    at += TIME_LENGTH + 2;
+                    break;
+                }
+                case LEVEL:
+                    at = oneOf(line, at, to, LEVELS);
+                    break;
+                case LEVEL_SOURCE:
+                    at = oneOf(line, at, to, LEVEL_SOURCES);
+                    break;
+                case SOURCE:
+                    at = source(line, at, to);
+                    break;
+                case SERVICE_ID: {
+                    int end = integerEnd(line, at, to, 10);
+                    if (end < 0) {
+                        return false;
+                    }
+                    long value = integer(line, at, end);
+                    if (value != (int) value) {
+                        return false;
+                    }
+                    at = end;
+                    break;
+                }
+                case IS_STD_ERR:
+                case IS_SYSTEM:
+                    at = oneOf(line, at, to, TRUE, FALSE);
+                    break;
+                default:
+                    // fields (numbers with several spellings, nested objects, duplicate keys) and
+                    // any field this check does not know: decode and encode instead
+                    return false;
+            }
+            if (at < 0) {
+                return false;
+            }
+        }
+        return time && timestamp == timeMillis && at == to - 1 && line[at] == '}';
+    }
+
+    /** Fields the encoder writes for every stored message: a line without one is not its encoding. */
+    private static boolean alwaysWritten(WireField field) {
+        switch (field) {
+            case SERVICE_ID:
+            case SERVICE_NAME:
+            case CONTAINER_ID:
+            case DEVICE_ID:
+            case FIELDS:
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    /** {"type":"<type>"[,"name":"..."]}, returning the index after it or -1. */
+    private static int source(byte[] line, int at, int to) {
+        if (at >= to || line[at] != '{') {
+            return -1;
+        }
+        int start = at;
+        at++;
+        for (SourceField field : SourceField.inOrder()) {
+            byte[] name = SOURCE_NAMES[field.ordinal()];
+            // the first member has no comma: the encoder's leading comma became the '{'
+            int nameFrom = at == start + 1 ? 1 : 0;
+            if (!startsWith(line, at, to, name, nameFrom)) {
+                if (field.required()) {
+                    return -1;
+                }
+                continue;
+            }
+            at += name.length - nameFrom;
+            at = field == SourceField.TYPE ? oneOf(line, at, to, SOURCE_TYPES) : string(line, at, to);
+            if (at < 0) {
+                return -1;
+            }
+        }
+        return at < to && line[at] == '}' && at > start + 1 ? at + 1 : -1;
+    }
+
+    /**
+     * A JSON string as the encoder writes it, returning the index after its closing quote or -1:
+     * bytes below 0x20 only as gson's escapes (the short ones where gson has one, else
+     * <code>&#92;u00xx</code> in lower case), no other escape but <code>&#92;u2028</code> and <code>&#92;u2029</code> (which must
+     * be escaped), strict UTF-8.
+     */
+    static int string(byte[] line, int at, int to) {
+        if (at >= to || line[at] != '"') {
+            return -1;
+        }
+        at++;
+        while (at < to) {
+            int b = line[at];
+            if (b >= 0x20) {
+                if (b == '"') {
+                    return at + 1;
+                }
+                if (b == '\\') {
+                    at = escape(line, at + 1, to);
+                    if (at < 0) {
+                        return -1;
+                    }
+                    continue;
+                }
+                at++;
+            } else if (b >= 0) {
+                return -1; // a control character the encoder would have escaped
+            } else {
+                at = utf8(line, at, to);
+                if (at < 0) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** After a backslash: the escape gson writes for the character it stands for, or -1. */
+    private static int escape(byte[] line, int at, int to) {
+        if (at >= to) {
+            return -1;
+        }
+        switch (line[at]) {
+            case '"':
+            case '\\':
+            case 't':
+            case 'b':
+            case 'n':
+            case 'r':
+            case 'f':
+                return at + 1;
+            case 'u':
+                break;
+            default:
+                return -1;
+        }
+        if (to - at < 5) {
+            return -1;
+        }
+        byte a = line[at + 1];
+        byte b = line[at + 2];
+        byte c = line[at + 3];
+        byte d = line[at + 4];
+        if (a == '0' && b == '0' && (c == '0' || c == '1')) {
+            int low = hexLower(d);
+            int value = (c - '0') * 16 + low;
+            boolean shortForm = value == '\t' || value == '\b' || value == '\n' || value == '\r' || value == '\f';
+            return low < 0 || shortForm ? -1 : at + 5;
+        }
+        if (a == '2' && b == '0' && c == '2' && (d == '8' || d == '9')) {
+            return at + 5;
+        }
+        return -1;
+    }
+
+    private static int hexLower(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        return b >= 'a' && b <= 'f' ? b - 'a' + 10 : -1;
+    }
+
+    /**
+     * One UTF-8 sequence of 2 to 4 bytes as the JDK's encoder writes it (shortest form, no
+     * surrogate, at most U+10FFFF), not U+2028 or U+2029 (written escaped); the index after it or -1.
+     */
+    private static int utf8(byte[] line, int at, int to) {
+        int b0 = line[at] & 0xff;
+        if (b0 >= 0xc2 && b0 <= 0xdf) {
+            return at + 1 < to && continuation(line[at + 1]) ? at + 2 : -1;
+        }
+        if (b0 >= 0xe0 && b0 <= 0xef) {
+            if (to - at < 3 || !continuation(line[at + 1]) || !continuation(line[at + 2])) {
+                return -1;
+            }
+            int b1 = line[at + 1] & 0xff;
+            if ((b0 == 0xe0 && b1 < 0xa0) || (b0 == 0xed && b1 >= 0xa0)) {
+                return -1; // overlong, or a surrogate
+            }
+            if (b0 == 0xe2 && b1 == 0x80 && ((line[at + 2] & 0xff) == 0xa8 || (line[at + 2] & 0xff) == 0xa9)) {
+                return -1; // U+2028, U+2029: the encoder escapes them
+            }
+            return at + 3;
+        }
+        if (b0 >= 0xf0 && b0 <= 0xf4) {
+            if (to - at < 4 || !continuation(line[at + 1]) || !continuation(line[at + 2])
+                    || !continuation(line[at + 3])) {
+                return -1;
+            }
+            int b1 = line[at + 1] & 0xff;
+            if ((b0 == 0xf0 && b1 < 0x90) || (b0 == 0xf4 && b1 >= 0x90)) {
+                return -1; // overlong, or beyond U+10FFFF
+            }
+            return at + 4;
+        }
+        return -1;
+    }
+
+    private static boolean continuation(byte b) {
+        return (b & 0xc0) == 0x80;
+    }
+
+    /** An integer as {@code Long.toString} writes it (at most {@code maxDigits} digits): its end, or -1. */
+    private static int integerEnd(byte[] line, int at, int to, int maxDigits) {
+        int start = at;
+        if (at < to && line[at] == '-') {
+            at++;
+        }
+        int digitsFrom = at;
+        while (at < to && line[at] >= '0' && line[at] <= '9') {
+            at++;
+        }
+        int digits = at - digitsFrom;
+        if (digits == 0 || digits > maxDigits || (line[digitsFrom] == '0' && (digits > 1 || digitsFrom > start))) {
+            return -1; // none, too many, a leading zero, or -0
+        }
+        return at;
+    }
+
+    /** The value of an integer of at most 18 digits that {@link #integerEnd} accepted. */
+    private static long integer(byte[] line, int at, int end) {
+        boolean negative = line[at] == '-';
+        long value = 0;
+        for (int i = negative ? at + 1 : at; i < end; i++) {
+            value = value * 10 + (line[i] - '0');
+        }
+        return negative ? -value : value;
+    }
+
+    /** yyyy-mm-ddThh:mm:ss.nnnnnnnnnZ with every field in range, as the encoder writes every year 0-9999. */
+    private static boolean fixedWidthTime(byte[] line, int at) {
+        for (int i = 0; i < TIME_LENGTH; i++) {
+            byte expected = TIME_SHAPE[i];
+            byte b = line[at + i];
+            if (expected == '0' ? b < '0' || b > '9' : b != expected) {
+                return false;
+            }
+        }
+        int month = two(line, at + 5);
+        int day = two(line, at + 8);
+        // The same ranges as the parser's exact path: outside them it would take its lenient one.
+        return month >= 1 && month <= 12 && day >= 1 && day <= lengthOfMonth(four(line, at), month)
+                && two(line, at + 11) < 24 && two(line, at + 14) < 60 && two(line, at + 17) < 60;
+    }
+
+    private static int lengthOfMonth(int year, int month) {
+        if (month == 2) {
+            return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+        }
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+    }
+
+    private static int two(byte[] line, int at) {
+        return (line[at] - '0') * 10 + (line[at + 1] - '0');
+    }
+
+    private static int four(byte[] line, int at) {
+        return two(line, at) * 100 + two(line, at + 2);
+    }
+
+    /** One of {@code choices} at {@code at}: the index after it, or -1. */
+    private static int oneOf(byte[] line, int at, int to, byte[]... choices) {
+        for (byte[] choice : choices) {
+            if (startsWith(line, at, to, choice)) {
+                return at + choice.length;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWith(byte[] line, int at, int to, byte[] prefix) {
+        return startsWith(line, at, to, prefix, 0);
+    }
+
+    private static boolean startsWith(byte[] line, int at, int to, byte[] prefix, int prefixFrom) {
+        int length = prefix.length - prefixFrom;
+        if (to - at < length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (line[at + i] != prefix[prefixFrom + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] line, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (line[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[][] quoted(int count, java.util.function.IntFunction<String> name) {
+        byte[][] names = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            names[i] = ("\"" + name.apply(i) + "\"").getBytes(StandardCharsets.US_ASCII);
+        }
+        return names;
+    }
+}
