@@ -6,6 +6,7 @@ import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.forward.ForwardSink;
 import io.containerlogging.core.forward.RejectedMessagesException;
+import io.containerlogging.core.forward.StoredMessage;
 import io.containerlogging.core.spi.DaemonThreads;
 import io.containerlogging.local.LocalLogBackend;
 import io.containerlogging.local.StoreReader;
@@ -85,7 +86,7 @@ public final class Forwarder implements AutoCloseable {
     private final Object lock = new Object(); // guards the fields below that the status reads
     private String state = "new";
     private String cursorId;
-    private List<LogMessage> pending = new ArrayList<>();
+    private List<StoredMessage> pending = new ArrayList<>();
     private long delivered;
     private long retried;
     private long filtered;
@@ -146,7 +147,7 @@ public final class Forwarder implements AutoCloseable {
             }
             String saved = cursor.load();
             reader = backend.reader(saved);
-            readAhead = new ReadAhead(reader, backend, filter, batchSize, threadFactory);
+            readAhead = new ReadAhead(reader, backend, filter, !sink.sendsStoredJson(), batchSize, threadFactory);
             cursorId = saved;
             savedId = saved;
             state = "starting";
@@ -172,7 +173,7 @@ public final class Forwarder implements AutoCloseable {
             long at = cursorId == null ? 0 : LogId.sequence(cursorId);
             long lag = Math.max(0, newestSequence - at);
             double lagSeconds = pending.isEmpty() ? 0
-                    : Math.max(0, Duration.between(pending.get(0).timestamp(), clock.instant()).toMillis() / 1000.0);
+                    : Math.max(0, Duration.between(pending.get(0).message().timestamp(), clock.instant()).toMillis() / 1000.0);
             return new ForwarderStatus(name, target, state, cursorId, lag, lagSeconds, delivered, retried,
                     filtered, Math.max(missed, missedNow), rejected, lastError, lastErrorAt);
         }
@@ -202,9 +203,9 @@ public final class Forwarder implements AutoCloseable {
                     rate.started(System.nanoTime());
                 }
                 setState(failures == 0 ? "delivering" : "retrying");
-                List<LogMessage> batch = pendingSnapshot();
+                List<StoredMessage> batch = pendingSnapshot();
                 try {
-                    sink.deliver(batch);
+                    sink.deliverStored(batch);
                     delivered(batch.size(), List.of());
                 } catch (RejectedMessagesException e) {
                     delivered(batch.size(), e.rejectedIds());
@@ -341,7 +342,7 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private List<LogMessage> pendingSnapshot() {
+    private List<StoredMessage> pendingSnapshot() {
         synchronized (lock) {
             return List.copyOf(pending);
         }
