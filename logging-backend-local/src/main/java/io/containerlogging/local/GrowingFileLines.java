@@ -1,6 +1,9 @@
 package io.containerlogging.local;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -19,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 final class GrowingFileLines implements AutoCloseable {
 
     private static final int INITIAL_BYTES = 64 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final ReadableByteChannel channel;
     private final int maxLineBytes;
@@ -66,7 +70,19 @@ final class GrowingFileLines implements AutoCloseable {
         while (true) {
             byte[] bytes = buffer.array();
             int end = buffer.position();
-            for (int i = scanned; i < end; i++) {
+            int i = scanned;
+            // Eight bytes at a time up to the one holding the newline: a byte loop was a third of
+            // splitting lines (the "has a zero byte" word trick; its lowest flag is exact).
+            while (i + 8 <= end) {
+                long newlines = (long) LONGS.get(bytes, i) ^ 0x0a0a0a0a0a0a0a0aL;
+                long flags = (newlines - 0x0101010101010101L) & ~newlines & 0x8080808080808080L;
+                if (flags != 0) {
+                    i += Long.numberOfTrailingZeros(flags) >>> 3;
+                    break;
+                }
+                i += 8;
+            }
+            for (; i < end; i++) {
                 if (bytes[i] == '\n') {
                     lineTooLong = skipping;
                     skipping = false;
