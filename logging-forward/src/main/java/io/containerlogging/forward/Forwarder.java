@@ -371,6 +371,9 @@ public final class Forwarder implements AutoCloseable {
         }
         if (running != null) {
             LockSupport.unpark(running);
+            if (readAhead != null) {
+                readAhead.wakeTaker();
+            }
             try {
                 running.join(closeTimeout.toMillis());
             } catch (InterruptedException e) {

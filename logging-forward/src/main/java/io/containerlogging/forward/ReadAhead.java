@@ -30,6 +30,8 @@ final class ReadAhead implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ReadAhead.class.getName());
     private static final long IDLE_NANOS = Forwarder.POLL_INTERVAL.toNanos();
+    /** Put in the queue by {@link #wakeTaker()}: {@link #take} returns null at once. */
+    private static final Chunk WAKE = new Chunk(List.of(), null, 0);
 
     private final StoreReader reader;
     private final LocalLogBackend backend;
@@ -117,7 +119,7 @@ final class ReadAhead implements AutoCloseable {
         leftover = null;
         if (chunk == null) {
             chunk = waitNanos > 0 ? ready.poll(waitNanos, TimeUnit.NANOSECONDS) : ready.poll();
-            if (chunk == null) {
+            if (chunk == null || chunk == WAKE) {
                 return null;
             }
         }
@@ -129,6 +131,14 @@ final class ReadAhead implements AutoCloseable {
                 chunk.through(), chunk.passedOver());
         // What the filter passed over is counted with the rest; the cursor moves to the last one taken.
         return new Chunk(new ArrayList<>(head), head.get(head.size() - 1).id(), 0);
+    }
+
+    /**
+     * Makes a {@link #take} that is waiting return null now (unpark does not end a wait on the
+     * queue: close() waited out the whole idle wait, 200 ms, before this).
+     */
+    void wakeTaker() {
+        ready.offer(WAKE); // a full queue has no taker waiting
     }
 
     /** Stops the thread; the reader stays open for its owner to close. */
