@@ -67,7 +67,7 @@ final class ReadAhead implements AutoCloseable {
     private void run() {
         while (!stopping) {
             String before = backend.storedThrough();
-            List<StoredMessage> read = reader.nextStored(batchSize);
+            List<StoredMessage> read = decode ? decoded(reader.next(batchSize)) : reader.nextStored(batchSize);
             if (read.isEmpty()) {
                 // Woken by the backend's next flush, or looks again after a while.
                 if (java.util.Objects.equals(before, backend.storedThrough())) {
@@ -92,6 +92,18 @@ final class ReadAhead implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Messages read decoded, for a sink that needs them so: their JSON is encoded only if asked
+     * for (reading them as stored JSON would check each line only to decode it next).
+     */
+    private static List<StoredMessage> decoded(List<LogMessage> messages) {
+        List<StoredMessage> stored = new ArrayList<>(messages.size());
+        for (LogMessage message : messages) {
+            stored.add(StoredMessage.of(message));
+        }
+        return stored;
     }
 
     /** Decodes what the filter or the sink needs decoded, and applies the filter. */

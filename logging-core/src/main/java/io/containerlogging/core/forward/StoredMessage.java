@@ -29,7 +29,7 @@ import java.util.Objects;
 public final class StoredMessage {
 
     private final long sequence;
-    private final byte[] json;
+    private volatile byte[] json; // encoded on first use when made from a decoded message
     private final int deviceIdStart; // in json; -1: none; -2: ask the message
     private final int deviceIdEnd;
     private String deviceId; // decoded on first use; racy but idempotent
@@ -74,16 +74,24 @@ public final class StoredMessage {
     }
 
     /**
-     * A stored message from its decoded form (for tests, and for sources other than files).
+     * A stored message from its decoded form (read decoded for a sink that needs the fields, or
+     * from a source other than files); its JSON is encoded when first asked for.
      *
      * @param message a message with a {@code log-N} id
-     * @return it, with its JSON encoded
+     * @return it
      * @throws IllegalArgumentException if the message has no {@code log-N} id
      */
     public static StoredMessage of(LogMessage message) {
-        long sequence = LogId.sequence(message.id());
-        byte[] json = new Utf8Buffer(256).write(message).toByteArray();
-        return new StoredMessage(sequence, json, -2, 0, message);
+        return new StoredMessage(LogId.sequence(message.id()), null, -2, 0, message);
+    }
+
+    private byte[] encoded() {
+        byte[] known = json;
+        if (known == null) {
+            known = new Utf8Buffer(256).write(message).toByteArray();
+            json = known;
+        }
+        return known;
     }
 
     /** The decoded messages of {@code batch}, in its order. */
@@ -113,7 +121,7 @@ public final class StoredMessage {
         String known = deviceId;
         if (known == null) {
             known = deviceIdStart == -2 ? message().deviceId()
-                    : new String(json, deviceIdStart, deviceIdEnd - deviceIdStart, StandardCharsets.UTF_8);
+                    : new String(encoded(), deviceIdStart, deviceIdEnd - deviceIdStart, StandardCharsets.UTF_8);
             deviceId = known;
         }
         return known;
@@ -128,34 +136,34 @@ public final class StoredMessage {
     public LogMessage message() {
         LogMessage known = message;
         if (known == null) {
-            known = LogJson.fromJson(new String(json, StandardCharsets.UTF_8));
+            known = LogJson.fromJson(new String(encoded(), StandardCharsets.UTF_8));
             message = known;
         }
         return known;
     }
 
-    /** Whether the message was decoded already (by a filter, or by {@link #of}). */
+    /** Whether the message is decoded already (for a filter, or made by {@link #of}). */
     public boolean decoded() {
         return message != null;
     }
 
     /** The length of the JSON in bytes. */
     public int jsonLength() {
-        return json.length;
+        return encoded().length;
     }
 
     /** A copy of the JSON: one object, UTF-8, no newline. */
     public byte[] json() {
-        return json.clone();
+        return encoded().clone();
     }
 
     /** Writes the JSON to {@code out}, without a copy. */
     public void writeJson(OutputStream out) throws IOException {
-        out.write(json);
+        out.write(encoded());
     }
 
     @Override
     public String toString() {
-        return new String(json, StandardCharsets.UTF_8);
+        return new String(encoded(), StandardCharsets.UTF_8);
     }
 }
