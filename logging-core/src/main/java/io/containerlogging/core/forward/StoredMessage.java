@@ -105,7 +105,9 @@ public final class StoredMessage {
 
     /** The id, {@code log-N}. */
     public String id() {
-        return LogId.format(sequence);
+        LogMessage known = message;
+        // a line in another form (decoded) may spell N with leading zeros: keep its spelling
+        return known != null ? known.id() : LogId.format(sequence);
     }
 
     /** The N of the {@code log-N} id. */

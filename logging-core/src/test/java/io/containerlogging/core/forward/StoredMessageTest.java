@@ -208,6 +208,7 @@ class StoredMessageTest {
                 "{\"message\":\"id last\",\"timestamp\":1000,\"level\":\"info\",\"source\":{\"type\":\"system\"},\"id\":\"log-4\"}",
                 "{\"id\":\"log-5\", \"message\":\"space\",\"timestamp\":1000,\"level\":\"info\",\"source\":{\"type\":\"system\"}}",
                 "{\"id\":\"log-6\",\"message\":\"\\u0041 escaped A \\/\",\"timestamp\":1000,\"level\":\"info\",\"source\":{\"type\":\"system\"}}",
+                "{\"id\":\"log-007\",\"message\":\"leading zeros\",\"timestamp\":1000,\"level\":\"info\",\"source\":{\"type\":\"system\"}}",
             };
             for (String text : lines) {
                 byte[] line = text.getBytes(StandardCharsets.UTF_8);
@@ -216,6 +217,7 @@ class StoredMessageTest {
                 StoredMessage stored = StoredMessage.fromStoredLine(line, 0, line.length);
                 assertThat(stored.json()).isEqualTo(reencode(line));
                 assertThat(stored.decoded()).isTrue();
+                assertThat(stored.id()).isEqualTo(LogJson.fromJson(text).id());
             }
         }
 
