@@ -46,6 +46,10 @@ import java.util.regex.Pattern;
  * when the sink is back. After a crash, at most the batch that was being delivered is delivered
  * again. {@code log()} never waits on a forwarder.
  *
+ * <p>A sink that {@linkplain ForwardSink#sendsStoredJson() sends stored JSON} gets each stored
+ * line's bytes as they are ({@link ForwardSink#deliverStored}); messages are decoded only for the
+ * filter, or for a sink that needs them (then on the reading thread, overlapping delivery).
+ *
  * <p>Messages that retention or the disk budget deletes before the forwarder reaches them are
  * counted ({@link ForwarderStatus#missed()}) and reported as a system message in the backend.
  */

@@ -125,12 +125,9 @@ final class CanonicalLine {
                     break;
                 }
                 case TIMESTAMP: {
-                    int end = integerEnd(line, at, to, 19);
+                    int end = integerEnd(line, at, to, 18); // more digits: beyond four-digit years
                     if (end < 0) {
                         return false;
-                    }
-                    if (end - at > 18) {
-                        return false; // beyond any time the encoder writes in four-digit years
                     }
                     timestamp = integer(line, at, end);
                     at = end;
