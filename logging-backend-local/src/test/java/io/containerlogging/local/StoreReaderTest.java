@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.forward.StoredMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,57 @@ class StoreReaderTest {
             try (StoreReader reader = backend.reader(null)) {
                 assertThat(texts(drain(reader, 64))).containsExactlyElementsOf(lines(0, 600));
                 assertThat(reader.corruptLines()).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("read as stored JSON: the same messages in the same order, each JSON exactly the encoder's bytes,"
+            + " corrupt lines skipped and counted, a line in an older form encoded in today's")
+    void readsStoredJson() throws Exception {
+        RetentionPolicy policy = RetentionPolicy.builder().level(LogLevel.ERROR, Duration.ofDays(7)).build();
+        try (LocalLogBackend backend = backend(LocalLogBackend.builder().retention(policy).deviceId("pi-7"))) {
+            for (int i = 0; i < 1_000; i++) {
+                backend.log(line(i));
+            }
+        }
+        Path oldest = Files.list(dir).filter(p -> p.getFileName().toString().endsWith(".log")).sorted()
+                .findFirst().orElseThrow();
+        // One line in an older form (no time field: decoded and encoded again), then corrupt
+        // lines and a torn last line.
+        List<String> content = new ArrayList<>(Files.readAllLines(oldest, StandardCharsets.UTF_8));
+        String older = content.get(2).replaceFirst(",\"time\":\"[^\"]*\"", "");
+        assertThat(older).isNotEqualTo(content.get(2));
+        content.set(2, older);
+        String olderText = LogJson.fromJson(older).message();
+        Files.writeString(oldest, String.join("\n", content) + "\n{not json at all\n\u0000\u0001garbage\n"
+                + "{\"id\":\"log-999999\"", StandardCharsets.UTF_8);
+        try (LocalLogBackend backend = backend(LocalLogBackend.builder().retention(policy).deviceId("pi-7"))) {
+            for (int i = 1_000; i < 1_100; i++) {
+                backend.log(line(i));
+            }
+            backend.flush();
+            List<LogMessage> decoded;
+            try (StoreReader reader = backend.reader(null)) {
+                decoded = drain(reader, 64);
+            }
+            try (StoreReader reader = backend.reader(null)) {
+                List<StoredMessage> stored = new ArrayList<>();
+                List<StoredMessage> next;
+                while (!(next = reader.nextStored(71)).isEmpty()) {
+                    stored.addAll(next);
+                }
+                assertThat(reader.corruptLines()).isEqualTo(3);
+                assertThat(stored).hasSameSizeAs(decoded);
+                assertThat(stored.stream().filter(StoredMessage::decoded).map(m -> m.message().message()))
+                        .as("only the line in the older form was decoded").containsExactly(olderText);
+                for (int i = 0; i < stored.size(); i++) {
+                    assertThat(stored.get(i).id()).isEqualTo(decoded.get(i).id());
+                    assertThat(stored.get(i).deviceId()).isEqualTo(decoded.get(i).deviceId());
+                    assertThat(stored.get(i).message()).isEqualTo(decoded.get(i));
+                    assertThat(new String(stored.get(i).json(), StandardCharsets.UTF_8))
+                            .isEqualTo(LogJson.toJson(decoded.get(i)));
+                }
             }
         }
     }

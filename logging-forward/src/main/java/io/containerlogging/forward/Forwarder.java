@@ -6,6 +6,7 @@ import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.forward.ForwardSink;
 import io.containerlogging.core.forward.RejectedMessagesException;
+import io.containerlogging.core.forward.StoredMessage;
 import io.containerlogging.core.spi.DaemonThreads;
 import io.containerlogging.local.LocalLogBackend;
 import io.containerlogging.local.StoreReader;
@@ -44,6 +45,10 @@ import java.util.regex.Pattern;
  * {@link Builder#minRetryDelay} to {@link Builder#maxRetryDelay}), and catches up from the files
  * when the sink is back. After a crash, at most the batch that was being delivered is delivered
  * again. {@code log()} never waits on a forwarder.
+ *
+ * <p>A sink that {@linkplain ForwardSink#sendsStoredJson() sends stored JSON} gets each stored
+ * line's bytes as they are ({@link ForwardSink#deliverStored}); messages are decoded only for the
+ * filter, or for a sink that needs them (then on the reading thread, overlapping delivery).
  *
  * <p>Messages that retention or the disk budget deletes before the forwarder reaches them are
  * counted ({@link ForwarderStatus#missed()}) and reported as a system message in the backend.
@@ -85,7 +90,7 @@ public final class Forwarder implements AutoCloseable {
     private final Object lock = new Object(); // guards the fields below that the status reads
     private String state = "new";
     private String cursorId;
-    private List<LogMessage> pending = new ArrayList<>();
+    private List<StoredMessage> pending = new ArrayList<>();
     private long delivered;
     private long retried;
     private long filtered;
@@ -146,7 +151,7 @@ public final class Forwarder implements AutoCloseable {
             }
             String saved = cursor.load();
             reader = backend.reader(saved);
-            readAhead = new ReadAhead(reader, backend, filter, batchSize, threadFactory);
+            readAhead = new ReadAhead(reader, backend, filter, !sink.sendsStoredJson(), batchSize, threadFactory);
             cursorId = saved;
             savedId = saved;
             state = "starting";
@@ -172,7 +177,7 @@ public final class Forwarder implements AutoCloseable {
             long at = cursorId == null ? 0 : LogId.sequence(cursorId);
             long lag = Math.max(0, newestSequence - at);
             double lagSeconds = pending.isEmpty() ? 0
-                    : Math.max(0, Duration.between(pending.get(0).timestamp(), clock.instant()).toMillis() / 1000.0);
+                    : Math.max(0, Duration.between(pending.get(0).message().timestamp(), clock.instant()).toMillis() / 1000.0);
             return new ForwarderStatus(name, target, state, cursorId, lag, lagSeconds, delivered, retried,
                     filtered, Math.max(missed, missedNow), rejected, lastError, lastErrorAt);
         }
@@ -202,9 +207,9 @@ public final class Forwarder implements AutoCloseable {
                     rate.started(System.nanoTime());
                 }
                 setState(failures == 0 ? "delivering" : "retrying");
-                List<LogMessage> batch = pendingSnapshot();
+                List<StoredMessage> batch = pendingSnapshot();
                 try {
-                    sink.deliver(batch);
+                    sink.deliverStored(batch);
                     delivered(batch.size(), List.of());
                 } catch (RejectedMessagesException e) {
                     delivered(batch.size(), e.rejectedIds());
@@ -341,7 +346,7 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private List<LogMessage> pendingSnapshot() {
+    private List<StoredMessage> pendingSnapshot() {
         synchronized (lock) {
             return List.copyOf(pending);
         }
@@ -370,6 +375,9 @@ public final class Forwarder implements AutoCloseable {
         }
         if (running != null) {
             LockSupport.unpark(running);
+            if (readAhead != null) {
+                readAhead.wakeTaker();
+            }
             try {
                 running.join(closeTimeout.toMillis());
             } catch (InterruptedException e) {

@@ -3,10 +3,12 @@ package io.containerlogging.forward;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.forward.ForwardSink;
 import io.containerlogging.core.forward.RejectedMessagesException;
+import io.containerlogging.core.forward.StoredMessage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * A sink that keeps what it was given, and can be told to refuse deliveries: the failures of a
@@ -22,6 +24,47 @@ final class RecordingSink implements ForwardSink {
     /** Messages whose text contains this are refused for good (the rest of their batch is kept). */
     volatile String poison;
     volatile boolean closed;
+    /** Whether it takes the stored JSON (as the webhook and Kafka sinks do) rather than decoded messages. */
+    private final boolean storedJson;
+    private final List<byte[]> json = new ArrayList<>();
+    private final List<Boolean> decodedOnArrival = new ArrayList<>();
+
+    RecordingSink() {
+        this(false);
+    }
+
+    RecordingSink(boolean storedJson) {
+        this.storedJson = storedJson;
+    }
+
+    @Override
+    public boolean sendsStoredJson() {
+        return storedJson;
+    }
+
+    @Override
+    public void deliverStored(List<StoredMessage> batch) throws IOException {
+        if (!storedJson) {
+            ForwardSink.super.deliverStored(batch);
+            return;
+        }
+        List<Boolean> decoded = batch.stream().map(StoredMessage::decoded).collect(Collectors.toList());
+        deliver(StoredMessage.messages(batch));
+        synchronized (this) {
+            batch.forEach(message -> json.add(message.json()));
+            decodedOnArrival.addAll(decoded);
+        }
+    }
+
+    /** The JSON of each message received through {@link #deliverStored}. */
+    synchronized List<byte[]> json() {
+        return new ArrayList<>(json);
+    }
+
+    /** Whether each message received through {@link #deliverStored} was decoded already when it arrived. */
+    synchronized List<Boolean> decodedOnArrival() {
+        return new ArrayList<>(decodedOnArrival);
+    }
 
     @Override
     public String target() {

@@ -15,6 +15,10 @@ import java.util.List;
  * {@code deviceId} and {@code id} (both on every message) can drop the duplicates; the duplicate
  * window after a crash is one batch.
  *
+ * <p>The forwarder calls {@link #deliverStored}, whose default decodes the batch and calls
+ * {@link #deliver}: a sink implements {@code deliver} and may override {@code deliverStored} to
+ * send the stored JSON as it is.
+ *
  * <p>A sink does not retry on its own beyond what one attempt needs (for example, reconnecting
  * once), and every call is bounded in time: a receiver that stops answering makes
  * {@code deliver} throw, not hang.
@@ -40,6 +44,32 @@ public interface ForwardSink extends AutoCloseable {
      *     delivered again later
      */
     void deliver(List<LogMessage> batch) throws IOException;
+
+    /**
+     * Delivers a batch as the forwarder reads it from the store: each message's id and its JSON
+     * in the {@link io.containerlogging.core.LogJson} wire format, exactly the bytes that encoding
+     * its {@link StoredMessage#message() decoded message} gives. A sink that sends that JSON
+     * overrides this (and {@link #sendsStoredJson()}) to send the bytes as they are, instead of
+     * decoding and encoding every message again; the default decodes the batch and calls
+     * {@link #deliver(List)}. Same contract as {@link #deliver(List)}.
+     *
+     * @param batch one or more messages, ids ascending
+     * @throws RejectedMessagesException as {@link #deliver(List)}
+     * @throws IOException as {@link #deliver(List)}
+     */
+    default void deliverStored(List<StoredMessage> batch) throws IOException {
+        deliver(StoredMessage.messages(batch));
+    }
+
+    /**
+     * Whether {@link #deliverStored} sends the stored JSON without decoding most messages. A
+     * forwarder decodes the messages it reads ahead, on its reading thread, for a sink that does
+     * not (so that decoding overlaps delivering); for one that does, it decodes only what its
+     * filter needs. Default false.
+     */
+    default boolean sendsStoredJson() {
+        return false;
+    }
 
     /** Closes connections and stops threads; a later {@link #deliver} is not made. */
     @Override

@@ -35,9 +35,17 @@ final class KafkaRecords {
         return keyText(message).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** {@link #key(LogMessage)} of a message with this device id (or null) and id. */
+    static byte[] key(String deviceId, String id) {
+        return keyText(deviceId, id).getBytes(StandardCharsets.UTF_8);
+    }
+
     static String keyText(LogMessage message) {
-        String device = message.deviceId() == null ? "" : message.deviceId();
-        return device + "/" + message.id();
+        return keyText(message.deviceId(), message.id());
+    }
+
+    private static String keyText(String deviceId, String id) {
+        return (deviceId == null ? "" : deviceId) + "/" + id;
     }
 
     /**
@@ -46,7 +54,12 @@ final class KafkaRecords {
      * id order.
      */
     static int partition(LogMessage message, int partitions) {
-        String device = message.deviceId() == null ? "" : message.deviceId();
+        return partition(message.deviceId(), partitions);
+    }
+
+    /** {@link #partition(LogMessage, int)} of a message with this device id (or null). */
+    static int partition(String deviceId, int partitions) {
+        String device = deviceId == null ? "" : deviceId;
         return Utils.toPositive(Utils.murmur2(device.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 

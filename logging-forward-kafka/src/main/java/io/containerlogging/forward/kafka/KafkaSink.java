@@ -2,6 +2,7 @@ package io.containerlogging.forward.kafka;
 
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.forward.ForwardSink;
+import io.containerlogging.core.forward.StoredMessage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -99,6 +100,7 @@ public final class KafkaSink implements ForwardSink {
     private final Duration deliveryTimeout;
     private final Duration closeTimeout;
     private final KafkaRecords records;
+    private final int maxRecordBytes;
     private final AtomicLong truncated = new AtomicLong();
     private final Object lock = new Object();
     // Guarded by lock: the producer of the current attempt, made lazily, dropped after a failure.
@@ -110,6 +112,7 @@ public final class KafkaSink implements ForwardSink {
         this.deliveryTimeout = builder.deliveryTimeout;
         this.closeTimeout = builder.closeTimeout;
         this.records = new KafkaRecords(builder.maxRecordBytes);
+        this.maxRecordBytes = builder.maxRecordBytes;
         Map<String, Object> props = new LinkedHashMap<>(builder.properties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", builder.bootstrapServers));
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -175,13 +178,39 @@ public final class KafkaSink implements ForwardSink {
     @Override
     public void deliver(List<LogMessage> batch) throws IOException {
         Objects.requireNonNull(batch, "batch");
+        deliver(batch, this::record);
+    }
+
+    /**
+     * Sends every message of the batch as {@link #deliver} does, each record's value the stored
+     * JSON as it is (the same bytes, without decoding and encoding the message again; only a
+     * message too large for a record is decoded, to cut its text).
+     */
+    @Override
+    public void deliverStored(List<StoredMessage> batch) throws IOException {
+        Objects.requireNonNull(batch, "batch");
+        deliver(batch, this::record);
+    }
+
+    /** True: {@link #deliverStored} sends the stored JSON. */
+    @Override
+    public boolean sendsStoredJson() {
+        return true;
+    }
+
+    /** Makes the record of one message, knowing the topic's partition count. */
+    private interface RecordMaker<T> {
+        ProducerRecord<byte[], byte[]> record(T message, int partitions);
+    }
+
+    private <T> void deliver(List<T> batch, RecordMaker<T> maker) throws IOException {
         if (batch.isEmpty()) {
             return;
         }
         KafkaProducer<byte[], byte[]> current = producer();
         boolean delivered = false;
         try {
-            send(current, batch);
+            send(current, batch, maker);
             delivered = true;
         } catch (InterruptException e) {
             Thread.currentThread().interrupt();
@@ -195,16 +224,17 @@ public final class KafkaSink implements ForwardSink {
         }
     }
 
-    private void send(KafkaProducer<byte[], byte[]> current, List<LogMessage> batch) throws IOException {
+    private <T> void send(KafkaProducer<byte[], byte[]> current, List<T> batch, RecordMaker<T> maker)
+            throws IOException {
         long deadline = System.nanoTime() + deliveryTimeout.toNanos();
         // Blocks up to max.block.ms (the delivery timeout) while the topic's metadata is unknown.
         int partitions = current.partitionsFor(target.topic()).size();
         List<Future<RecordMetadata>> futures = new ArrayList<>(batch.size());
-        for (LogMessage message : batch) {
+        for (T message : batch) {
             if (System.nanoTime() > deadline) { // send blocked (buffer full) for too long
                 throw new IOException("Kafka " + target() + ": could not send within " + deliveryTimeout);
             }
-            futures.add(current.send(record(message, partitions)));
+            futures.add(current.send(maker.record(message, partitions)));
             if (futures.get(futures.size() - 1).isDone()) {
                 await(futures.get(futures.size() - 1), 0); // failed at once (e.g. metadata): stop now
             }
@@ -227,6 +257,21 @@ public final class KafkaSink implements ForwardSink {
                     target(), message.id());
         }
         return new ProducerRecord<>(target.topic(), KafkaRecords.partition(message, partitions), key, value);
+    }
+
+    private ProducerRecord<byte[], byte[]> record(StoredMessage message, int partitions) {
+        String deviceId = message.deviceId();
+        byte[] key = KafkaRecords.key(deviceId, message.id());
+        byte[] value;
+        if (key.length + message.jsonLength() <= maxRecordBytes) {
+            value = message.json();
+        } else {
+            value = records.shortenedValue(message.message(), key.length);
+            truncated.incrementAndGet();
+            LOG.log(Level.WARNING, "Kafka {0}: message {1} is larger than a record may be; its text was truncated",
+                    target(), message.id());
+        }
+        return new ProducerRecord<>(target.topic(), KafkaRecords.partition(deviceId, partitions), key, value);
     }
 
     private void await(Future<RecordMetadata> future, long nanos) throws IOException {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.forward.StoredMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +24,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,23 +90,36 @@ class KafkaSinkBrokerTest {
         return new String(LogJson.toJson(message).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
 
-    @Test
+    @ParameterizedTest(name = "as stored JSON: {0}")
+    @ValueSource(booleans = {false, true})
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    @DisplayName("every message of a hostile flood arrives once, keyed device/id, its value the JSON wire form, in id order")
-    void floodArrivesOnce() throws IOException {
+    @DisplayName("every message of a hostile flood arrives once, keyed device/id, its value the JSON wire form, in id order;"
+            + " the same records whether delivered decoded or as stored JSON")
+    void floodArrivesOnce(boolean storedJson) throws IOException {
         // 50 000 messages; some close to the record limit, one over it (cut to fit and marked).
         List<Long> large = List.of(1_000L, 20_000L, 35_000L, 49_999L);
         List<LogMessage> messages = new ArrayList<>(Flood.messages("edge-1", 1, 50_000, large, 140_000));
         messages.set(30_000, messages.get(30_000).toBuilder().message("x".repeat(MAX_RECORD_BYTES)).build());
         LogMessage oversized = messages.get(30_000);
-        try (KafkaSink sink = sink("flood")) {
+        String topic = storedJson ? "flood-stored" : "flood";
+        try (KafkaSink sink = sink(topic)) {
+            assertThat(sink.sendsStoredJson()).isTrue();
             for (List<LogMessage> batch : batches(messages)) {
-                sink.deliver(batch);
+                if (storedJson) {
+                    List<StoredMessage> stored = new ArrayList<>();
+                    for (LogMessage message : batch) {
+                        byte[] line = wire(message).getBytes(StandardCharsets.UTF_8);
+                        stored.add(StoredMessage.fromStoredLine(line, 0, line.length));
+                    }
+                    sink.deliverStored(stored);
+                } else {
+                    sink.deliver(batch);
+                }
             }
             assertThat(sink.truncatedMessages()).isEqualTo(1);
         }
 
-        List<TopicReader.Read> reads = TopicReader.readAll(broker.bootstrapServers(), "flood");
+        List<TopicReader.Read> reads = TopicReader.readAll(broker.bootstrapServers(), topic);
         assertThat(reads).hasSize(messages.size());
         Map<String, TopicReader.Read> byKey = reads.stream()
                 .collect(Collectors.toMap(TopicReader.Read::key, Function.identity()));

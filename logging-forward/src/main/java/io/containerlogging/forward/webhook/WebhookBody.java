@@ -3,6 +3,7 @@ package io.containerlogging.forward.webhook;
 import com.google.gson.stream.JsonWriter;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.forward.StoredMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +25,9 @@ final class WebhookBody {
     static final int SUMMARY_LINES = 10;
     /** The most chars of one line in a summary. */
     static final int SUMMARY_LINE_CHARS = 200;
+
+    private static final byte[] MESSAGES_START = "{\"messages\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "]}".getBytes(StandardCharsets.US_ASCII);
 
     private WebhookBody() {
     }
@@ -53,17 +57,59 @@ final class WebhookBody {
     }
 
     /**
+     * {@code batch} as the bytes of one request body, each message's stored JSON copied as it is:
+     * the same bytes as {@link #encode} gives for the decoded messages, without decoding and
+     * encoding every message again (only the ten a summary lists are decoded).
+     */
+    static byte[] encodeStored(List<StoredMessage> batch, boolean summary, boolean gzip) {
+        int size = 64;
+        for (StoredMessage message : batch) {
+            size += message.jsonLength() + 1;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(gzip ? size / 4 : size);
+        try (OutputStream out = gzip ? new GZIPOutputStream(bytes, 8192) : bytes) {
+            if (summary) {
+                List<LogMessage> listed = StoredMessage.messages(batch.subList(0, Math.min(SUMMARY_LINES, batch.size())));
+                // gson writes the start, so that the text is escaped as encode() escapes it; the
+                // writers are flushed, not closed: the messages and the end follow as bytes.
+                Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                JsonWriter json = new JsonWriter(writer);
+                json.beginObject();
+                json.name("text").value(summary(batch.size(), listed));
+                json.name("messages").beginArray();
+                json.flush();
+            } else {
+                out.write(MESSAGES_START);
+            }
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                batch.get(i).writeJson(out);
+            }
+            out.write(END);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory: cannot happen
+        }
+        return bytes.toByteArray();
+    }
+
+    static String summary(List<LogMessage> batch) {
+        return summary(batch.size(), batch.subList(0, Math.min(SUMMARY_LINES, batch.size())));
+    }
+
+    /**
      * A plain-text summary: {@code "3 log messages"}, then one line per message,
      * {@code [level] service @device: line}. Log lines are untrusted: control characters become
      * spaces and {@code & < >} are escaped as chat services require, so a line cannot mention
      * {@code @channel} or forge a link.
      */
-    static String summary(List<LogMessage> batch) {
+    static String summary(int count, List<LogMessage> first) {
         StringBuilder text = new StringBuilder();
-        text.append(batch.size()).append(batch.size() == 1 ? " log message" : " log messages");
-        int listed = Math.min(SUMMARY_LINES, batch.size());
+        text.append(count).append(count == 1 ? " log message" : " log messages");
+        int listed = Math.min(SUMMARY_LINES, first.size());
         for (int i = 0; i < listed; i++) {
-            LogMessage message = batch.get(i);
+            LogMessage message = first.get(i);
             text.append('\n').append('[').append(message.level().wireName()).append("] ");
             if (message.serviceName() != null) {
                 text.append(safe(message.serviceName(), 100)).append(' ');
@@ -73,8 +119,8 @@ final class WebhookBody {
             }
             text.append(": ").append(safe(message.message(), SUMMARY_LINE_CHARS));
         }
-        if (batch.size() > listed) {
-            text.append("\n... and ").append(batch.size() - listed).append(" more");
+        if (count > listed) {
+            text.append("\n... and ").append(count - listed).append(" more");
         }
         return text.toString();
     }

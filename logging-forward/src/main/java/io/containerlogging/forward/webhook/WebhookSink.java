@@ -2,6 +2,7 @@ package io.containerlogging.forward.webhook;
 
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.forward.ForwardSink;
+import io.containerlogging.core.forward.StoredMessage;
 import io.containerlogging.core.spi.DaemonThreads;
 import io.containerlogging.core.spi.SettingChecks;
 import java.io.IOException;
@@ -209,18 +210,38 @@ public final class WebhookSink implements ForwardSink {
     @Override
     public void deliver(List<LogMessage> batch) throws IOException {
         Objects.requireNonNull(batch, "batch");
+        deliver(batch.isEmpty(), compress -> WebhookBody.encode(batch, summary, compress));
+    }
+
+    /**
+     * Posts {@code batch} as {@link #deliver} does, the stored JSON of each message copied into the
+     * body as it is (the same body, without decoding and encoding every message again).
+     */
+    @Override
+    public void deliverStored(List<StoredMessage> batch) throws IOException {
+        Objects.requireNonNull(batch, "batch");
+        deliver(batch.isEmpty(), compress -> WebhookBody.encodeStored(batch, summary, compress));
+    }
+
+    /** True: {@link #deliverStored} copies the stored JSON. */
+    @Override
+    public boolean sendsStoredJson() {
+        return true;
+    }
+
+    private void deliver(boolean empty, java.util.function.Function<Boolean, byte[]> body) throws IOException {
         if (closed) {
             throw new IOException("webhook sink " + target + " is closed");
         }
-        if (batch.isEmpty()) {
+        if (empty) {
             return;
         }
         boolean compress = gzip;
-        HttpResponse<String> response = post(batch, compress);
+        HttpResponse<String> response = post(body.apply(compress), compress);
         if (compress && response.statusCode() == 415) {
             gzip = false;
             LOG.log(System.Logger.Level.WARNING, "webhook " + target + " refused gzip (415): sending uncompressed from now on");
-            response = post(batch, false);
+            response = post(body.apply(false), false);
         }
         int status = response.statusCode();
         if (status < 200 || status > 299) {
@@ -228,10 +249,10 @@ public final class WebhookSink implements ForwardSink {
         }
     }
 
-    private HttpResponse<String> post(List<LogMessage> batch, boolean compress) throws IOException {
+    private HttpResponse<String> post(byte[] body, boolean compress) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
                 .header("Content-Type", "application/json; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(WebhookBody.encode(batch, summary, compress)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (compress) {
             request.header("Content-Encoding", "gzip");
         }

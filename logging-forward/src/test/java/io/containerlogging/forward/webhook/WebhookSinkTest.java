@@ -12,6 +12,7 @@ import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.forward.StoredMessage;
 import io.containerlogging.core.LogSource;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,6 +20,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +31,8 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -172,6 +176,30 @@ class WebhookSinkTest {
             assertThat(text).startsWith("8 log messages\n[error] we\"b @dev ice : ");
             assertThat(text).contains("&lt;!channel&gt; &amp; @here").doesNotContain("<!channel>").doesNotContain("\u0000");
             assertThat(messages(receiver.requests.get(0))).isEqualTo(hostileAsReceived());
+        }
+
+        @ParameterizedTest(name = "summary={0}, gzip={1}")
+        @CsvSource({"false,false", "true,false", "false,true", "true,true"})
+        @DisplayName("stored JSON passed through: byte for byte the body that encoding the messages posts")
+        void storedJsonSameBody(boolean summary, boolean gzip) throws IOException {
+            Receiver receiver = receiver();
+            WebhookSink sink = sink(WebhookSink.builder().uri(hook(receiver)).summary(summary).gzip(gzip));
+            assertThat(sink.sendsStoredJson()).isTrue();
+            for (List<LogMessage> batch : List.of(batch(1, 500), hostile(), batch(7, 7))) {
+                sink.deliver(batch);
+                List<StoredMessage> stored = new ArrayList<>();
+                for (LogMessage message : batch) {
+                    byte[] line = LogJson.toJson(message).getBytes(StandardCharsets.UTF_8); // as a file holds it
+                    stored.add(StoredMessage.fromStoredLine(line, 0, line.length));
+                }
+                sink.deliverStored(stored);
+                int n = receiver.requests.size();
+                assertThat(receiver.requests.get(n - 1).body()).isEqualTo(receiver.requests.get(n - 2).body());
+                if (batch.get(0).fields().isEmpty()) { // (a line with fields is decoded and encoded again)
+                    assertThat(stored.subList(Math.min(stored.size(), summary ? 10 : 0), stored.size()))
+                            .as("only what a summary lists is decoded").noneMatch(StoredMessage::decoded);
+                }
+            }
         }
 
         @Test
