@@ -33,11 +33,7 @@ final class EncodedMessages {
     /** Bytes of a response that are not messages: the envelope and the paging fields. */
     static final int ENVELOPE_BYTES = 256;
 
-    private static final byte[] COUNT = ascii("{\"count\":");
-    private static final byte[] LOGS = ascii(",\"logs\":[");
     private static final byte[] END = ascii("]}");
-    private static final byte[] TRUNCATED = ascii("],\"truncated\":true,\"nextAfterId\":\"");
-    private static final byte[] TRUNCATED_END = ascii("\"}");
     private static final byte[] TRUNCATED_WITHOUT_ID = ascii("],\"truncated\":true}");
     /** Stands for a message too large to encode whole; compared by identity. */
     private static final byte[] TOO_LARGE = new byte[0];
@@ -61,7 +57,7 @@ final class EncodedMessages {
      * {@code afterId=log-N} for the rest. A single message too large for the response on its own
      * is sent as an excerpt ({@link #excerpt}).
      */
-    byte[] logsResponse(List<LogMessage> logs, int maxBytes) {
+    ResponseBody logsResponse(List<LogMessage> logs, int maxBytes) {
         int budget = Math.max(1, maxBytes - ENVELOPE_BYTES);
         List<byte[]> parts = new ArrayList<>(Math.min(logs.size(), 1024));
         long used = 0;
@@ -88,22 +84,12 @@ final class EncodedMessages {
             parts.add(json);
             used += json.length + 1;
         }
-        Utf8Buffer body = new Utf8Buffer((int) Math.min(Integer.MAX_VALUE - 8, used + ENVELOPE_BYTES));
-        body.append(COUNT).append(ascii(Integer.toString(parts.size()))).append(LOGS);
-        for (int i = 0; i < parts.size(); i++) {
-            if (i > 0) {
-                body.append((byte) ',');
-            }
-            body.append(parts.get(i));
-        }
-        if (!truncated) {
-            body.append(END);
-        } else if (nextAfterId == null) { // messages without ids: nothing to page on from
-            body.append(TRUNCATED_WITHOUT_ID);
-        } else {
-            body.append(TRUNCATED).append(ascii(nextAfterId)).append(TRUNCATED_END);
-        }
-        return body.toByteArray();
+        // Not joined here: the transport copies the parts once, straight into its send buffer.
+        byte[] head = ascii("{\"count\":" + parts.size() + ",\"logs\":[");
+        byte[] tail = !truncated ? END
+                : nextAfterId == null ? TRUNCATED_WITHOUT_ID // messages without ids: nothing to page on from
+                : ascii("],\"truncated\":true,\"nextAfterId\":\"" + nextAfterId + "\"}");
+        return ResponseBody.joined(head, parts, tail);
     }
 
     private static String lastId(List<LogMessage> logs, int included) {
