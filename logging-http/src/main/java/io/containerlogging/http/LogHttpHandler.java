@@ -62,9 +62,9 @@ import java.util.concurrent.TimeUnit;
  * and freeing its place at once). A client that closes its stream is noticed at the next write,
  * at most one heartbeat interval later. {@link #close()} stops all of it.
  *
- * <p>Each thread that sends a {@code GET /api/v1/logs} body keeps a 64 KiB buffer for it (the
- * messages' cached encodings are copied there once and sent with one write per 64 KiB), so a
- * host server's executor holds that much per thread that has served one.
+ * <p>{@code GET /api/v1/logs} bodies are sent through 64 KiB send buffers (the messages' cached
+ * encodings are copied there once and sent with one write per 64 KiB); up to eight are kept
+ * for reuse, shared by all handlers, 512 KiB at most.
  *
  * <p>Every response body is at most {@link Builder#maxResponseBytes} long; see
  * {@code docs/http-hardening.md} for what a cut response looks like.

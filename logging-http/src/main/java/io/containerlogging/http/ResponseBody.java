@@ -3,6 +3,7 @@ package io.containerlogging.http;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A response body kept as the pieces it is made of, joined only as it is sent: a head, items
@@ -12,22 +13,30 @@ import java.util.List;
  * cached ({@link EncodedMessages}). Joining them into a new array per request meant allocating,
  * zeroing and later collecting a body-sized array (42 KB for 100 seed-shaped messages), which
  * cost more CPU than the whole rest of the API's work on a cached request. Here they are copied
- * once, into a buffer each sending thread keeps ({@value #SCRATCH_BYTES} bytes), and written
- * with one {@code write} per {@value #SCRATCH_BYTES} bytes: the JDK server turns every write on
- * a response body into a socket write, so the pieces must not be written one by one.
+ * once, into a send buffer of {@value #SCRATCH_BYTES} bytes, and written with one {@code write}
+ * per {@value #SCRATCH_BYTES} bytes: the JDK server turns every write on a response body into a
+ * socket write, so the pieces must not be written one by one.
+ *
+ * <p>Send buffers come from a small shared pool, most recently returned first, rather than one per
+ * thread: the server hands requests to its threads in turn, so per-thread buffers (32 of them,
+ * 2 MiB) were each cold by the time their thread came round again, while the few in use at once
+ * on a small machine stay in its caches. At most {@value #POOLED} are kept; a sender that finds
+ * none free uses a new one.
  *
  * <p>Thread-safety: immutable once made; the items must not change after they are handed over.
  * {@link #writeTo} may run on any thread, and on several at once.
  */
 final class ResponseBody {
 
-    /** Bytes copied per socket write; also the most one sending thread keeps for it. */
+    /** Bytes copied per socket write: the size of a send buffer. */
     static final int SCRATCH_BYTES = 64 * 1024;
 
     private static final byte[] NOTHING = new byte[0];
 
     static final ResponseBody EMPTY = of(NOTHING);
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
+    /** Send buffers kept for reuse. */
+    static final int POOLED = 8;
+    private static final AtomicReferenceArray<byte[]> POOL = new AtomicReferenceArray<>(POOLED);
 
     private final byte[] head;
     private final List<byte[]> items;
@@ -83,7 +92,32 @@ final class ResponseBody {
             out.write(head);
             return;
         }
-        new Chunker(out, SCRATCH.get()).put(head).putItems(items).put(tail).flush();
+        byte[] buffer = takeBuffer();
+        try {
+            new Chunker(out, buffer).put(head).putItems(items).put(tail).flush();
+        } finally {
+            returnBuffer(buffer);
+        }
+    }
+
+    /** The most recently returned free send buffer (the lowest slot), or a new one. */
+    private static byte[] takeBuffer() {
+        for (int i = 0; i < POOLED; i++) {
+            byte[] buffer = POOL.get(i);
+            if (buffer != null && POOL.compareAndSet(i, buffer, null)) {
+                return buffer;
+            }
+        }
+        return new byte[SCRATCH_BYTES];
+    }
+
+    private static void returnBuffer(byte[] buffer) {
+        for (int i = 0; i < POOLED; i++) {
+            if (POOL.get(i) == null && POOL.compareAndSet(i, null, buffer)) {
+                return;
+            }
+        }
+        // the pool is full: this one is left to the garbage collector
     }
 
     private static int copy(byte[] from, byte[] to, int at) {

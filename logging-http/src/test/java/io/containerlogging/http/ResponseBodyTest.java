@@ -8,9 +8,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ResponseBodyTest {
 
@@ -73,6 +78,37 @@ class ResponseBodyTest {
             assertThat(expected).hasSize(body.length());
             assertThat(out.bytes.toByteArray()).isEqualTo(expected);
             assertThat(out.writes).isEqualTo((body.length() + ResponseBody.SCRATCH_BYTES - 1) / ResponseBody.SCRATCH_BYTES);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    @DisplayName("bodies sent at once on more threads than there are pooled send buffers never mix")
+    void concurrentSenders() throws Exception {
+        int threads = 3 * ResponseBody.POOLED;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                byte fill = (byte) ('a' + t % 26);
+                senders.add(pool.submit(() -> {
+                    byte[] item = new byte[5000 + fill];
+                    Arrays.fill(item, fill);
+                    ResponseBody body = ResponseBody.joined(ascii("["), java.util.Collections.nCopies(30, item), ascii("]"));
+                    byte[] expected = body.toByteArray();
+                    for (int i = 0; i < 200; i++) {
+                        CountingStream out = new CountingStream();
+                        body.writeTo(out);
+                        assertThat(out.bytes.toByteArray()).isEqualTo(expected);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> sender : senders) {
+                sender.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
