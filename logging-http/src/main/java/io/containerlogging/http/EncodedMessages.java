@@ -63,9 +63,14 @@ final class EncodedMessages {
         long used = 0;
         boolean truncated = false;
         String nextAfterId = null;
-        Utf8Buffer scratch = new Utf8Buffer(512);
+        Utf8Buffer scratch = null; // only on a miss: a poller's requests mostly hit
         for (LogMessage message : logs) {
-            byte[] json = encode(message, budget, scratch);
+            long sequence = sequence(message);
+            byte[] json = cached(message, sequence);
+            if (json == null) {
+                scratch = scratch != null ? scratch : new Utf8Buffer(512);
+                json = encode(message, sequence, budget, scratch);
+            }
             boolean tooLarge = json == TOO_LARGE || json.length > budget;
             if (!parts.isEmpty() && (tooLarge || used + json.length + 1 > budget)) {
                 truncated = true;
@@ -74,6 +79,7 @@ final class EncodedMessages {
             }
             if (tooLarge) {
                 // One message larger than a whole response: send its beginning, page on after it.
+                scratch = scratch != null ? scratch : new Utf8Buffer(512);
                 json = encodeUncached(excerpt(message, budget / 8), scratch);
                 parts.add(json);
                 used += json.length + 1;
@@ -96,25 +102,37 @@ final class EncodedMessages {
         return logs.get(included - 1).id();
     }
 
-    /** A message's JSON; messages whose text alone exceeds {@code budget} come back as an excerpt. */
-    private byte[] encode(LogMessage message, int budget, Utf8Buffer scratch) {
+    /** The id's sequence, or -1 for a message without a {@code log-N} id (never cached). */
+    private static long sequence(LogMessage message) {
+        return message.id() == null ? -1 : LogId.trySequence(message.id());
+    }
+
+    /**
+     * The cached JSON of this very message instance, or null. Looked up before anything else:
+     * a hit must not touch the message's text (one more cache line per message).
+     */
+    private byte[] cached(LogMessage message, long sequence) {
+        if (sequence < 1) {
+            return null;
+        }
+        Entry entry = slots[(int) (sequence & (SLOTS - 1))];
+        return entry != null && entry.message == message ? entry.json : null;
+    }
+
+    /**
+     * A message's JSON, encoded now and cached; messages whose text alone exceeds {@code budget}
+     * come back as {@link #TOO_LARGE} (a cached JSON is never over {@value #CACHEABLE_BYTES} bytes,
+     * and the caller compares its length with the budget).
+     */
+    private byte[] encode(LogMessage message, long sequence, int budget, Utf8Buffer scratch) {
         if (message.message().length() > budget) {
             // Do not even encode it whole: that alone could be gigabytes. Over budget, so the
             // caller sends an excerpt of it.
             return TOO_LARGE;
         }
-        long sequence = message.id() == null ? -1 : LogId.trySequence(message.id());
-        if (sequence < 1) {
-            return encodeUncached(message, scratch);
-        }
-        int slot = (int) (sequence & (SLOTS - 1));
-        Entry entry = slots[slot];
-        if (entry != null && entry.message == message) {
-            return entry.json;
-        }
         byte[] json = encodeUncached(message, scratch);
-        if (json.length <= CACHEABLE_BYTES) {
-            slots[slot] = new Entry(message, json);
+        if (sequence >= 1 && json.length <= CACHEABLE_BYTES) {
+            slots[(int) (sequence & (SLOTS - 1))] = new Entry(message, json);
         }
         return json;
     }

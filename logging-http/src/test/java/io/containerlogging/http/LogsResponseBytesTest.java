@@ -168,6 +168,21 @@ class LogsResponseBytesTest {
     }
 
     @Test
+    @DisplayName("a message larger than a whole response is cut to an excerpt on every request, though small enough to cache")
+    void excerptAlike() {
+        backend.log(LogMessage.system("long " + "y".repeat(5000), LogLevel.INFO, Instant.ofEpochMilli(5)));
+        start(LogHttpServer.builder(backend).maxResponseBytes(4096)); // budget < the message's 5 KB < cacheable 8 KB
+        byte[] first = get("/api/v1/logs");
+        byte[] cached = get("/api/v1/logs");
+        assertThat(cached).isEqualTo(first);
+        assertThat(first.length).isLessThanOrEqualTo(4096);
+        JsonObject body = JsonParser.parseString(new String(first, StandardCharsets.UTF_8)).getAsJsonObject();
+        assertThat(body.getAsJsonArray("logs").get(0).getAsJsonObject().get("message").getAsString())
+                .startsWith("long yyy").contains("characters shown]");
+        assertThat(body.get("nextAfterId").getAsString()).isEqualTo("log-1");
+    }
+
+    @Test
     @DisplayName("gzip carries the same bytes, from the cache too")
     void gzipAlike() throws IOException {
         logMessages(300);
