@@ -76,7 +76,7 @@ class LogJsonUtf8BufferTest {
     }
 
     @Test
-    @DisplayName("escapes the same at every position within the eight-byte words the scan reads")
+    @DisplayName("escapes the same at every position of texts up to 40 bytes long")
     void everyPosition() throws IOException {
         // Each character that must be escaped, and each that starts with the same UTF-8 byte
         // as U+2028 (U+2000 to U+2FFF), at every offset in texts of every length up to 40.
