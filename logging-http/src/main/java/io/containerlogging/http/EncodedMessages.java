@@ -18,7 +18,8 @@ import java.util.List;
  * and a slot hits only for the identical instance, so a different message with the same id (after
  * a backend restart, say) is encoded afresh. Messages without a {@code log-N} id, and messages
  * whose JSON is over {@value #CACHEABLE_BYTES} bytes, are always encoded: the cache holds at
- * most {@code SLOTS x CACHEABLE_BYTES} = 32 MiB, ~1.6 MB for seed-shaped messages.
+ * most {@code SLOTS x CACHEABLE_BYTES} = 32 MiB, ~1.6 MB for seed-shaped messages. The body is
+ * handed back as those parts ({@link ResponseBody}), joined only as it is sent.
  *
  * <p>Thread-safety: thread-safe. Slots are read and written without locks: an {@link Entry} is
  * immutable with final fields, so a racing reader sees either a whole entry or another one, and

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * cached ({@link EncodedMessages}). Joining them into a new array per request meant allocating,
  * zeroing and later collecting a body-sized array (42 KB for 100 seed-shaped messages), which
  * cost more CPU than the whole rest of the API's work on a cached request. Here they are copied
- * once, into a send buffer of {@value #SCRATCH_BYTES} bytes, and written with one {@code write}
- * per {@value #SCRATCH_BYTES} bytes: the JDK server turns every write on a response body into a
+ * once, into a send buffer of {@value #SEND_BUFFER_BYTES} bytes, and written with one {@code write}
+ * per {@value #SEND_BUFFER_BYTES} bytes: the JDK server turns every write on a response body into a
  * socket write, so the pieces must not be written one by one.
  *
  * <p>Send buffers come from a small shared pool, most recently returned first, rather than one per
@@ -29,11 +29,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class ResponseBody {
 
     /** Bytes copied per socket write: the size of a send buffer. */
-    static final int SCRATCH_BYTES = 64 * 1024;
+    static final int SEND_BUFFER_BYTES = 64 * 1024;
 
     private static final byte[] NOTHING = new byte[0];
 
     static final ResponseBody EMPTY = of(NOTHING);
+
     /** Send buffers kept for reuse. */
     static final int POOLED = 8;
     private static final AtomicReferenceArray<byte[]> POOL = new AtomicReferenceArray<>(POOLED);
@@ -84,8 +85,9 @@ final class ResponseBody {
     }
 
     /**
-     * Writes the body to {@code out}: a body of one piece as it is, any other through this
-     * thread's scratch buffer, in as few writes as its size allows.
+     * Writes the body to {@code out}: a body of one piece as it is, any other through a send
+     * buffer, in as few writes as its size allows. A sender blocked on a client that does not
+     * read holds its buffer until the write fails; others meanwhile take new ones.
      */
     void writeTo(OutputStream out) throws IOException {
         if (items.isEmpty() && tail.length == 0) {
@@ -108,7 +110,7 @@ final class ResponseBody {
                 return buffer;
             }
         }
-        return new byte[SCRATCH_BYTES];
+        return new byte[SEND_BUFFER_BYTES];
     }
 
     private static void returnBuffer(byte[] buffer) {
@@ -125,7 +127,7 @@ final class ResponseBody {
         return at + from.length;
     }
 
-    /** Fills the scratch buffer and writes it out each time it is full. */
+    /** Fills a send buffer and writes it out each time it is full. */
     private static final class Chunker {
         private final OutputStream out;
         private final byte[] buffer;

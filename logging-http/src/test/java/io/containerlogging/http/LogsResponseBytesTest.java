@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * The bytes of {@code GET /api/v1/logs} on a real server: the same whether the messages were
  * encoded for this request or taken from the cache, the same as gson's {@code JsonWriter} writes,
  * and hostile text escaped either way. Bodies are large enough to be sent in several
- * {@link ResponseBody#SCRATCH_BYTES} writes and, above {@link LogHttpHandler#LARGE_BODY_BYTES},
+ * {@link ResponseBody#SEND_BUFFER_BYTES} writes and, above {@link LogHttpHandler#LARGE_BODY_BYTES},
  * from the stream pool.
  */
 @DisplayName("GET /api/v1/logs: the bytes on the wire, cached or not")
@@ -120,7 +120,7 @@ class LogsResponseBytesTest {
             assertThat(first).as(query).isEqualTo(reference(backend.getLogs(expected.build())));
         }
         assertThat(get("/api/v1/logs?limit=400").length).as("sent from the stream pool, in several writes")
-                .isGreaterThan(Math.max(LogHttpHandler.LARGE_BODY_BYTES, 2 * ResponseBody.SCRATCH_BYTES));
+                .isGreaterThan(Math.max(LogHttpHandler.LARGE_BODY_BYTES, 2 * ResponseBody.SEND_BUFFER_BYTES));
     }
 
     @Test

@@ -62,10 +62,10 @@ class ResponseBodyTest {
         for (int round = 0; round < 50; round++) {
             List<byte[]> items = new ArrayList<>();
             int total = 0;
-            while (total < 3 * ResponseBody.SCRATCH_BYTES + random.nextInt(ResponseBody.SCRATCH_BYTES)) {
+            while (total < 3 * ResponseBody.SEND_BUFFER_BYTES + random.nextInt(ResponseBody.SEND_BUFFER_BYTES)) {
                 // Sizes from empty to more than the buffer, so that item ends, commas and the
                 // tail each land on the buffer's edge in some round.
-                byte[] item = new byte[random.nextInt(10) == 0 ? random.nextInt(2 * ResponseBody.SCRATCH_BYTES)
+                byte[] item = new byte[random.nextInt(10) == 0 ? random.nextInt(2 * ResponseBody.SEND_BUFFER_BYTES)
                         : random.nextInt(600)];
                 random.nextBytes(item);
                 items.add(item);
@@ -77,7 +77,7 @@ class ResponseBodyTest {
             byte[] expected = body.toByteArray();
             assertThat(expected).hasSize(body.length());
             assertThat(out.bytes.toByteArray()).isEqualTo(expected);
-            assertThat(out.writes).isEqualTo((body.length() + ResponseBody.SCRATCH_BYTES - 1) / ResponseBody.SCRATCH_BYTES);
+            assertThat(out.writes).isEqualTo((body.length() + ResponseBody.SEND_BUFFER_BYTES - 1) / ResponseBody.SEND_BUFFER_BYTES);
         }
     }
 
