@@ -4,10 +4,13 @@
 # same thread count, same TCP_NODELAY. wrk -t2 -c32 -d5s --latency on loopback only, alternating,
 # $ROUNDS rounds each. Prints requests/s, p50 and p99 for each run and the medians. A third run per
 # round hits /static on the trivial server: a fixed copy of the limit=100 body (the cost of the bytes alone).
+# COLD=1 adds a fourth run per round: the same request on a LogHttpServer whose backend hands out fresh
+# copies of the messages, so its message cache never hits (a request whose messages were never served).
 # Needs wrk (apt-get install wrk) and benchmarks/target/benchmarks.jar.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-5}
+COLD=${COLD:-0}
 STORED=${STORED:-100000}
 DURATION=${DURATION:-5s}
 JAR=${JAR:-$(dirname "$0")/../../benchmarks/target/benchmarks.jar}
@@ -27,12 +30,18 @@ for _ in $(seq 1 120); do grep -q '^ports' "$out" && break; sleep 0.5; done
 grep -q '^ports' "$out" || { cat "$out"; echo "server did not start" >&2; exit 1; }
 api=$(sed -n 's/^ports api=\([0-9]*\).*/\1/p' "$out")
 trivial=$(sed -n 's/.*trivial=\([0-9]*\).*/\1/p' "$out")
+cold=$(sed -n 's/.*cold=\([0-9]*\).*/\1/p' "$out")
 echo "server: api on 127.0.0.1:$api, trivial on 127.0.0.1:$trivial, $STORED messages stored"
 curl -s "http://127.0.0.1:$api/api/v1/logs?limit=100" | wc -c | sed 's/^/limit=100 body bytes: /'
 
 # warm-up, not reported
 wrk -t2 -c32 -d3s "http://127.0.0.1:$api/api/v1/logs?limit=100" > /dev/null
 wrk -t2 -c32 -d3s "http://127.0.0.1:$trivial/" > /dev/null
+if [ "$COLD" = 1 ]; then
+  cmp <(curl -s "http://127.0.0.1:$api/api/v1/logs?limit=100") <(curl -s "http://127.0.0.1:$cold/api/v1/logs?limit=100") \
+    || { echo "cold and cached bodies differ" >&2; exit 1; }
+  wrk -t2 -c32 -d3s "http://127.0.0.1:$cold/api/v1/logs?limit=100" > /dev/null
+fi
 
 ms() { # wrk latency value (e.g. 812.00us, 1.20ms, 1.01s) in ms
   python3 -c '
@@ -43,7 +52,7 @@ run() { # url -> "rps p50ms p99ms"
   local r; r=$(wrk -t2 -c32 -d"$DURATION" --latency "$1")
   echo "$(echo "$r" | awk '/Requests\/sec/ {print $2}') $(ms "$(echo "$r" | awk '$1=="50%" {print $2}')") $(ms "$(echo "$r" | awk '$1=="99%" {print $2}')")"
 }
-a_rps=(); t_rps=(); a50=(); a99=(); t50=(); t99=(); ratio=(); s_rps=(); sratio=()
+a_rps=(); t_rps=(); a50=(); a99=(); t50=(); t99=(); ratio=(); s_rps=(); sratio=(); c_rps=(); cratio=()
 for i in $(seq 1 "$ROUNDS"); do
   read -r ar a5 a9 < <(run "http://127.0.0.1:$api/api/v1/logs?limit=100")
   read -r tr t5 t9 < <(run "http://127.0.0.1:$trivial/")
@@ -52,11 +61,19 @@ for i in $(seq 1 "$ROUNDS"); do
   q=$(python3 -c "print('%.3f' % ($ar / $sr))")
   echo "round $i: api $ar req/s p50 ${a5}ms p99 ${a9}ms | trivial $tr req/s p50 ${t5}ms p99 ${t9}ms | ratio $r | static same-size body $sr req/s p50 ${s5}ms p99 ${s9}ms, api/static $q"
   a_rps+=("$ar"); t_rps+=("$tr"); a50+=("$a5"); a99+=("$a9"); t50+=("$t5"); t99+=("$t9"); ratio+=("$r"); s_rps+=("$sr"); sratio+=("$q")
+  if [ "$COLD" = 1 ]; then
+    read -r cr c5 c9 < <(run "http://127.0.0.1:$cold/api/v1/logs?limit=100")
+    cq=$(python3 -c "print('%.3f' % ($cr / $sr))")
+    echo "round $i: cold (never cached) $cr req/s p50 ${c5}ms p99 ${c9}ms, cold/static $cq"
+    c_rps+=("$cr"); cratio+=("$cq")
+  fi
 done
-python3 - "${a_rps[*]}" "${t_rps[*]}" "${a50[*]}" "${a99[*]}" "${t50[*]}" "${t99[*]}" "${ratio[*]}" "${s_rps[*]}" "${sratio[*]}" <<'PY'
+python3 - "${a_rps[*]}" "${t_rps[*]}" "${a50[*]}" "${a99[*]}" "${t50[*]}" "${t99[*]}" "${ratio[*]}" "${s_rps[*]}" "${sratio[*]}" "${c_rps[*]}" "${cratio[*]}" <<'PY'
 import sys, statistics
-names = ["api req/s", "trivial req/s", "api p50 ms", "api p99 ms", "trivial p50 ms", "trivial p99 ms", "ratio api/trivial", "static req/s", "ratio api/static"]
+names = ["api req/s", "trivial req/s", "api p50 ms", "api p99 ms", "trivial p50 ms", "trivial p99 ms", "ratio api/trivial", "static req/s", "ratio api/static", "cold req/s", "ratio cold/static"]
 for name, arg in zip(names, sys.argv[1:]):
     v = [float(x) for x in arg.split()]
+    if not v:
+        continue
     print("%-18s median=%.3f min=%.3f max=%.3f n=%d" % (name, statistics.median(v), min(v), max(v), len(v)))
 PY

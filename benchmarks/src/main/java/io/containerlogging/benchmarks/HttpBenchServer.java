@@ -19,12 +19,15 @@ import java.util.concurrent.TimeUnit;
  * messages, and next to it, in the same JVM, a plain JDK {@link HttpServer} whose handler returns
  * a fixed 22-byte JSON body, with the same number of threads and the same TCP_NODELAY setting;
  * on that server {@code /static} returns a fixed copy of the API's {@code limit=100} body, to
- * show what moving that many bytes costs by itself.
+ * show what moving that many bytes costs by itself. A third server, "cold", is a
+ * {@link LogHttpServer} over the same messages handed out as fresh copies ({@link FreshCopies}),
+ * so that its message cache never hits: what a request costs whose messages were never served.
  * {@code scripts/bench/http.sh} runs wrk against both, alternating. Runs until stdin closes or a
  * line is read, or for at most the given number of seconds.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.containerlogging.benchmarks.HttpBenchServer
- * [storedMessages] [maxSeconds]}. Prints {@code ports api=<port> trivial=<port>} once both listen.
+ * [storedMessages] [maxSeconds]}. Prints {@code ports api=<port> trivial=<port> cold=<port>} once
+ * all listen.
  */
 public final class HttpBenchServer {
 
@@ -55,7 +58,9 @@ public final class HttpBenchServer {
             for (int i = 0; i < stored; i++) {
                 backend.log(SampleMessages.message(i));
             }
-            try (LogHttpServer api = LogHttpServer.builder(backend).host("127.0.0.1").port(0).build()) {
+            try (LogHttpServer api = LogHttpServer.builder(backend).host("127.0.0.1").port(0).build();
+                    LogHttpServer cold = LogHttpServer.builder(new FreshCopies(backend)).host("127.0.0.1").port(0)
+                            .build()) {
                 // Same shape as LogHttpServer: nodelay (configureJdkServer), a fixed pool of as many threads.
                 ThreadPoolExecutor executor = new ThreadPoolExecutor(LogHttpServer.DEFAULT_THREADS,
                         LogHttpServer.DEFAULT_THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256));
@@ -82,7 +87,8 @@ public final class HttpBenchServer {
                 });
                 trivial.start();
                 try {
-                    System.out.printf("ports api=%d trivial=%d%n", api.port(), trivial.getAddress().getPort());
+                    System.out.printf("ports api=%d trivial=%d cold=%d%n", api.port(), trivial.getAddress().getPort(),
+                            cold.port());
                     System.out.flush();
                     Thread stdin = new Thread(() -> {
                         try {

@@ -48,6 +48,7 @@ public class JsonBenchmark {
         long timestamp;
         String time;
         String level;
+        String levelSource;
         SourcePojo source;
         Integer serviceId;
         String serviceName;

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What {@link LogApi} answers: either a complete response (status, headers, body bytes), or, for
+ * What {@link LogApi} answers: either a complete response (status, headers, body), or, for
  * {@code /api/v1/logs/stream}, a {@link StreamPlan} the transport carries out with an
  * {@link SseStream}.
  *
@@ -14,16 +14,20 @@ import java.util.Map;
  *     empty for none
  * @param stream non-null for an event stream, whose headers are in {@code headers}
  */
-record ApiResponse(int status, Map<String, String> headers, byte[] body, StreamPlan stream) {
+record ApiResponse(int status, Map<String, String> headers, ResponseBody body, StreamPlan stream) {
 
     static final byte[] NO_BODY = new byte[0];
 
     static ApiResponse of(int status, byte[] body) {
+        return of(status, ResponseBody.of(body));
+    }
+
+    static ApiResponse of(int status, ResponseBody body) {
         return new ApiResponse(status, new LinkedHashMap<>(), body, null);
     }
 
     static ApiResponse stream(StreamPlan plan) {
-        return new ApiResponse(200, new LinkedHashMap<>(), NO_BODY, plan);
+        return new ApiResponse(200, new LinkedHashMap<>(), ResponseBody.EMPTY, plan);
     }
 
     ApiResponse header(String name, String value) {

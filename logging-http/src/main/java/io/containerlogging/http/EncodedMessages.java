@@ -18,7 +18,8 @@ import java.util.List;
  * and a slot hits only for the identical instance, so a different message with the same id (after
  * a backend restart, say) is encoded afresh. Messages without a {@code log-N} id, and messages
  * whose JSON is over {@value #CACHEABLE_BYTES} bytes, are always encoded: the cache holds at
- * most {@code SLOTS x CACHEABLE_BYTES} = 32 MiB, ~1.6 MB for seed-shaped messages.
+ * most {@code SLOTS x CACHEABLE_BYTES} = 32 MiB, ~1.6 MB for seed-shaped messages. The body is
+ * handed back as those parts ({@link ResponseBody}), joined only as it is sent.
  *
  * <p>Thread-safety: thread-safe. Slots are read and written without locks: an {@link Entry} is
  * immutable with final fields, so a racing reader sees either a whole entry or another one, and
@@ -33,11 +34,7 @@ final class EncodedMessages {
     /** Bytes of a response that are not messages: the envelope and the paging fields. */
     static final int ENVELOPE_BYTES = 256;
 
-    private static final byte[] COUNT = ascii("{\"count\":");
-    private static final byte[] LOGS = ascii(",\"logs\":[");
     private static final byte[] END = ascii("]}");
-    private static final byte[] TRUNCATED = ascii("],\"truncated\":true,\"nextAfterId\":\"");
-    private static final byte[] TRUNCATED_END = ascii("\"}");
     private static final byte[] TRUNCATED_WITHOUT_ID = ascii("],\"truncated\":true}");
     /** Stands for a message too large to encode whole; compared by identity. */
     private static final byte[] TOO_LARGE = new byte[0];
@@ -61,15 +58,20 @@ final class EncodedMessages {
      * {@code afterId=log-N} for the rest. A single message too large for the response on its own
      * is sent as an excerpt ({@link #excerpt}).
      */
-    byte[] logsResponse(List<LogMessage> logs, int maxBytes) {
+    ResponseBody logsResponse(List<LogMessage> logs, int maxBytes) {
         int budget = Math.max(1, maxBytes - ENVELOPE_BYTES);
         List<byte[]> parts = new ArrayList<>(Math.min(logs.size(), 1024));
         long used = 0;
         boolean truncated = false;
         String nextAfterId = null;
-        Utf8Buffer scratch = new Utf8Buffer(512);
+        Utf8Buffer scratch = null; // only on a miss: a poller's requests mostly hit
         for (LogMessage message : logs) {
-            byte[] json = encode(message, budget, scratch);
+            long sequence = sequence(message);
+            byte[] json = cached(message, sequence);
+            if (json == null) {
+                scratch = scratch != null ? scratch : new Utf8Buffer(512);
+                json = encode(message, sequence, budget, scratch);
+            }
             boolean tooLarge = json == TOO_LARGE || json.length > budget;
             if (!parts.isEmpty() && (tooLarge || used + json.length + 1 > budget)) {
                 truncated = true;
@@ -78,6 +80,7 @@ final class EncodedMessages {
             }
             if (tooLarge) {
                 // One message larger than a whole response: send its beginning, page on after it.
+                scratch = scratch != null ? scratch : new Utf8Buffer(512);
                 json = encodeUncached(excerpt(message, budget / 8), scratch);
                 parts.add(json);
                 used += json.length + 1;
@@ -88,47 +91,49 @@ final class EncodedMessages {
             parts.add(json);
             used += json.length + 1;
         }
-        Utf8Buffer body = new Utf8Buffer((int) Math.min(Integer.MAX_VALUE - 8, used + ENVELOPE_BYTES));
-        body.append(COUNT).append(ascii(Integer.toString(parts.size()))).append(LOGS);
-        for (int i = 0; i < parts.size(); i++) {
-            if (i > 0) {
-                body.append((byte) ',');
-            }
-            body.append(parts.get(i));
-        }
-        if (!truncated) {
-            body.append(END);
-        } else if (nextAfterId == null) { // messages without ids: nothing to page on from
-            body.append(TRUNCATED_WITHOUT_ID);
-        } else {
-            body.append(TRUNCATED).append(ascii(nextAfterId)).append(TRUNCATED_END);
-        }
-        return body.toByteArray();
+        // Not joined here: the transport copies the parts once, straight into its send buffer.
+        byte[] head = ascii("{\"count\":" + parts.size() + ",\"logs\":[");
+        byte[] tail = !truncated ? END
+                : nextAfterId == null ? TRUNCATED_WITHOUT_ID // messages without ids: nothing to page on from
+                : ascii("],\"truncated\":true,\"nextAfterId\":\"" + nextAfterId + "\"}");
+        return ResponseBody.joined(head, parts, tail);
     }
 
     private static String lastId(List<LogMessage> logs, int included) {
         return logs.get(included - 1).id();
     }
 
-    /** A message's JSON; messages whose text alone exceeds {@code budget} come back as an excerpt. */
-    private byte[] encode(LogMessage message, int budget, Utf8Buffer scratch) {
+    /** The id's sequence, or -1 for a message without a {@code log-N} id (never cached). */
+    private static long sequence(LogMessage message) {
+        return message.id() == null ? -1 : LogId.trySequence(message.id());
+    }
+
+    /**
+     * The cached JSON of this very message instance, or null. Looked up before anything else:
+     * a hit must not touch the message's text (one more cache line per message).
+     */
+    private byte[] cached(LogMessage message, long sequence) {
+        if (sequence < 1) {
+            return null;
+        }
+        Entry entry = slots[(int) (sequence & (SLOTS - 1))];
+        return entry != null && entry.message == message ? entry.json : null;
+    }
+
+    /**
+     * A message's JSON, encoded now and cached; messages whose text alone exceeds {@code budget}
+     * come back as {@link #TOO_LARGE} (a cached JSON is never over {@value #CACHEABLE_BYTES} bytes,
+     * and the caller compares its length with the budget).
+     */
+    private byte[] encode(LogMessage message, long sequence, int budget, Utf8Buffer scratch) {
         if (message.message().length() > budget) {
             // Do not even encode it whole: that alone could be gigabytes. Over budget, so the
             // caller sends an excerpt of it.
             return TOO_LARGE;
         }
-        long sequence = message.id() == null ? -1 : LogId.trySequence(message.id());
-        if (sequence < 1) {
-            return encodeUncached(message, scratch);
-        }
-        int slot = (int) (sequence & (SLOTS - 1));
-        Entry entry = slots[slot];
-        if (entry != null && entry.message == message) {
-            return entry.json;
-        }
         byte[] json = encodeUncached(message, scratch);
-        if (json.length <= CACHEABLE_BYTES) {
-            slots[slot] = new Entry(message, json);
+        if (sequence >= 1 && json.length <= CACHEABLE_BYTES) {
+            slots[(int) (sequence & (SLOTS - 1))] = new Entry(message, json);
         }
         return json;
     }

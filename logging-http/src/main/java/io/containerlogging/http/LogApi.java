@@ -526,7 +526,7 @@ final class LogApi {
 
     /** The response gzipped if the client accepts it and the body is worth compressing. */
     private ApiResponse compressIfAccepted(ApiResponse response, String acceptEncoding) {
-        if (response.body().length < Math.max(1, gzipMinBytes)) {
+        if (response.body().length() < Math.max(1, gzipMinBytes)) {
             return response;
         }
         // Caches must know the body depends on Accept-Encoding, whichever one this client sent.
@@ -534,14 +534,14 @@ final class LogApi {
         if (!acceptsGzip(acceptEncoding)) {
             return response;
         }
-        ByteArrayOutputStream compressed = new ByteArrayOutputStream(response.body().length / 4 + 64);
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream(response.body().length() / 4 + 64);
         try (GZIPOutputStream gzip = new GZIPOutputStream(compressed, 8192)) {
-            gzip.write(response.body());
+            response.body().writeTo(gzip);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory: does not happen
         }
         ApiResponse gzipped = new ApiResponse(response.status(), response.headers(),
-                compressed.toByteArray(), null);
+                ResponseBody.of(compressed.toByteArray()), null);
         return gzipped.header("Content-Encoding", "gzip");
     }
 

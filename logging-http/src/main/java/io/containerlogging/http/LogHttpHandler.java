@@ -62,6 +62,10 @@ import java.util.concurrent.TimeUnit;
  * and freeing its place at once). A client that closes its stream is noticed at the next write,
  * at most one heartbeat interval later. {@link #close()} stops all of it.
  *
+ * <p>{@code GET /api/v1/logs} bodies are sent through 64 KiB send buffers (the messages' cached
+ * encodings are copied there once and sent with one write per 64 KiB); up to eight are kept
+ * for reuse, shared by all handlers, 512 KiB at most.
+ *
  * <p>Every response body is at most {@link Builder#maxResponseBytes} long; see
  * {@code docs/http-hardening.md} for what a cut response looks like.
  *
@@ -179,7 +183,7 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
                 send(exchange, response, true); // headers only, streams included
             } else if (response.stream() != null) {
                 handOff(exchange, () -> startStream(exchange, response));
-            } else if (response.body().length > LARGE_BODY_BYTES) {
+            } else if (response.body().length() > LARGE_BODY_BYTES) {
                 sendLarge(exchange, response);
             } else {
                 send(exchange, response, false);
@@ -343,13 +347,13 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
     private static void send(HttpExchange exchange, ApiResponse response, boolean head) throws IOException {
         try (exchange) {
             copyHeaders(exchange, response.headers());
-            byte[] body = head ? ApiResponse.NO_BODY : response.body();
+            int length = head ? 0 : response.body().length();
             // -1: no body at all (a 0 would select chunked encoding); the JDK server warns about
             // anything else for HEAD.
-            exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
+            exchange.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
+            if (length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
+                    response.body().writeTo(out);
                 }
             }
         }

@@ -56,10 +56,10 @@ final class MountGuard extends Filter {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"container-logging\"");
             }
             boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(refusal.status(), head ? -1 : response.body().length);
+            exchange.sendResponseHeaders(refusal.status(), head ? -1 : response.body().length());
             if (!head) {
                 try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(response.body());
+                    response.body().writeTo(out);
                 }
             }
         }

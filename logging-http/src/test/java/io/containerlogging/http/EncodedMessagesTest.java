@@ -50,7 +50,7 @@ class EncodedMessagesTest {
     @DisplayName("writes the logs response: the count, then the messages as LogJson writes them")
     void logsResponse() {
         LogMessage message = message("log-1", "Server started on port 8080");
-        JsonObject body = JsonParser.parseString(new String(new EncodedMessages().logsResponse(List.of(message), Integer.MAX_VALUE),
+        JsonObject body = JsonParser.parseString(new String(new EncodedMessages().logsResponse(List.of(message), Integer.MAX_VALUE).toByteArray(),
                 StandardCharsets.UTF_8)).getAsJsonObject();
         assertThat(body.keySet()).containsExactly("count", "logs");
         assertThat(body.get("count").getAsInt()).isEqualTo(1);
@@ -69,10 +69,10 @@ class EncodedMessagesTest {
         }
         logs.add(message(null, "no id"));
         logs.add(message("not-an-id", "odd id"));
-        assertThat(encoded.logsResponse(List.of(), Integer.MAX_VALUE)).isEqualTo(reference(List.of()));
-        assertThat(encoded.logsResponse(logs, Integer.MAX_VALUE)).isEqualTo(reference(logs));
-        assertThat(encoded.logsResponse(logs, Integer.MAX_VALUE)).isEqualTo(reference(logs));
-        assertThat(encoded.logsResponse(logs.subList(50, 51), Integer.MAX_VALUE)).isEqualTo(reference(logs.subList(50, 51)));
+        assertThat(encoded.logsResponse(List.of(), Integer.MAX_VALUE).toByteArray()).isEqualTo(reference(List.of()));
+        assertThat(encoded.logsResponse(logs, Integer.MAX_VALUE).toByteArray()).isEqualTo(reference(logs));
+        assertThat(encoded.logsResponse(logs, Integer.MAX_VALUE).toByteArray()).isEqualTo(reference(logs));
+        assertThat(encoded.logsResponse(logs.subList(50, 51), Integer.MAX_VALUE).toByteArray()).isEqualTo(reference(logs.subList(50, 51)));
     }
 
     @Test
@@ -81,10 +81,10 @@ class EncodedMessagesTest {
         EncodedMessages encoded = new EncodedMessages();
         LogMessage before = message("log-7", "before restart");
         LogMessage after = message("log-7", "after restart");
-        encoded.logsResponse(List.of(before), Integer.MAX_VALUE);
-        assertThat(encoded.logsResponse(List.of(after), Integer.MAX_VALUE)).isEqualTo(reference(List.of(after)));
+        encoded.logsResponse(List.of(before), Integer.MAX_VALUE).toByteArray();
+        assertThat(encoded.logsResponse(List.of(after), Integer.MAX_VALUE).toByteArray()).isEqualTo(reference(List.of(after)));
         // Two ids sharing a slot evict each other without mixing up their bytes.
         LogMessage sameSlot = message("log-" + (7 + EncodedMessages.SLOTS), "same slot");
-        assertThat(encoded.logsResponse(List.of(after, sameSlot), Integer.MAX_VALUE)).isEqualTo(reference(List.of(after, sameSlot)));
+        assertThat(encoded.logsResponse(List.of(after, sameSlot), Integer.MAX_VALUE).toByteArray()).isEqualTo(reference(List.of(after, sameSlot)));
     }
 }

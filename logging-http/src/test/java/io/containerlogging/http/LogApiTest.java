@@ -39,7 +39,7 @@ class LogApiTest {
         ApiResponse response = call("GET", "/api/v1/logs/count", "level=info",
                 Map.of("Authorization", "Bearer tok"), "");
         assertThat(response.status()).isEqualTo(200);
-        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"count\":1}");
+        assertThat(new String(response.body().toByteArray(), StandardCharsets.UTF_8)).isEqualTo("{\"count\":1}");
         assertThat(response.headers()).containsEntry("Cache-Control", "no-store")
                 .containsEntry("Content-Type", "application/json; charset=utf-8");
     }
@@ -59,7 +59,7 @@ class LogApiTest {
         ApiResponse unavailable = onFailing.handle(new ApiRequest("GET", "/api/v1/logs/count", "", Map.of("Host", "localhost")::get,
                 new ByteArrayInputStream(new byte[0]), 0));
         assertThat(unavailable.status()).isEqualTo(503);
-        assertThat(new String(unavailable.body(), StandardCharsets.UTF_8)).contains("cannot answer")
+        assertThat(new String(unavailable.body().toByteArray(), StandardCharsets.UTF_8)).contains("cannot answer")
                 .doesNotContain("refused");
         ApiResponse bug = onFailing.handle(new ApiRequest("GET", "/api/v1/logs", "", Map.of("Host", "localhost")::get,
                 new ByteArrayInputStream(new byte[0]), 0));
@@ -85,18 +85,18 @@ class LogApiTest {
         backend.log(LogMessage.system("on pi-08", LogLevel.INFO, Instant.ofEpochMilli(6)).withDeviceId("pi-08"));
         Map<String, String> auth = Map.of("Authorization", "Bearer tok");
 
-        String logs = new String(call("GET", "/api/v1/logs", "deviceId=pi-07", auth, "").body(),
+        String logs = new String(call("GET", "/api/v1/logs", "deviceId=pi-07", auth, "").body().toByteArray(),
                 StandardCharsets.UTF_8);
         assertThat(logs).contains("\"on pi-07\"").contains("\"deviceId\":\"pi-07\"").doesNotContain("pi-08");
-        assertThat(new String(call("GET", "/api/v1/logs/count", "deviceId=pi-0", auth, "").body(),
+        assertThat(new String(call("GET", "/api/v1/logs/count", "deviceId=pi-0", auth, "").body().toByteArray(),
                 StandardCharsets.UTF_8)).isEqualTo("{\"count\":0}");
-        assertThat(new String(call("GET", "/api/v1/logs/count", "deviceId=pi-08", auth, "").body(),
+        assertThat(new String(call("GET", "/api/v1/logs/count", "deviceId=pi-08", auth, "").body().toByteArray(),
                 StandardCharsets.UTF_8)).isEqualTo("{\"count\":1}");
         assertThat(call("GET", "/api/v1/logs/stream", "deviceId=pi-08", auth, "").stream().filter().deviceId())
                 .isEqualTo("pi-08");
         ApiResponse empty = call("GET", "/api/v1/logs", "deviceId=", auth, "");
         assertThat(empty.status()).isEqualTo(400);
-        assertThat(new String(empty.body(), StandardCharsets.UTF_8)).contains("deviceId");
+        assertThat(new String(empty.body().toByteArray(), StandardCharsets.UTF_8)).contains("deviceId");
     }
 
     @Test

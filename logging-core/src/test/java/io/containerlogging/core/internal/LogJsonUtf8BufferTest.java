@@ -80,6 +80,30 @@ class LogJsonUtf8BufferTest {
     }
 
     @Test
+    @DisplayName("escapes the same at every position of texts up to 40 bytes long")
+    void everyPosition() throws IOException {
+        // Each character that must be escaped, and each that starts with the same UTF-8 byte
+        // as U+2028 (U+2000 to U+2FFF), at every offset in texts of every length up to 40.
+        StringBuilder specials = new StringBuilder("\"\\\u0000\u001f\n\u007f\u00e2\u2028\u2029");
+        for (char c = 0x2000; c < 0x3000; c += 7) {
+            specials.append(c);
+        }
+        for (int i = 0; i < specials.length(); i++) {
+            char special = specials.charAt(i);
+            for (int length = 1; length <= 40; length++) {
+                for (int at = 0; at < length; at++) {
+                    String text = "a".repeat(at) + special + "b".repeat(length - at - 1);
+                    assertThat(viaBuffer(full(text))).as("U+%04X at %d of %d", (int) special, at, length)
+                            .isEqualTo(viaJsonWriter(full(text)));
+                }
+            }
+        }
+        // Separators across word edges, then E2 80 80 and E2 80 AA: E2 80 but not a separator.
+        String near = "x\u2028".repeat(9) + "\u2000\u202a";
+        assertThat(viaBuffer(full(near))).isEqualTo(viaJsonWriter(full(near)));
+    }
+
+    @Test
     @DisplayName("writes a lone surrogate as '?', as the JDK's UTF-8 encoder does")
     void loneSurrogates() throws IOException {
         for (String text : List.of("a\uD800", "\uD800b", "\uDC00", "x\uDC00\uD800y", "\uD83D\uDE00\uD83D")) {
