@@ -71,7 +71,11 @@ record RequiredLiteral(String text, boolean ignoreCase, boolean whole) {
             } else if (c == '[') {
                 next = endOfClass(pattern, i);
             } else if (c == '(') {
-                if (FLAGS.matcher(pattern).region(i, n).lookingAt()) {
+                java.util.regex.Matcher midFlags = FLAGS.matcher(pattern).region(i, n);
+                if (midFlags.lookingAt()) {
+                    if (run.length() > 0 && skipQuantifier(pattern, midFlags.end()) != midFlags.end()) {
+                        run.setLength(run.length() - 1); // "ab(?i){0}": the quantifier applies to the b
+                    }
                     break; // flags changed from here on
                 }
                 next = endOfGroup(pattern, i);
