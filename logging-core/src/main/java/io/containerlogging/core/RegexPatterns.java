@@ -81,7 +81,7 @@ final class RegexPatterns extends AbstractList<String> implements RandomAccess {
             }
             literals[i] = RequiredLiteral.of(source);
             if (literals[i] == null || !literals[i].whole()) {
-                dfas[i] = RegexDfa.of(source); // after RE2/J accepted it: only valid patterns get here
+                dfas[i] = RegexDfa.of(source, literals[i]); // after RE2/J accepted it: only valid patterns get here
             }
         }
         return new RegexPatterns(sources, patterns, literals, dfas);
@@ -91,7 +91,8 @@ final class RegexPatterns extends AbstractList<String> implements RandomAccess {
     boolean allMatch(String message) {
         for (int i = 0; i < patterns.length; i++) {
             RequiredLiteral literal = literals[i];
-            if (literal != null) {
+            RegexDfa dfa = dfas[i];
+            if (literal != null && (dfa == null || !dfa.findsLiteral())) {
                 boolean found = literal.ignoreCase() ? foldedLiterals[i].foundIn(message)
                         : message.contains(literal.text());
                 if (!found) {
@@ -101,7 +102,7 @@ final class RegexPatterns extends AbstractList<String> implements RandomAccess {
                     continue;
                 }
             }
-            int verdict = dfas[i] == null ? RegexDfa.UNDECIDED : dfas[i].find(message);
+            int verdict = dfa == null ? RegexDfa.UNDECIDED : dfa.find(message);
             if (verdict == RegexDfa.NO_MATCH
                     || verdict == RegexDfa.UNDECIDED && !patterns[i].matcher(message).find()) {
                 return false;

@@ -38,6 +38,22 @@ class RegexDfaTest {
     }
 
     @Test
+    @DisplayName("with a literal after a bounded prefix it reads only windows around the literal, and misses nothing")
+    void aroundLiteral() {
+        assertThat(RegexDfa.of("\\d{4}ms").findsLiteral()).isTrue();
+        assertThat(RegexDfa.of("\\d+ms").findsLiteral()).isFalse(); // no longest prefix
+        assertThat(RegexDfa.of("(?i)\\d{4}xy").findsLiteral()).isFalse(); // indexOf does not fold case
+        assertThat(RegexDfa.of("^\\d{4}ms").findsLiteral()).isFalse();
+        assertThat(find("\\d{4}ms", "12ms 1234ms")).isEqualTo(RegexDfa.MATCH);
+        assertThat(find("\\d{4}ms", "ms12ms 234ms 1234 ms")).isEqualTo(RegexDfa.NO_MATCH);
+        assertThat(find("\\d{4}ms", "1ms2ms3ms4ms 9999ms")).isEqualTo(RegexDfa.MATCH);
+        assertThat(find("\\d{4}ms$", "1234ms 1234ms")).isEqualTo(RegexDfa.MATCH);
+        assertThat(find("\\d{4}ms$", "1234ms 1234m")).isEqualTo(RegexDfa.NO_MATCH);
+        assertThat(find("a.{0,3}bc", "a\uD83D\uDE00bc")).isEqualTo(RegexDfa.UNDECIDED); // the surrogate is in the window
+        assertThat(find("a.{0,3}bc", "\uD83D\uDE00 xxxxxxxx abc")).isEqualTo(RegexDfa.MATCH); // outside it
+    }
+
+    @Test
     @DisplayName("a text with a surrogate is left to RE2/J, which reads code points")
     void surrogatesUndecided() {
         assertThat(find("a.b", "a\uD83D\uDE00b")).isEqualTo(RegexDfa.UNDECIDED);
@@ -76,6 +92,7 @@ class RegexDfaTest {
         String alphabet = "abABkKsSéÉêİı\u212A\u017F1 -.\n\t_x";
         Random random = new Random(20);
         int translated = 0;
+        int aroundLiteral = 0;
         int compared = 0;
         int matched = 0;
         for (int round = 0; round < 40_000; round++) {
@@ -94,13 +111,15 @@ class RegexDfaTest {
                 continue;
             }
             RegexDfa dfa = RegexDfa.of(pattern);
+            RegexDfa everyCharacter = RegexDfa.of(pattern, null);
             RegexPatterns patterns = RegexPatterns.of(List.of(pattern));
             if (dfa != null) {
                 translated++;
+                aroundLiteral += dfa.findsLiteral() ? 1 : 0;
             }
             for (int t = 0; t < 6; t++) {
                 StringBuilder text = new StringBuilder();
-                for (int i = random.nextInt(10); i > 0; i--) {
+                for (int i = random.nextInt(t < 4 ? 10 : 40); i > 0; i--) {
                     text.append(alphabet.charAt(random.nextInt(alphabet.length())));
                 }
                 if (random.nextInt(40) == 0) {
@@ -111,6 +130,11 @@ class RegexDfaTest {
                 if (dfa == null) {
                     continue;
                 }
+                int plain = everyCharacter.find(text.toString());
+                if (plain != RegexDfa.UNDECIDED) {
+                    assertThat(plain == RegexDfa.MATCH).as("%s in '%s', every character", pattern, text)
+                            .isEqualTo(expected);
+                }
                 int verdict = dfa.find(text.toString());
                 if (verdict != RegexDfa.UNDECIDED) {
                     compared++;
@@ -120,6 +144,7 @@ class RegexDfaTest {
             }
         }
         assertThat(translated).isGreaterThan(5_000);
+        assertThat(aroundLiteral).isGreaterThan(1_000);
         assertThat(compared).isGreaterThan(30_000);
         assertThat(matched).isGreaterThan(compared / 10).isLessThan(compared * 9 / 10);
     }
