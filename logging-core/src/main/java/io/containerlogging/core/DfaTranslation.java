@@ -24,7 +24,7 @@ import java.util.List;
 final class DfaTranslation {
 
     /** The most states of the nondeterministic automaton built. */
-    static final int MAX_STATES = 2_000;
+    static final int MAX_STATES = 1_000;
 
     /** A translated pattern: the automaton of its body and where it is anchored. */
     record Translated(Automaton automaton, boolean anchoredStart, boolean anchoredEnd) {

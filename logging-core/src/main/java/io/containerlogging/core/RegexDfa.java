@@ -41,7 +41,7 @@ final class RegexDfa {
     /** The most DFA states built. */
     static final int MAX_STATES = 1_000;
     /** The most steps (NFA transitions visited) spent building one DFA. */
-    static final long MAX_WORK = 4_000_000;
+    static final long MAX_WORK = 1_000_000;
 
     static final int NO_MATCH = 0;
     static final int MATCH = 1;
