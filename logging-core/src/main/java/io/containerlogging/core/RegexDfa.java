@@ -228,6 +228,8 @@ final class RegexDfa {
         private final boolean anchoredEnd;
         private final State[] nfa;
         private final Transition[][] transitions;
+        /** {@code targets[q][t]}: the index of the destination of {@code transitions[q][t]}. */
+        private final int[][] targets;
         private final int nfaStart;
         /** The start of every class of characters that all transitions treat alike, ascending, 0 and 128 among them. */
         private final char[] starts;
@@ -268,8 +270,6 @@ final class RegexDfa {
             }
             nfaStart = index.get(automaton.getInitialState());
         }
-
-        private final int[][] targets;
 
         RegexDfa build() {
             int classes = starts.length;
