@@ -17,21 +17,27 @@ import java.util.RandomAccess;
  * against a long run of {@code a}s takes exponential time). RE2/J is several times slower per
  * character than {@code indexOf}, so each pattern also carries a literal that every match must
  * contain ({@link RequiredLiteral}); a message without it is rejected by an {@code indexOf} scan,
- * and a pattern that is nothing but a literal never runs the engine.
+ * and a pattern that is nothing but a literal never runs the engine. Where the literal does not
+ * decide, a pattern in the subset {@link DfaTranslation} translates exactly runs as a DFA
+ * ({@link RegexDfa}: one table lookup a character, bounded in size at compile time); RE2/J stays
+ * the authority for every other pattern, and for texts with supplementary characters.
  */
 final class RegexPatterns extends AbstractList<String> implements RandomAccess {
 
-    static final RegexPatterns NONE = new RegexPatterns(new String[0], new Pattern[0], new RequiredLiteral[0]);
+    static final RegexPatterns NONE = new RegexPatterns(new String[0], new Pattern[0], new RequiredLiteral[0],
+            new RegexDfa[0]);
 
     private final String[] sources;
     private final Pattern[] patterns;
     private final RequiredLiteral[] literals; // null where there is none
     private final CaseFolding.Needle[] foldedLiterals; // for literals under (?i)
+    private final RegexDfa[] dfas; // null where RE2/J runs the pattern
 
-    private RegexPatterns(String[] sources, Pattern[] patterns, RequiredLiteral[] literals) {
+    private RegexPatterns(String[] sources, Pattern[] patterns, RequiredLiteral[] literals, RegexDfa[] dfas) {
         this.sources = sources;
         this.patterns = patterns;
         this.literals = literals;
+        this.dfas = dfas;
         this.foldedLiterals = new CaseFolding.Needle[literals.length];
         for (int i = 0; i < literals.length; i++) {
             if (literals[i] != null && literals[i].ignoreCase()) {
@@ -57,6 +63,7 @@ final class RegexPatterns extends AbstractList<String> implements RandomAccess {
         String[] sources = values.toArray(new String[0]);
         Pattern[] patterns = new Pattern[sources.length];
         RequiredLiteral[] literals = new RequiredLiteral[sources.length];
+        RegexDfa[] dfas = new RegexDfa[sources.length];
         for (int i = 0; i < sources.length; i++) {
             String source = Objects.requireNonNull(sources[i], "a regex must not be null");
             if (source.isEmpty()) {
@@ -73,15 +80,19 @@ final class RegexPatterns extends AbstractList<String> implements RandomAccess {
                         + e.getMessage(), e);
             }
             literals[i] = RequiredLiteral.of(source);
+            if (literals[i] == null || !literals[i].whole()) {
+                dfas[i] = RegexDfa.of(source, literals[i]); // after RE2/J accepted it: only valid patterns get here
+            }
         }
-        return new RegexPatterns(sources, patterns, literals);
+        return new RegexPatterns(sources, patterns, literals, dfas);
     }
 
     /** True if every pattern matches somewhere in {@code message}. */
     boolean allMatch(String message) {
         for (int i = 0; i < patterns.length; i++) {
             RequiredLiteral literal = literals[i];
-            if (literal != null) {
+            RegexDfa dfa = dfas[i];
+            if (literal != null && (dfa == null || !dfa.findsLiteral())) {
                 boolean found = literal.ignoreCase() ? foldedLiterals[i].foundIn(message)
                         : message.contains(literal.text());
                 if (!found) {
@@ -91,7 +102,9 @@ final class RegexPatterns extends AbstractList<String> implements RandomAccess {
                     continue;
                 }
             }
-            if (!patterns[i].matcher(message).find()) {
+            int verdict = dfa == null ? RegexDfa.UNDECIDED : dfa.find(message);
+            if (verdict == RegexDfa.NO_MATCH
+                    || verdict == RegexDfa.UNDECIDED && !patterns[i].matcher(message).find()) {
                 return false;
             }
         }

@@ -13,8 +13,10 @@ package io.containerlogging.core;
  * @param ignoreCase whether the pattern matches it ignoring case (a leading {@code (?i)})
  * @param whole whether the pattern is exactly this literal, matched case-sensitively, so that
  *     finding it is the whole match
+ * @param patternIndex where in the pattern the literal begins: the pattern before it (a sequence
+ *     of whole top-level atoms) is what a match has before the literal
  */
-record RequiredLiteral(String text, boolean ignoreCase, boolean whole) {
+record RequiredLiteral(String text, boolean ignoreCase, boolean whole, int patternIndex) {
 
     private static final String META = "\\.+*?()|[]{}^$";
     private static final java.util.regex.Pattern REPEAT = java.util.regex.Pattern.compile("\\{\\d+(,\\d*)?}");
@@ -34,7 +36,9 @@ record RequiredLiteral(String text, boolean ignoreCase, boolean whole) {
         }
         boolean onlyOneRun = i == 0;
         String best = "";
+        int bestStart = 0;
         StringBuilder run = new StringBuilder();
+        int runStart = 0;
         int n = pattern.length();
         while (i < n) {
             char c = pattern.charAt(i);
@@ -71,7 +75,11 @@ record RequiredLiteral(String text, boolean ignoreCase, boolean whole) {
             } else if (c == '[') {
                 next = endOfClass(pattern, i);
             } else if (c == '(') {
-                if (FLAGS.matcher(pattern).region(i, n).lookingAt()) {
+                java.util.regex.Matcher midFlags = FLAGS.matcher(pattern).region(i, n);
+                if (midFlags.lookingAt()) {
+                    if (run.length() > 0 && skipQuantifier(pattern, midFlags.end()) != midFlags.end()) {
+                        run.setLength(run.length() - 1); // "ab(?i){0}": the quantifier applies to the b
+                    }
                     break; // flags changed from here on
                 }
                 next = endOfGroup(pattern, i);
@@ -93,12 +101,16 @@ record RequiredLiteral(String text, boolean ignoreCase, boolean whole) {
             }
             boolean quantified = afterQuantifier != next;
             if (isLiteral && !quantified && !(ignoreCase && literal >= 0x80)) {
+                if (run.length() == 0) {
+                    runStart = i;
+                }
                 run.append(literal);
             } else {
                 // The run ends here: this atom is not a required literal character.
                 onlyOneRun = false;
                 if (run.length() > best.length()) {
                     best = run.toString();
+                    bestStart = runStart;
                 }
                 run.setLength(0);
             }
@@ -109,11 +121,12 @@ record RequiredLiteral(String text, boolean ignoreCase, boolean whole) {
         }
         if (run.length() > best.length()) {
             best = run.toString();
+            bestStart = runStart;
         }
         if (best.isEmpty()) {
             return null;
         }
-        return new RequiredLiteral(best, ignoreCase, onlyOneRun && !ignoreCase);
+        return new RequiredLiteral(best, ignoreCase, onlyOneRun && !ignoreCase, bestStart);
     }
 
     /** The index after a quantifier at {@code at} (or {@code at} if there is none); -1 if unsure. */

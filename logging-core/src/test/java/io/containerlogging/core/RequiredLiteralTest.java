@@ -39,6 +39,9 @@ class RequiredLiteralTest {
         assertThat(literal("\\Qa|b\\E")).isNull();
         assertThat(literal("\\x41")).isNull();
         assertThat(literal("abc(?i)def")).isEqualTo("abc");
+        // regression: a quantifier after a flags group applies to the character before it (RE2/J)
+        assertThat(literal("abc(?i){0}def")).isEqualTo("ab");
+        assertThat(literal("\u00c9(?i){0}\\s")).isNull();
     }
 
     @Test
