@@ -1,0 +1,137 @@
+package io.containerlogging.local;
+
+import io.containerlogging.core.LogSource;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The {@link MessageShape}s of the messages in a {@link MessageRing}, one instance per distinct
+ * shape, and the ring's position indexes per service name and per container id. A new shape gets
+ * the canonical instances of its service name, container id and source, so every stored message
+ * shares them; it also gets a small number ({@link MessageShape#id}) that lets a query remember,
+ * per shape, whether the shape meets its criteria.
+ *
+ * <p>Shapes that no stored message has any more, and indexes that hold no position in the ring,
+ * are forgotten at each {@link #sweep}, so container churn does not grow the table.
+ *
+ * <p>Not thread-safe: guarded by the ring's lock.
+ */
+final class ShapeTable {
+
+    /** Sources are few; the bound only guards memory against a stream of distinct names. */
+    private static final int MAX_CANONICAL_SOURCES = 10_000;
+
+    private final Map<MessageShape, MessageShape> shapes = new HashMap<>();
+    private final Map<String, PositionIndex> byServiceName = new HashMap<>();
+    private final Map<String, PositionIndex> byContainerId = new HashMap<>();
+    private final Map<LogSource, LogSource> sources = new HashMap<>();
+    private MessageShape[] byId = new MessageShape[16];
+    private int[] freeIds = new int[16];
+    private int freeCount;
+    private int idLimit; // ids in use are below this
+
+    /** The stored instance equal to {@code shape}, adding it (with canonical strings) if none is. */
+    MessageShape intern(MessageShape shape) {
+        MessageShape known = shapes.get(shape);
+        if (known != null) {
+            return known;
+        }
+        PositionIndex service = shape.serviceName == null ? null
+                : byServiceName.computeIfAbsent(shape.serviceName, PositionIndex::new);
+        PositionIndex container = shape.containerId == null ? null
+                : byContainerId.computeIfAbsent(shape.containerId, PositionIndex::new);
+        LogSource source = sources.get(shape.source);
+        if (source == null) {
+            source = shape.source;
+            if (sources.size() < MAX_CANONICAL_SOURCES) {
+                sources.put(source, source);
+            }
+        }
+        MessageShape stored = shape.canonical(source, service == null ? null : service.key,
+                container == null ? null : container.key);
+        stored.serviceIndex = service;
+        stored.containerIndex = container;
+        stored.id = newId();
+        byId[stored.id] = stored;
+        shapes.put(stored, stored);
+        return stored;
+    }
+
+    /** One more than the highest shape id in use: the size of a per-query verdict array. */
+    int idLimit() {
+        return idLimit;
+    }
+
+    PositionIndex serviceIndex(String serviceName) {
+        return byServiceName.get(serviceName);
+    }
+
+    PositionIndex containerIndex(String containerId) {
+        return byContainerId.get(containerId);
+    }
+
+    Map<String, PositionIndex> containerIndexes() {
+        return byContainerId;
+    }
+
+    /** How many service names and container ids are indexed. */
+    int indexedKeys() {
+        return byServiceName.size() + byContainerId.size();
+    }
+
+    /**
+     * Drops index positions below {@code head} and forgets empty indexes and shapes no stored
+     * message has. A shape with messages keeps its indexes: they hold those messages' positions.
+     */
+    void sweep(long head, long tail) {
+        sweep(byServiceName, head, tail);
+        sweep(byContainerId, head, tail);
+        for (Iterator<MessageShape> it = shapes.keySet().iterator(); it.hasNext(); ) {
+            MessageShape shape = it.next();
+            if (shape.live == 0) {
+                it.remove();
+                byId[shape.id] = null;
+                freeId(shape.id);
+                shape.id = -1;
+            }
+        }
+    }
+
+    void clear() {
+        shapes.clear();
+        byServiceName.clear();
+        byContainerId.clear();
+        Arrays.fill(byId, null);
+        freeCount = 0;
+        idLimit = 0;
+    }
+
+    private static void sweep(Map<String, PositionIndex> indexes, long head, long tail) {
+        for (Iterator<PositionIndex> it = indexes.values().iterator(); it.hasNext(); ) {
+            PositionIndex index = it.next();
+            index.trimBelow(head, tail);
+            if (index.size() == 0) {
+                it.remove();
+            }
+        }
+    }
+
+    private int newId() {
+        if (freeCount > 0) {
+            return freeIds[--freeCount];
+        }
+        if (idLimit == byId.length) {
+            byId = Arrays.copyOf(byId, idLimit * 2);
+        }
+        return idLimit++;
+    }
+
+    private void freeId(int id) {
+        if (freeCount == freeIds.length) {
+            freeIds = Arrays.copyOf(freeIds, freeCount * 2);
+        }
+        freeIds[freeCount++] = id;
+    }
+}
