@@ -148,6 +148,31 @@ final class MessageRing {
         }
     }
 
+    /**
+     * Puts reloaded messages back from the columns {@link LogFiles} read, as already written; with
+     * {@code tracksWrites} the writer then starts after them.
+     */
+    void reload(ReloadedColumns messages, boolean tracksWrites) {
+        lock.writeLock().lock();
+        try {
+            // The reader made each shape once per file: intern each instance once.
+            Map<MessageShape, MessageShape> interned = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < messages.size(); i++) {
+                MessageShape shape = interned.computeIfAbsent(messages.shape(i), shapeTable::intern);
+                if (shape.id < 0) { // forgotten by a sweep since: its messages all left again
+                    shape = shapeTable.intern(messages.shape(i));
+                    interned.put(messages.shape(i), shape);
+                }
+                long nanos = messages.epochNanos(i);
+                Instant exact = nanos == TOO_EARLY || nanos == TOO_LATE ? messages.timestamp(i) : null;
+                appendLocked(messages.sequence(i), messages.text(i), nanos, exact, shape, messages.fields(i));
+            }
+            reloaded(tracksWrites);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     private void reloaded(boolean tracksWrites) {
         writeCursor = tail; // already on disk
         publishedTail.set(tail);
@@ -258,6 +283,27 @@ final class MessageRing {
         return seconds * 1_000_000_000L + instant.getNano();
     }
 
+    /** {@link #epochNanos(Instant)} of the instant {@code epochSecond} + {@code nano}. */
+    static long epochNanos(long epochSecond, int nano) {
+        if (epochSecond >= Long.MAX_VALUE / 1_000_000_000L) {
+            return TOO_LATE;
+        }
+        if (epochSecond <= Long.MIN_VALUE / 1_000_000_000L) {
+            return TOO_EARLY;
+        }
+        return epochSecond * 1_000_000_000L + nano;
+    }
+
+    /** Whether {@code nanos}, a value of {@link #epochNanos}, is the instant itself rather than a bound. */
+    static boolean isExact(long nanos) {
+        return nanos != TOO_EARLY && nanos != TOO_LATE;
+    }
+
+    /** The instant of {@code nanos}, a value of {@link #epochNanos} that {@link #isExact}. */
+    static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
+
     private int slot(long position) {
         return (int) (position % capacity);
     }
@@ -274,7 +320,7 @@ final class MessageRing {
         if (nanos == TOO_EARLY || nanos == TOO_LATE) {
             return ((Exact) extras[slot]).timestamp();
         }
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        return instant(nanos);
     }
 
     private LogFields fields(int slot) {

@@ -38,10 +38,11 @@ final class Removals {
 
     /** Whether a cleanup removed the message with this id sequence and timestamp. */
     boolean removes(long sequence, Instant timestamp) {
-        if (entries.isEmpty()) {
-            return false;
-        }
-        long nanos = MessageRing.epochNanos(timestamp);
+        return !entries.isEmpty() && removes(sequence, MessageRing.epochNanos(timestamp));
+    }
+
+    /** {@link #removes(long, Instant)} for a timestamp as {@link MessageRing#epochNanos} gives it. */
+    boolean removes(long sequence, long nanos) {
         for (Entry entry : entries) {
             if (sequence <= entry.through() && nanos < entry.beforeEpochNanos()) {
                 return true;
