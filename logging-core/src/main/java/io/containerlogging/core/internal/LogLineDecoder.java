@@ -28,9 +28,14 @@ import java.util.Map;
  */
 public final class LogLineDecoder {
 
-    private static final byte[][] LEVELS = wireNames(LogLevel.values());
-    private static final byte[][] LEVEL_SOURCES = wireNames(LevelSource.values());
-    private static final byte[][] SOURCE_TYPES = wireNames(SourceType.values());
+    // values() copies its array on every call: these are the copies the decoder uses.
+    private static final LogLevel[] LEVEL_VALUES = LogLevel.values();
+    private static final LevelSource[] LEVEL_SOURCE_VALUES = LevelSource.values();
+    private static final SourceType[] SOURCE_TYPE_VALUES = SourceType.values();
+    private static final byte[][] LEVELS = wireNames(LEVEL_VALUES);
+    private static final byte[][] LEVEL_SOURCES = wireNames(LEVEL_SOURCE_VALUES);
+    private static final byte[][] SOURCE_TYPES = wireNames(SOURCE_TYPE_VALUES);
+    private static final SourceField[] SOURCE_FIELDS = SourceField.values();
     private static final byte[] ID_PREFIX = "log-".getBytes(StandardCharsets.US_ASCII);
     /** Thrown to give up; preallocated and stackless, so giving up is cheap. */
     private static final GiveUp GIVE_UP = new GiveUp();
@@ -160,7 +165,7 @@ public final class LogLineDecoder {
             return false;
         }
         do {
-            WireField field = name(WireField.ALL);
+            WireField field = wireName();
             if (field == null) {
                 return false;
             }
@@ -184,10 +189,10 @@ public final class LogLineDecoder {
                     hasTime = true;
                     break;
                 case LEVEL:
-                    level = (LogLevel) constant(LEVELS, LogLevel.values());
+                    level = (LogLevel) constant(LEVELS, LEVEL_VALUES);
                     break;
                 case LEVEL_SOURCE:
-                    levelSource = (LevelSource) constant(LEVEL_SOURCES, LevelSource.values());
+                    levelSource = (LevelSource) constant(LEVEL_SOURCES, LEVEL_SOURCE_VALUES);
                     break;
                 case SOURCE:
                     source = sourceObject();
@@ -229,8 +234,31 @@ public final class LogLineDecoder {
         return true;
     }
 
-    /** Reads {@code "name":} and returns the field of that name among {@code fields}, or null. */
-    private <F extends Enum<F>> F name(F[] fields) {
+    /** Reads {@code "name":} and returns the {@link WireField} of that name, or null. */
+    private WireField wireName() {
+        // Fields come in the order the encoder writes them, absent ones left out: trying them from
+        // the one after the last, each costs a byte or two until the one that is there.
+        WireField[] all = WireField.ALL;
+        for (int k = 0, index = nextField; k < all.length; k++, index = index + 1 == all.length ? 0 : index + 1) {
+            byte[] name = all[index].nameBytes; // ,"name":
+            if (at + name.length - 1 > end) {
+                continue;
+            }
+            int i = 1;
+            while (i < name.length && in[at + i - 1] == name[i]) {
+                i++;
+            }
+            if (i == name.length) {
+                at += name.length - 1;
+                nextField = index + 1 == all.length ? 0 : index + 1;
+                return all[index];
+            }
+        }
+        return null; // an unknown name, or one written with an escape: not the common form
+    }
+
+    /** Reads {@code "name":} and returns the {@link SourceField} of that name, or null. */
+    private SourceField sourceName() {
         expect('"');
         int start = at;
         while (in[at] != '"') {
@@ -242,16 +270,10 @@ public final class LogLineDecoder {
         int length = at - start;
         at++;
         expect(':');
-        // Fields come in the order the encoder writes them: try the one after the last first.
-        int first = fields == WireField.ALL ? nextField : 0;
-        for (int i = 0; i < fields.length; i++) {
-            F field = fields[(first + i) % fields.length];
-            byte[] name = field instanceof WireField ? ((WireField) field).nameBytes : ((SourceField) field).nameBytes;
+        for (SourceField field : SOURCE_FIELDS) {
+            byte[] name = field.nameBytes;
             // nameBytes is ,"name": : the name is at [2, length - 2)
             if (name.length - 4 == length && Arrays.equals(name, 2, name.length - 2, in, start, start + length)) {
-                if (fields == WireField.ALL) {
-                    nextField = (field.ordinal() + 1) % fields.length;
-                }
                 return field;
             }
         }
@@ -298,9 +320,9 @@ public final class LogLineDecoder {
         SourceType type = null;
         String name = null;
         do {
-            SourceField field = name(SourceField.values());
+            SourceField field = sourceName();
             if (field == SourceField.TYPE) {
-                type = (SourceType) constant(SOURCE_TYPES, SourceType.values());
+                type = (SourceType) constant(SOURCE_TYPES, SOURCE_TYPE_VALUES);
             } else if (field == SourceField.NAME) {
                 name = string(sourceNames);
             } else {
@@ -360,13 +382,12 @@ public final class LogLineDecoder {
                 : interned.of(in, start, stop);
     }
 
-    // The rest of a string with escapes from `start`, unescaped into `scratch` (a \\u escape as
+    // A string with escapes from `start`, unescaped into `scratch` (a \\u escape as
     // the UTF-8 bytes of its character), then decoded as the whole string would be.
     private String escaped(int start) {
         int length = 0;
-        at = start;
+        int run = start; // `at` is at the first escape: [start, at) is copied as it is
         while (true) {
-            int run = at;
             byte c;
             while ((c = in[at]) != '"' && c != '\\' && (c < 0 || c >= 0x20)) {
                 at++;
@@ -412,6 +433,7 @@ public final class LogLineDecoder {
                 default:
                     throw GIVE_UP;
             }
+            run = at;
         }
     }
 
@@ -544,8 +566,13 @@ public final class LogLineDecoder {
         private final String[] strings = new String[256];
 
         String of(byte[] in, int from, int to) {
+            // The first and last 16 bytes pick the slot (a container id's 64 would cost more than
+            // they tell); the whole value is compared.
             int hash = to - from;
-            for (int i = from; i < to; i++) {
+            for (int i = from, stop = Math.min(to, from + 16); i < stop; i++) {
+                hash = 31 * hash + in[i];
+            }
+            for (int i = Math.max(from + 16, to - 16); i < to; i++) {
                 hash = 31 * hash + in[i];
             }
             int slot = (hash ^ hash >>> 8) & 255;
