@@ -321,7 +321,7 @@ final class FileReload {
                 result.corrupt++;
                 return;
             }
-            long nanos = MessageRing.epochNanos(message.timestamp());
+            long nanos = EpochNanos.of(message.timestamp());
             accept(sequence, message.message(), nanos, message.timestamp(),
                     MessageShape.of(message, message.deviceId()), message.fields(), message);
         }
@@ -334,8 +334,8 @@ final class FileReload {
             }
             MessageShape shape = new MessageShape(d.level(), d.source(), d.serviceId(), d.serviceName(),
                     d.containerId(), d.isStdErr(), d.isSystem(), d.deviceId(), levelSource);
-            long nanos = MessageRing.epochNanos(d.epochSecond(), d.nano());
-            Instant timestamp = MessageRing.isExact(nanos) ? null : Instant.ofEpochSecond(d.epochSecond(), d.nano());
+            long nanos = EpochNanos.of(d.epochSecond(), d.nano());
+            Instant timestamp = EpochNanos.isExact(nanos) ? null : Instant.ofEpochSecond(d.epochSecond(), d.nano());
             accept(d.sequence(), d.text(), nanos, timestamp, shape, null, null);
         }
 
@@ -350,17 +350,17 @@ final class FileReload {
             Kept kept = shapes.get(shape);
             if (kept == null) {
                 Instant oldest = oldestKept.apply(shape.probe());
-                kept = new Kept(shape, oldest, MessageRing.epochNanos(oldest));
+                kept = new Kept(shape, oldest, EpochNanos.of(oldest));
                 shapes.put(shape, kept);
             }
-            boolean exact = MessageRing.isExact(nanos);
+            boolean exact = EpochNanos.isExact(nanos);
             if (sequence > replayAfter) {
                 result.replayed.add(message != null ? message
                         : kept.shape().message(LogId.format(sequence), text,
-                                exact ? MessageRing.instant(nanos) : timestamp, fields));
+                                exact ? EpochNanos.instant(nanos) : timestamp, fields));
             }
-            boolean expired = exact && MessageRing.isExact(kept.oldestNanos()) ? nanos < kept.oldestNanos()
-                    : (exact ? MessageRing.instant(nanos) : timestamp).isBefore(kept.oldest());
+            boolean expired = exact && EpochNanos.isExact(kept.oldestNanos()) ? nanos < kept.oldestNanos()
+                    : (exact ? EpochNanos.instant(nanos) : timestamp).isBefore(kept.oldest());
             if (!expired && !removals.removes(sequence, nanos)) {
                 result.found.add(sequence, text, nanos, exact ? null : timestamp, kept.shape(), fields);
             }

@@ -27,8 +27,8 @@ import java.util.function.Predicate;
  * sequence, the timestamp in epoch nanoseconds, a reference to the message's {@link MessageShape}
  * (the fields many messages share, stored once: see {@link ShapeTable}) and its parsed fields.
  * A query decides on the columns (the shape's verdict is computed once per shape and query) and
- * builds a {@link LogMessage} only for what it returns. That costs ~36 bytes a message instead of
- * the ~190 of a record with its id string and {@code Instant} (HeapPerMessage).
+ * builds a {@link LogMessage} only for what it returns. The columns cost 36 bytes a message, where
+ * a record with its id string and {@code Instant} cost ~190 (HeapPerMessage).
  *
  * <p>With persistence on, the ring is also the hand-off buffer to the file writer: the writer
  * copies what it has not yet written ({@link #drainUnwritten}); a message evicted before the
@@ -39,10 +39,6 @@ import java.util.function.Predicate;
  */
 final class MessageRing {
 
-    // epochNanos() of instants outside the range of a long of nanoseconds (years before 1678 or
-    // after 2261): such a message keeps its exact Instant in `extras`.
-    private static final long TOO_EARLY = Long.MIN_VALUE + 1;
-    private static final long TOO_LATE = Long.MAX_VALUE;
     /**
      * How many of the newest messages are also kept as the {@link LogMessage}s log() stored, so
      * that the queries most made (the newest lines of a service, a poller's next page) build
@@ -61,7 +57,7 @@ final class MessageRing {
     private final String[] texts;
     private final MessageShape[] shapes;
     private final long[] sequences;
-    private final long[] stamps; // epoch nanoseconds, see TOO_EARLY
+    private final long[] stamps; // epoch nanoseconds, see EpochNanos.TOO_EARLY
     // null, the message's LogFields, or an Exact for a timestamp beyond `stamps`.
     private final Object[] extras;
     // The time index: per slot, the newest timestamp (epoch ns) of every message stored up to
@@ -131,25 +127,7 @@ final class MessageRing {
     }
 
     /**
-     * Puts reloaded messages back (in id order), as already written; with {@code tracksWrites}
-     * the writer then starts after them.
-     */
-    void reload(List<LogMessage> messages, boolean tracksWrites) {
-        lock.writeLock().lock();
-        try {
-            for (LogMessage message : messages) {
-                MessageShape shape = shapeTable.intern(MessageShape.of(message, message.deviceId()));
-                appendLocked(LogId.sequence(message.id()), message.message(), message.timestamp(), shape,
-                        message.fields());
-            }
-            reloaded(tracksWrites);
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    /**
-     * Puts reloaded messages back from the columns {@link LogFiles} read, as already written; with
+     * Puts reloaded messages back from the columns {@link FileReload} read, as already written; with
      * {@code tracksWrites} the writer then starts after them.
      */
     void reload(ReloadedColumns messages, boolean tracksWrites) {
@@ -164,7 +142,7 @@ final class MessageRing {
                     interned.put(messages.shape(i), shape);
                 }
                 long nanos = messages.epochNanos(i);
-                Instant exact = nanos == TOO_EARLY || nanos == TOO_LATE ? messages.timestamp(i) : null;
+                Instant exact = EpochNanos.isExact(nanos) ? null : messages.timestamp(i);
                 appendLocked(messages.sequence(i), messages.text(i), nanos, exact, shape, messages.fields(i));
             }
             reloaded(tracksWrites);
@@ -228,8 +206,8 @@ final class MessageRing {
     }
 
     private long appendLocked(long sequence, String text, Instant timestamp, MessageShape shape, LogFields fields) {
-        long nanos = epochNanos(timestamp);
-        return appendLocked(sequence, text, nanos, nanos == TOO_EARLY || nanos == TOO_LATE ? timestamp : null,
+        long nanos = EpochNanos.of(timestamp);
+        return appendLocked(sequence, text, nanos, EpochNanos.isExact(nanos) ? null : timestamp,
                 shape, fields);
     }
 
@@ -272,38 +250,6 @@ final class MessageRing {
         return position;
     }
 
-    static long epochNanos(Instant instant) {
-        long seconds = instant.getEpochSecond();
-        if (seconds >= Long.MAX_VALUE / 1_000_000_000L) {
-            return TOO_LATE;
-        }
-        if (seconds <= Long.MIN_VALUE / 1_000_000_000L) {
-            return TOO_EARLY; // above the "nothing stored" marker
-        }
-        return seconds * 1_000_000_000L + instant.getNano();
-    }
-
-    /** {@link #epochNanos(Instant)} of the instant {@code epochSecond} + {@code nano}. */
-    static long epochNanos(long epochSecond, int nano) {
-        if (epochSecond >= Long.MAX_VALUE / 1_000_000_000L) {
-            return TOO_LATE;
-        }
-        if (epochSecond <= Long.MIN_VALUE / 1_000_000_000L) {
-            return TOO_EARLY;
-        }
-        return epochSecond * 1_000_000_000L + nano;
-    }
-
-    /** Whether {@code nanos}, a value of {@link #epochNanos}, is the instant itself rather than a bound. */
-    static boolean isExact(long nanos) {
-        return nanos != TOO_EARLY && nanos != TOO_LATE;
-    }
-
-    /** The instant of {@code nanos}, a value of {@link #epochNanos} that {@link #isExact}. */
-    static Instant instant(long nanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-    }
-
     private int slot(long position) {
         return (int) (position % capacity);
     }
@@ -317,10 +263,10 @@ final class MessageRing {
 
     private Instant timestamp(int slot) {
         long nanos = stamps[slot];
-        if (nanos == TOO_EARLY || nanos == TOO_LATE) {
+        if (!EpochNanos.isExact(nanos)) {
             return ((Exact) extras[slot]).timestamp();
         }
-        return instant(nanos);
+        return EpochNanos.instant(nanos);
     }
 
     private LogFields fields(int slot) {
@@ -347,7 +293,7 @@ final class MessageRing {
     // Whether the message in `slot` is at or after `since` and before `until` (each null for none).
     private boolean inTime(int slot, Instant since, long sinceNanos, Instant until, long untilNanos) {
         long nanos = stamps[slot];
-        if (nanos == TOO_EARLY || nanos == TOO_LATE) {
+        if (!EpochNanos.isExact(nanos)) {
             Instant timestamp = timestamp(slot);
             return (since == null || !timestamp.isBefore(since)) && (until == null || timestamp.isBefore(until));
         }
@@ -437,12 +383,12 @@ final class MessageRing {
         Instant since = query.since();
         Instant until = query.until();
         boolean timed = since != null || until != null;
-        long sinceNanos = since == null ? Long.MIN_VALUE : epochNanos(since);
-        long untilNanos = until == null ? Long.MAX_VALUE : epochNanos(until);
-        LogQuery shared = sharedCriteria(query);
+        long sinceNanos = since == null ? Long.MIN_VALUE : EpochNanos.of(since);
+        long untilNanos = until == null ? Long.MAX_VALUE : EpochNanos.of(until);
+        LogQuery shared = ShapeTable.sharedCriteria(query);
         byte[] verdicts = shared == null ? null : new byte[shapeTable.idLimit()];
         boolean textual = query.hasTextOrFieldFilters();
-        List<PositionIndex> candidates = candidates(query);
+        List<PositionIndex> candidates = shapeTable.candidates(query);
         if (candidates == null) {
             long newest = tail - 1;
             while (newest >= head && sequences[slot(newest)] > through) {
@@ -463,7 +409,7 @@ final class MessageRing {
                 if (sequences[slot] <= afterSequence) {
                     return;
                 }
-                if (verdicts != null && !sharedMatch(shared, shapes[slot], verdicts)) {
+                if (verdicts != null && !ShapeTable.matches(shared, shapes[slot], verdicts)) {
                     continue;
                 }
                 if (timed && !inTime(slot, since, sinceNanos, until, untilNanos)) {
@@ -514,7 +460,7 @@ final class MessageRing {
             if (sequences[slot] > through) {
                 continue;
             }
-            if (verdicts != null && !sharedMatch(shared, shapes[slot], verdicts)) {
+            if (verdicts != null && !ShapeTable.matches(shared, shapes[slot], verdicts)) {
                 continue;
             }
             if (timed && !inTime(slot, since, sinceNanos, until, untilNanos)) {
@@ -529,76 +475,11 @@ final class MessageRing {
         }
     }
 
-    /**
-     * {@code query}'s criteria on the fields a {@link MessageShape} holds (service, container,
-     * level, source type, device), or null if it has none.
-     */
-    private static LogQuery sharedCriteria(LogQuery query) {
-        if (query.serviceId() == null && query.serviceName() == null && query.containerId() == null
-                && query.levels().isEmpty() && query.sourceTypes().isEmpty() && query.deviceId() == null) {
-            return null;
-        }
-        return LogQuery.builder().serviceId(query.serviceId()).serviceName(query.serviceName())
-                .containerId(query.containerId()).levels(query.levels()).sourceTypes(query.sourceTypes())
-                .deviceId(query.deviceId()).build();
-    }
-
-    private static boolean sharedMatch(LogQuery shared, MessageShape shape, byte[] verdicts) {
-        int verdict = verdicts[shape.id];
-        if (verdict == 0) {
-            verdict = shared.matches(shape.probe()) ? 1 : 2;
-            verdicts[shape.id] = (byte) verdict;
-        }
-        return verdict == 1;
-    }
-
-    /**
-     * The index lists that hold every candidate for {@code query}: the smaller of the service-name
-     * list and the container-id lists; an empty list if a filter matches nothing; null for a full
-     * scan.
-     */
-    private List<PositionIndex> candidates(LogQuery query) {
-        List<PositionIndex> best = null;
-        long bestSize = Long.MAX_VALUE;
-        if (query.serviceName() != null) {
-            PositionIndex index = shapeTable.serviceIndex(query.serviceName());
-            if (index == null) {
-                return List.of();
-            }
-            best = List.of(index);
-            bestSize = index.size();
-        }
-        if (query.containerId() != null) {
-            String prefix = query.containerId();
-            List<PositionIndex> matching = new ArrayList<>(1);
-            long size = 0;
-            PositionIndex exact = shapeTable.containerIndex(prefix);
-            if (exact != null && prefix.length() >= 64) { // a full id: nothing longer can start with it
-                matching.add(exact);
-                size = exact.size();
-            } else {
-                for (Map.Entry<String, PositionIndex> entry : shapeTable.containerIndexes().entrySet()) {
-                    if (entry.getKey().startsWith(prefix)) {
-                        matching.add(entry.getValue());
-                        size += entry.getValue().size();
-                    }
-                }
-            }
-            if (matching.isEmpty()) {
-                return List.of();
-            }
-            if (size < bestSize) {
-                best = matching;
-            }
-        }
-        return best;
-    }
-
     // ---- removal and hand-off -------------------------------------------------------------------
 
     /** Removes every message whose timestamp is before {@code cutoff}; returns how many. */
     long removeOlderThan(Instant cutoff) {
-        long cutoffNanos = epochNanos(cutoff);
+        long cutoffNanos = EpochNanos.of(cutoff);
         return remove(Long.MIN_VALUE, Long.MAX_VALUE,
                 slot -> inTime(slot, null, Long.MIN_VALUE, cutoff, cutoffNanos), null);
     }
@@ -688,43 +569,6 @@ final class MessageRing {
             return shapeTable.indexedKeys();
         } finally {
             lock.readLock().unlock();
-        }
-    }
-
-    /**
-     * Slots collected newest first, at most {@code bound}: past it, each new slot replaces the
-     * oldest collected (forward paging keeps the last {@code bound} visited).
-     */
-    private static final class SlotBuffer {
-        private final int bound;
-        private int[] slots;
-        private int start;
-        private int size;
-
-        SlotBuffer(int bound) {
-            this.bound = bound;
-            this.slots = new int[Math.min(bound, 256)];
-        }
-
-        void add(int slot) {
-            if (size < bound) {
-                if (size == slots.length) {
-                    slots = Arrays.copyOf(slots, (int) Math.min(bound, 2L * slots.length));
-                }
-                slots[size++] = slot;
-            } else { // full: only while paging forward, where start wraps within a full array
-                slots[start] = slot;
-                start = (start + 1) % bound;
-            }
-        }
-
-        int size() {
-            return size;
-        }
-
-        /** The {@code i}-th collected, 0 the first. */
-        int get(int i) {
-            return slots[(start + i) % slots.length];
         }
     }
 }

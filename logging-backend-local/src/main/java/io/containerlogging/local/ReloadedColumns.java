@@ -35,7 +35,7 @@ final class ReloadedColumns {
 
     /**
      * Adds one message; {@code exactTimestamp} only for a timestamp {@code epochNanos} cannot hold
-     * (see {@link MessageRing#epochNanos}), {@code messageFields} null or empty for none.
+     * (see {@link EpochNanos}), {@code messageFields} null or empty for none.
      */
     void add(long sequence, String text, long epochNanos, Instant exactTimestamp, MessageShape shape,
             LogFields messageFields) {
@@ -91,7 +91,7 @@ final class ReloadedColumns {
         if (timestamp != null) {
             return timestamp;
         }
-        return Instant.ofEpochSecond(Math.floorDiv(nanos[i], 1_000_000_000L), Math.floorMod(nanos[i], 1_000_000_000L));
+        return EpochNanos.instant(nanos[i]);
     }
 
     LogMessage message(int i) {

@@ -1,9 +1,12 @@
 package io.containerlogging.local;
 
+import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSource;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,16 +67,74 @@ final class ShapeTable {
         return idLimit;
     }
 
-    PositionIndex serviceIndex(String serviceName) {
-        return byServiceName.get(serviceName);
+    /**
+     * {@code query}'s criteria on the fields a {@link MessageShape} holds (service, container,
+     * level, source type, device), or null if it has none.
+     */
+    static LogQuery sharedCriteria(LogQuery query) {
+        if (query.serviceId() == null && query.serviceName() == null && query.containerId() == null
+                && query.levels().isEmpty() && query.sourceTypes().isEmpty() && query.deviceId() == null) {
+            return null;
+        }
+        return LogQuery.builder().serviceId(query.serviceId()).serviceName(query.serviceName())
+                .containerId(query.containerId()).levels(query.levels()).sourceTypes(query.sourceTypes())
+                .deviceId(query.deviceId()).build();
     }
 
-    PositionIndex containerIndex(String containerId) {
-        return byContainerId.get(containerId);
+    /**
+     * Whether {@code shape} meets {@code shared} (see {@link #sharedCriteria}), decided once per
+     * shape and query: {@code verdicts}, indexed by shape id, holds 0 for not yet, 1 for yes, 2
+     * for no.
+     */
+    static boolean matches(LogQuery shared, MessageShape shape, byte[] verdicts) {
+        int verdict = verdicts[shape.id];
+        if (verdict == 0) {
+            verdict = shared.matches(shape.probe()) ? 1 : 2;
+            verdicts[shape.id] = (byte) verdict;
+        }
+        return verdict == 1;
     }
 
-    Map<String, PositionIndex> containerIndexes() {
-        return byContainerId;
+    /**
+     * The index lists that hold every candidate for {@code query}: the smaller of the service-name
+     * list and the container-id lists; an empty list if a filter matches nothing; null for a full
+     * scan.
+     */
+    List<PositionIndex> candidates(LogQuery query) {
+        List<PositionIndex> best = null;
+        long bestSize = Long.MAX_VALUE;
+        if (query.serviceName() != null) {
+            PositionIndex index = byServiceName.get(query.serviceName());
+            if (index == null) {
+                return List.of();
+            }
+            best = List.of(index);
+            bestSize = index.size();
+        }
+        if (query.containerId() != null) {
+            String prefix = query.containerId();
+            List<PositionIndex> matching = new ArrayList<>(1);
+            long size = 0;
+            PositionIndex exact = byContainerId.get(prefix);
+            if (exact != null && prefix.length() >= 64) { // a full id: nothing longer can start with it
+                matching.add(exact);
+                size = exact.size();
+            } else {
+                for (Map.Entry<String, PositionIndex> entry : byContainerId.entrySet()) {
+                    if (entry.getKey().startsWith(prefix)) {
+                        matching.add(entry.getValue());
+                        size += entry.getValue().size();
+                    }
+                }
+            }
+            if (matching.isEmpty()) {
+                return List.of();
+            }
+            if (size < bestSize) {
+                best = matching;
+            }
+        }
+        return best;
     }
 
     /** How many service names and container ids are indexed. */

@@ -180,7 +180,7 @@ class MessageRingTest {
         @DisplayName("hands the writer every unwritten message once, as stored, and none that was removed")
         void drains() {
             MessageRing ring = new MessageRing(100);
-            ring.reload(List.of(), true);
+            ring.reload(new ReloadedColumns(0), true); // persistence on: nothing reloaded
             List<LogMessage> stored = store(ring, variedMessages(30));
             ring.removeIf(1, Long.MAX_VALUE, message -> message.message().startsWith("Timeout"));
 
