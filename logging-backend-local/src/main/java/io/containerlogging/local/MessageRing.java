@@ -388,6 +388,7 @@ final class MessageRing {
         LogQuery shared = ShapeTable.sharedCriteria(query);
         byte[] verdicts = shared == null ? null : new byte[shapeTable.idLimit()];
         boolean textual = query.hasTextOrFieldFilters();
+        boolean byFields = !query.fields().isEmpty(); // else the fields column is not read at all
         List<PositionIndex> candidates = shapeTable.candidates(query);
         if (candidates == null) {
             long newest = tail - 1;
@@ -415,7 +416,7 @@ final class MessageRing {
                 if (timed && !inTime(slot, since, sinceNanos, until, untilNanos)) {
                     continue;
                 }
-                if (textual && !query.matchesText(text, fields(slot))) {
+                if (textual && !query.matchesText(text, byFields ? fields(slot) : LogFields.empty())) {
                     continue;
                 }
                 if (!visitor.visit(slot)) {
@@ -466,7 +467,7 @@ final class MessageRing {
             if (timed && !inTime(slot, since, sinceNanos, until, untilNanos)) {
                 continue;
             }
-            if (textual && !query.matchesText(text, fields(slot))) {
+            if (textual && !query.matchesText(text, byFields ? fields(slot) : LogFields.empty())) {
                 continue;
             }
             if (!visitor.visit(slot)) {
