@@ -398,16 +398,19 @@ final class MessageRing {
             // The slot steps down with the position instead of being computed from it: no long
             // division per visited message on the path every unindexed (e.g. search) query takes.
             int slot = newest >= head ? slot(newest) : 0;
+            // Only the columns a criterion needs are read: a search reads the texts alone.
+            boolean bySince = since != null;
+            boolean byAfter = afterSequence > 0;
             for (long position = newest; position >= head;
                     position--, slot = slot == 0 ? capacity - 1 : slot - 1) {
-                if (newestUpTo[slot] < sinceNanos) {
+                if (bySince && newestUpTo[slot] < sinceNanos) {
                     return; // everything from here back is older than `since`
                 }
                 String text = texts[slot];
                 if (text == null) {
                     continue;
                 }
-                if (sequences[slot] <= afterSequence) {
+                if (byAfter && sequences[slot] <= afterSequence) {
                     return;
                 }
                 if (verdicts != null && !ShapeTable.matches(shared, shapes[slot], verdicts)) {
