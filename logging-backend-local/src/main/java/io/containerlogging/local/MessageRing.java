@@ -143,7 +143,9 @@ final class MessageRing {
                 }
                 long nanos = messages.epochNanos(i);
                 Instant exact = EpochNanos.isExact(nanos) ? null : messages.timestamp(i);
-                appendLocked(messages.sequence(i), messages.text(i), nanos, exact, shape, messages.fields(i));
+                long position = appendLocked(messages.sequence(i), messages.text(i), nanos, exact, shape,
+                        messages.fields(i));
+                recent[(int) position & (recent.length - 1)] = null; // built from the columns when asked
             }
             reloaded(tracksWrites);
         } finally {
@@ -229,7 +231,6 @@ final class MessageRing {
         int slot = slot(position);
         texts[slot] = text;
         shapes[slot] = shape;
-        recent[(int) position & (recent.length - 1)] = null; // the caller of a log() sets it
         sequences[slot] = sequence;
         stamps[slot] = nanos;
         Object extra = fields == null || fields.isEmpty() ? null : fields;
