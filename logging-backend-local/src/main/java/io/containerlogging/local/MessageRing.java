@@ -116,7 +116,7 @@ final class MessageRing {
      * built with the canonical copies of repeated strings. The caller holds {@link #writeLock()}.
      */
     LogMessage append(LogMessage message, String id, String deviceId, long sequence) {
-        MessageShape shape = shapeTable.intern(MessageShape.of(message, deviceId));
+        MessageShape shape = shapeTable.intern(message, deviceId);
         LogMessage stored = shape.message(id, message.message(), message.timestamp(), message.fields());
         long position = appendLocked(sequence, message.message(), message.timestamp(), shape, message.fields());
         recent[(int) position & (recent.length - 1)] = stored;

@@ -50,6 +50,18 @@ final class MessageShape {
         this.isSystem = isSystem;
         this.deviceId = deviceId;
         this.levelSource = levelSource;
+        this.hash = hash(level, source, serviceId, serviceName, containerId, isStdErr, isSystem, deviceId,
+                levelSource);
+    }
+
+    /** The hash of the shape of {@code message} stored with {@code deviceId}, without making the shape. */
+    static int hash(LogMessage message, String deviceId) {
+        return hash(message.level(), message.source(), message.serviceId(), message.serviceName(),
+                message.containerId(), message.isStdErr(), message.isSystem(), deviceId, message.levelSource());
+    }
+
+    private static int hash(LogLevel level, LogSource source, Integer serviceId, String serviceName,
+            String containerId, boolean isStdErr, boolean isSystem, String deviceId, LevelSource levelSource) {
         int h = level.hashCode();
         h = 31 * h + source.hashCode();
         h = 31 * h + Objects.hashCode(serviceId);
@@ -57,8 +69,17 @@ final class MessageShape {
         h = 31 * h + Objects.hashCode(containerId);
         h = 31 * h + (isStdErr ? 1 : 0) + (isSystem ? 2 : 0);
         h = 31 * h + Objects.hashCode(deviceId);
-        h = 31 * h + levelSource.hashCode();
-        this.hash = h;
+        return 31 * h + levelSource.hashCode();
+    }
+
+    /** Whether this is the shape of {@code message} stored with {@code deviceId}, whose hash is {@code hash}. */
+    boolean isShapeOf(LogMessage message, String deviceId, int hash) {
+        return this.hash == hash && level == message.level() && isStdErr == message.isStdErr()
+                && isSystem == message.isSystem() && levelSource == message.levelSource()
+                && Objects.equals(serviceName, message.serviceName())
+                && Objects.equals(containerId, message.containerId())
+                && Objects.equals(serviceId, message.serviceId()) && Objects.equals(this.deviceId, deviceId)
+                && source.equals(message.source());
     }
 
     /** The shape of {@code message} stored with {@code deviceId}. */

@@ -1,5 +1,6 @@
 package io.containerlogging.local;
 
+import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSource;
 import java.util.ArrayList;
@@ -30,10 +31,29 @@ final class ShapeTable {
     private final Map<String, PositionIndex> byServiceName = new HashMap<>();
     private final Map<String, PositionIndex> byContainerId = new HashMap<>();
     private final Map<LogSource, LogSource> sources = new HashMap<>();
+    // Shapes by hash, direct-mapped, for intern(LogMessage, String); a shape forgotten by a sweep
+    // (id -1) or a collision only costs the regular lookup.
+    private final MessageShape[] recentByHash = new MessageShape[1024];
     private MessageShape[] byId = new MessageShape[16];
     private int[] freeIds = new int[16];
     private int freeCount;
     private int idLimit; // ids in use are below this
+
+    /**
+     * The stored shape of {@code message} stored with {@code deviceId}, adding it if there is none:
+     * the {@code log()} path, which finds a known shape (nearly always) without making one.
+     */
+    MessageShape intern(LogMessage message, String deviceId) {
+        int hash = MessageShape.hash(message, deviceId);
+        MessageShape[] table = recentByHash;
+        MessageShape cached = table[hash & (table.length - 1)];
+        if (cached != null && cached.id >= 0 && cached.isShapeOf(message, deviceId, hash)) {
+            return cached;
+        }
+        MessageShape shape = intern(MessageShape.of(message, deviceId));
+        table[hash & (table.length - 1)] = shape;
+        return shape;
+    }
 
     /** The stored instance equal to {@code shape}, adding it (with canonical strings) if none is. */
     MessageShape intern(MessageShape shape) {
@@ -165,6 +185,7 @@ final class ShapeTable {
         byServiceName.clear();
         byContainerId.clear();
         Arrays.fill(byId, null);
+        Arrays.fill(recentByHash, null);
         freeCount = 0;
         idLimit = 0;
     }
