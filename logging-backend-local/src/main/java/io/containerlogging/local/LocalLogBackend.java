@@ -274,18 +274,18 @@ public final class LocalLogBackend extends AbstractLogBackend {
         removals = Removals.load(logDir);
         List<LogMessage> replayed = new ArrayList<>();
         Instant now = clock.instant();
-        LogFiles.Reloaded reloaded = LogFiles.reload(existing, ring.capacity(), message -> ages.expired(message, now),
-                removals, checkpointedThrough(), message -> {
+        FileReload.Reloaded reloaded = FileReload.reload(existing, ring.capacity(),
+                message -> now.minus(ages.ageOf(message)), removals, checkpointedThrough(), message -> {
                     replayed.add(message);
                     if (replayed.size() == LogFileWriter.BATCH_SIZE) {
                         durablyStored(replayed);
                         replayed.clear();
                     }
-                });
+                }, settings().threadFactory("reload"));
         durablyStored(replayed); // lines written after the last saved checkpoint: read, so not read again
         files.ranges(reloaded.ranges());
         readers.forced(reloaded.highestSequence()); // the files of earlier runs: on the device
-        ring.reload(reloaded.messages(), true);
+        ring.reload(reloaded.columns(), true);
         corruptLines = reloaded.corruptLines();
         if (reloaded.corruptLines() > 0) {
             LOG.log(System.Logger.Level.WARNING, "skipped " + reloaded.corruptLines()

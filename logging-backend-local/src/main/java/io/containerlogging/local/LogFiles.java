@@ -1,15 +1,9 @@
 package io.containerlogging.local;
 
-import io.containerlogging.core.LogId;
-import io.containerlogging.core.LogJson;
-import io.containerlogging.core.LogMessage;
 import java.io.BufferedReader;
 import java.io.Reader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -18,13 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +23,7 @@ import java.util.regex.Pattern;
 /**
  * The on-disk layout of {@link LocalLogBackend}: a directory (0700) of NDJSON files (0600) named
  * {@code container-manager-<epoch-ms>.log}, where the number is the backend clock's time when the
- * file was started. Also reads the files back at start-up.
+ * file was started. {@link FileReload} reads them back at start-up.
  *
  * <p>Stateless; every method may be called from any thread.
  */
@@ -59,19 +48,6 @@ final class LogFiles {
 
     /** What one file read back whole at start holds: its first and last id sequence and its messages. */
     record FileRange(long firstSequence, long lastSequence, long lines) {
-    }
-
-    /** A reloaded message and the sequence number of its id. */
-    private record Found(long sequence, LogMessage message) {
-    }
-
-    /**
-     * What {@link #reload} found: the newest messages, the highest id sequence, the lines skipped
-     * (corrupt lines, and one per compressed file cut short or corrupt), and the ranges of the files
-     * read whole.
-     */
-    record Reloaded(List<LogMessage> messages, long highestSequence, long corruptLines,
-            Map<Path, FileRange> ranges) {
     }
 
     private LogFiles() {
@@ -169,74 +145,6 @@ final class LogFiles {
         return files;
     }
 
-    /** {@link #reload(List, int, Predicate, Removals, long, Consumer)} for one class of files, by a fixed cutoff. */
-    static Reloaded reload(List<LogFile> files, int maxMessages, Instant notBefore, Removals removals,
-            long replayAfter, Consumer<LogMessage> replay) {
-        return reload(List.of(files), maxMessages, message -> message.timestamp().isBefore(notBefore), removals,
-                replayAfter, replay);
-    }
-
-    /**
-     * Reads the newest messages back: in each class of files (one list per retention class, each
-     * oldest first), files newest first until {@code maxMessages} messages not {@code expired} are
-     * found. Never fails because of content: a line that is not a message with a {@code log-N} id
-     * (a torn last line, garbage) is skipped and counted; a compressed file cut short or corrupt
-     * gives the lines before the damage and counts as one skipped line; a file that cannot be read
-     * is skipped and logged.
-     *
-     * <p>Also replays, to {@code replay}, every message with an id above {@code replayAfter}, reading
-     * older files as long as they may hold one, even past {@code maxMessages} and including expired
-     * and removed messages (the read checkpoints must cover everything in the files). Messages that
-     * {@code removals} says a cleanup removed are not returned.
-     *
-     * @return at most {@code maxMessages} messages in id order (the newest), the highest id seen
-     *     in any line read (even an expired one), the number of lines skipped, and the id range of
-     *     every file read whole
-     */
-    static Reloaded reload(List<List<LogFile>> classes, int maxMessages, Predicate<LogMessage> expired,
-            Removals removals, long replayAfter, Consumer<LogMessage> replay) {
-        Scan scan = new Scan(expired, removals, replayAfter, replay);
-        List<Found> all = new ArrayList<>();
-        for (List<LogFile> files : classes) {
-            // One list per file, newest file first; each in file order (which is id order unless
-            // the files were edited by hand).
-            List<List<Found>> perFile = new ArrayList<>();
-            int foundCount = 0;
-            boolean olderMayReplay = true;
-            for (int i = files.size() - 1; i >= 0 && (foundCount < maxMessages || olderMayReplay); i--) {
-                List<Found> found = new ArrayList<>();
-                perFile.add(found);
-                long lowestInFile = scan.read(files.get(i), foundCount < maxMessages, found);
-                foundCount += found.size();
-                // Files hold increasing ids: once a file starts at or below replayAfter, older ones
-                // hold nothing to replay.
-                olderMayReplay = lowestInFile > replayAfter;
-            }
-            for (int i = perFile.size() - 1; i >= 0; i--) {
-                all.addAll(perFile.get(i));
-            }
-        }
-        for (int i = 1; i < all.size(); i++) {
-            if (all.get(i).sequence() <= all.get(i - 1).sequence()) {
-                // Several retention classes interleave; within one, only hand-edited files get here.
-                all.sort(Comparator.comparingLong(Found::sequence));
-                break;
-            }
-        }
-        List<LogMessage> newest = new ArrayList<>(Math.min(all.size(), maxMessages));
-        long previous = 0;
-        for (Found found : all) {
-            if (found.sequence() != previous) { // a duplicate id can only come from hand-edited files
-                newest.add(found.message());
-                previous = found.sequence();
-            }
-        }
-        List<LogMessage> kept = newest.size() > maxMessages
-                ? new ArrayList<>(newest.subList(newest.size() - maxMessages, newest.size()))
-                : newest;
-        return new Reloaded(kept, scan.highest, scan.corrupt, scan.ranges);
-    }
-
     /** Opens a log file for reading, through gzip if it is compressed; never through a link. */
     static InputStream open(LogFile file) throws IOException {
         // NOFOLLOW_LINKS: a link swapped in after list() looked is not followed either.
@@ -249,81 +157,6 @@ final class LogFiles {
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
-        }
-    }
-
-    /** Reads files for {@link #reload}; keeps the counts across them. */
-    private static final class Scan {
-        private final Predicate<LogMessage> expired;
-        private final Removals removals;
-        private final long replayAfter;
-        private final Consumer<LogMessage> replay;
-        private final Map<Path, FileRange> ranges = new HashMap<>();
-        private long highest;
-        private long corrupt;
-
-        Scan(Predicate<LogMessage> expired, Removals removals, long replayAfter, Consumer<LogMessage> replay) {
-            this.expired = expired;
-            this.removals = removals;
-            this.replayAfter = replayAfter;
-            this.replay = replay;
-        }
-
-        /** Reads one file; adds what to keep to {@code found}; returns the lowest id sequence in it. */
-        long read(LogFile file, boolean keep, List<Found> found) {
-            long lowest = Long.MAX_VALUE;
-            long newest = 0;
-            long lines = 0;
-            try (LineReader reader = new LineReader(new InputStreamReader(open(file),
-                    StandardCharsets.UTF_8.newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPLACE)
-                            .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
-                String line;
-                while ((line = reader.next()) != null) {
-                    if (line == LineReader.TOO_LONG) {
-                        corrupt++;
-                        continue;
-                    }
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    LogMessage message;
-                    long sequence;
-                    try {
-                        message = LogJson.fromJson(line);
-                        sequence = LogId.trySequence(message.id());
-                    } catch (RuntimeException e) { // malformed JSON or not a message
-                        corrupt++;
-                        continue;
-                    }
-                    if (sequence < 1) {
-                        corrupt++;
-                        continue;
-                    }
-                    highest = Math.max(highest, sequence);
-                    lowest = Math.min(lowest, sequence);
-                    newest = Math.max(newest, sequence);
-                    lines++;
-                    if (sequence > replayAfter) {
-                        replay.accept(message);
-                    }
-                    if (keep && !expired.test(message) && !removals.removes(sequence, message.timestamp())) {
-                        found.add(new Found(sequence, message));
-                    }
-                }
-                if (lines > 0) {
-                    ranges.put(file.path(), new FileRange(lowest, newest, lines));
-                }
-            } catch (IOException | RuntimeException e) {
-                if (file.compressed()) {
-                    corrupt++; // cut short by a crash or damaged: what came before the damage is kept
-                    LOG.log(System.Logger.Level.WARNING, "skipping the rest of damaged compressed log file "
-                            + file.path() + " after " + lines + " lines: " + e);
-                } else {
-                    LOG.log(System.Logger.Level.WARNING, "skipping unreadable log file " + file.path() + ": " + e);
-                }
-            }
-            return lowest;
         }
     }
 

@@ -38,10 +38,11 @@ final class Removals {
 
     /** Whether a cleanup removed the message with this id sequence and timestamp. */
     boolean removes(long sequence, Instant timestamp) {
-        if (entries.isEmpty()) {
-            return false;
-        }
-        long nanos = MessageRing.epochNanos(timestamp);
+        return !entries.isEmpty() && removes(sequence, EpochNanos.of(timestamp));
+    }
+
+    /** {@link #removes(long, Instant)} for a timestamp as {@link EpochNanos} gives it. */
+    boolean removes(long sequence, long nanos) {
         for (Entry entry : entries) {
             if (sequence <= entry.through() && nanos < entry.beforeEpochNanos()) {
                 return true;
@@ -52,14 +53,14 @@ final class Removals {
 
     /** These removals plus one, without the entries that {@code coveredBefore} (the configured age) already implies. */
     Removals with(Instant before, long through, Instant coveredBefore) {
-        long covered = MessageRing.epochNanos(coveredBefore);
+        long covered = EpochNanos.of(coveredBefore);
         List<Entry> kept = new ArrayList<>();
         for (Entry entry : entries) {
             if (entry.beforeEpochNanos() > covered) {
                 kept.add(entry);
             }
         }
-        kept.add(new Entry(MessageRing.epochNanos(before), through));
+        kept.add(new Entry(EpochNanos.of(before), through));
         while (kept.size() > MAX_ENTRIES) {
             kept.remove(0);
         }

@@ -146,7 +146,8 @@ class CrashLoopTest {
     private List<LogMessage> readAllFiles() throws IOException {
         List<LogFiles.LogFile> files = LogFiles.list(dir);
         List<LogMessage> all = new ArrayList<>();
-        LogFiles.reload(files, Integer.MAX_VALUE, Instant.EPOCH, Removals.NONE, Long.MAX_VALUE, m -> { })
+        FileReload.reload(List.of(files), Integer.MAX_VALUE, m -> Instant.EPOCH, Removals.NONE, Long.MAX_VALUE, m -> { },
+                Thread::new)
                 .messages().forEach(all::add);
         return all;
     }

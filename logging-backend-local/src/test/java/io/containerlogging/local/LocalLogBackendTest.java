@@ -143,9 +143,9 @@ class LocalLogBackendTest {
                     .containsExactly("far");
             assertThat(texts(backend.getLogs(LogQuery.builder().since(Instant.parse("1400-01-01T00:00:00Z")).build())))
                     .containsExactly("ancient", "far");
-            assertThat(MessageRing.epochNanos(Instant.MAX)).isEqualTo(Long.MAX_VALUE);
-            assertThat(MessageRing.epochNanos(Instant.MIN)).isEqualTo(Long.MIN_VALUE + 1);
-            assertThat(MessageRing.epochNanos(Instant.ofEpochSecond(1, 5))).isEqualTo(1_000_000_005L);
+            assertThat(EpochNanos.of(Instant.MAX)).isEqualTo(Long.MAX_VALUE);
+            assertThat(EpochNanos.of(Instant.MIN)).isEqualTo(Long.MIN_VALUE + 1);
+            assertThat(EpochNanos.of(Instant.ofEpochSecond(1, 5))).isEqualTo(1_000_000_005L);
         }
     }
 

@@ -179,11 +179,23 @@ public record LogQuery(
         if (afterId != null && LogId.trySequence(message.id()) <= afterSequence()) {
             return false;
         }
-        if (!fields.isEmpty() && !fieldsMatch(message.fields())) {
+        return matchesText(message.message(), message.fields());
+    }
+
+    /**
+     * Whether a message with {@code text} and {@code messageFields} meets the {@link #fields()},
+     * {@link #search()}, {@link #exclude()} and {@link #regex()} criteria; the other criteria are
+     * not looked at. Lets a store that keeps messages in another form than {@link LogMessage}
+     * filter them before building any.
+     *
+     * @param text the message text, not null
+     * @param messageFields the message's fields, not null ({@link LogFields#empty()} for none)
+     */
+    public boolean matchesText(String text, LogFields messageFields) {
+        if (!fields.isEmpty() && !fieldsMatch(messageFields)) {
             return false;
         }
         // The text filters last: they cost the most.
-        String text = message.message();
         if (!search.isEmpty() && !((SearchTexts) search).allFoundIn(text)) {
             return false;
         }

@@ -106,6 +106,43 @@ public final class Rfc3339 {
         return OffsetDateTime.parse(text).toInstant();
     }
 
+    /**
+     * The epoch second of the fixed-width form in the ASCII bytes {@code text[at, at + 30)}, the
+     * form {@link #parse} takes its fast path for, with the same checks; its nanoseconds are the
+     * nine digits at {@code at + 20}. Returns {@link Long#MIN_VALUE} for anything else (the caller
+     * then parses the text with {@link #parse}).
+     */
+    static long fixedEpochSecond(byte[] text, int at) {
+        if (text[at + 29] != 'Z' || text[at + 19] != '.' || text[at + 4] != '-' || text[at + 7] != '-'
+                || text[at + 10] != 'T' || text[at + 13] != ':' || text[at + 16] != ':') {
+            return Long.MIN_VALUE;
+        }
+        int year = number(text, at, 4);
+        int month = number(text, at + 5, 2);
+        int dayOfMonth = number(text, at + 8, 2);
+        int hour = number(text, at + 11, 2);
+        int minute = number(text, at + 14, 2);
+        int second = number(text, at + 17, 2);
+        if (year >= 0 && month >= 1 && month <= 12 && dayOfMonth >= 1 && dayOfMonth <= lengthOfMonth(year, month)
+                && hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second < 60) {
+            return epochDay(year, month, dayOfMonth) * 86_400L + hour * 3600L + minute * 60L + second;
+        }
+        return Long.MIN_VALUE;
+    }
+
+    /** The decimal number in the ASCII bytes {@code text[at, at + width)}, or -1 if any is not a digit. */
+    static int number(byte[] text, int at, int width) {
+        int value = 0;
+        for (int i = at; i < at + width; i++) {
+            int c = text[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
     private static int lengthOfMonth(int year, int month) {
         if (month == 2) {
             return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
