@@ -4,10 +4,12 @@ import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.forward.StoredMessage;
+import io.containerlogging.core.internal.LogLineDecoder;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -193,6 +195,7 @@ public final class StoreReader implements AutoCloseable {
         Object head; // the next message after the position: a LogMessage, or a StoredMessage when read raw
         long headSequence;
         boolean blocked; // a file of the view could not be opened: the view is out of date
+        final LogLineDecoder decoder = new LogLineDecoder(); // its tables of repeated values are bounded
 
         ClassCursor(FileCatalog.FileClass fileClass) {
             this.fileClass = fileClass;
@@ -228,7 +231,7 @@ public final class StoreReader implements AutoCloseable {
                     corruptLines++;
                 } else if (raw) {
                     acceptStored(lines.lineBytes(), lines.lineStart(), lines.lineEnd());
-                } else {
+                } else if (!acceptCommon(lines.lineBytes(), lines.lineStart(), lines.lineEnd())) {
                     accept(new String(lines.lineBytes(), lines.lineStart(), lines.lineEnd() - lines.lineStart(),
                             StandardCharsets.UTF_8)); // malformed bytes replaced
                 }
@@ -251,6 +254,28 @@ public final class StoreReader implements AutoCloseable {
                 head = message;
                 headSequence = message.sequence();
             }
+        }
+
+        /**
+         * A line in the common form the writer produces (no fields, a canonical id), decoded
+         * straight from its bytes: twice as fast as through a String, and the reading a forwarder
+         * to a sink that needs messages (syslog, OpenSearch) pays per line. False for any other
+         * line, which {@link #accept(String)} then decodes as before.
+         */
+        private boolean acceptCommon(byte[] bytes, int from, int to) {
+            int end = decoder.decode(bytes, from, to);
+            if (end < 0 || !blank(bytes, end, to)) {
+                return false;
+            }
+            long sequence = decoder.sequence();
+            if (sequence > position) {
+                head = new LogMessage(LogId.format(sequence), decoder.text(),
+                        Instant.ofEpochSecond(decoder.epochSecond(), decoder.nano()), decoder.level(), decoder.source(),
+                        decoder.serviceId(), decoder.serviceName(), decoder.containerId(), decoder.isStdErr(),
+                        decoder.isSystem(), decoder.deviceId(), decoder.levelSource(), null);
+                headSequence = sequence;
+            }
+            return true;
         }
 
         private void accept(String line) {

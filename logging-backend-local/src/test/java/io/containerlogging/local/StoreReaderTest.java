@@ -3,10 +3,14 @@ package io.containerlogging.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.containerlogging.core.LevelSource;
+import io.containerlogging.core.LogFields;
 import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogJson;
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.LogSource;
+import io.containerlogging.core.SourceType;
 import io.containerlogging.core.forward.StoredMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +62,33 @@ class StoreReaderTest {
 
     private static List<String> lines(int from, int to) {
         return IntStream.range(from, to).mapToObj(i -> "line-" + i).collect(Collectors.toList());
+    }
+
+    @Test
+    @DisplayName("decoded reading gives back exactly the messages log() returned, in every shape, fast path or not")
+    void decodesEveryShapeExactly() throws Exception {
+        List<LogMessage> logged = new ArrayList<>();
+        try (LocalLogBackend backend = backend(LocalLogBackend.builder().deviceId("pi-7"))) {
+            for (int i = 0; i < 400; i++) {
+                LogMessage.Builder message = LogMessage.builder()
+                        .message(i % 5 == 0 ? "quote \" \\ tab\t nl\n \u00e9\u20ac \uD83D\uDE00 \u2028 " + i : "plain " + i)
+                        .timestamp(T0.plusNanos(i * 1_000_003L)).level(LogLevel.values()[i % LogLevel.values().length]);
+                switch (i % 4) {
+                    case 0 -> message.source(LogSource.container("web")).serviceId(i % 3 == 0 ? null : i)
+                            .serviceName("web").containerId("c".repeat(64)).stdErr(i % 8 == 0);
+                    case 1 -> message.system(true).source(new LogSource(SourceType.SYSTEM, null));
+                    case 2 -> message.deviceId("edge-" + (i % 3)).levelSource(LevelSource.TEXT)
+                            .fields(LogFields.builder().put("user", "u" + i).put("n", (long) i).build());
+                    default -> message.source(new LogSource(SourceType.MANAGER, "supervisor"));
+                }
+                logged.add(backend.log(message.build()));
+            }
+            backend.flush();
+            try (StoreReader reader = backend.reader(null)) {
+                assertThat(drain(reader, 37)).containsExactlyElementsOf(logged);
+                assertThat(reader.corruptLines()).isZero();
+            }
+        }
     }
 
     @Test
