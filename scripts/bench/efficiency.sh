@@ -50,8 +50,13 @@ port, container, text, interval = sys.argv[1], sys.argv[2], sys.argv[3], float(s
 conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
 deadline = time.time() + 600
 while time.time() < deadline:
-    conn.request("GET", "/api/v1/logs?containerId=%s&limit=1" % container)
-    body = json.loads(conn.getresponse().read())
+    try:
+        conn.request("GET", "/api/v1/logs?containerId=%s&limit=1" % container)
+        body = json.loads(conn.getresponse().read())
+    except (http.client.HTTPException, OSError):  # the server closed the idle connection: reconnect
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
+        continue
     logs = body.get("logs", body) if isinstance(body, dict) else body
     if logs and logs[0].get("message") == text:
         print("%.6f" % time.time())
