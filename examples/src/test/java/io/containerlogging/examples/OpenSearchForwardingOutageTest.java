@@ -1,13 +1,16 @@
 package io.containerlogging.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.containerlogging.core.BackendUnavailableException;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.opensearch.OpenSearchLogBackend;
 import io.containerlogging.testing.DockerTest;
 import io.containerlogging.testing.OpenSearchNode;
 import io.containerlogging.testing.OpenSearchTest;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,13 +68,21 @@ class OpenSearchForwardingOutageTest extends ForwardingOutageTest {
         OpenSearchNode.restart();
     }
 
-    /** The device's documents of the container, as the central API lists them (every one, in id order). */
+    /**
+     * The device's documents of the container, as the central API lists them (every one, in id
+     * order). A node whose new daily index is still allocating its shards, or that is recovering
+     * them after a restart, answers searches with 503 for a moment: that is asked again, as an
+     * operator would, rather than taken for an answer.
+     */
     @Override
     List<String> received(String containerId) {
-        central.flush(); // makes what was indexed searchable now, as the refresh interval would
-        return central.getLogs(LogQuery.builder().deviceId(DEVICE).containerId(containerId).build()).stream()
-                .map(LogMessage::message)
-                .toList();
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .ignoreException(BackendUnavailableException.class)
+                .until(() -> {
+                    central.flush(); // makes what was indexed searchable now, as the refresh interval would
+                    return central.getLogs(LogQuery.builder().deviceId(DEVICE).containerId(containerId).build())
+                            .stream().map(LogMessage::message).toList();
+                }, messages -> true);
     }
 
     /** The central API's count, what a fleet operator asks, agrees with the documents read. */
