@@ -81,7 +81,7 @@ final class DfaTranslation {
         }
         DfaTranslation translation = new DfaTranslation(body, ignoreCase, dotAll);
         try {
-            if ((anchoredStart || anchoredEnd) && translation.hasTopLevelAlternation()) {
+            if ((anchoredStart || anchoredEnd) && RequiredLiteral.topLevelAlternation(body)) {
                 return null; // an anchor then binds to one branch only
             }
             Automaton automaton = translation.alternation();
@@ -375,28 +375,5 @@ final class DfaTranslation {
             throw UNSUPPORTED;
         }
         return automaton;
-    }
-
-    private boolean hasTopLevelAlternation() {
-        int depth = 0;
-        for (int i = 0; i < pattern.length(); i++) {
-            char c = pattern.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '[') {
-                int end = RequiredLiteral.endOfClass(pattern, i);
-                if (end < 0) {
-                    throw UNSUPPORTED;
-                }
-                i = end - 1;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth--;
-            } else if (c == '|' && depth == 0) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -206,8 +206,11 @@ record RequiredLiteral(String text, boolean ignoreCase, boolean whole, int patte
         return -1;
     }
 
-    /** True if {@code pattern} may have a {@code |} outside every group and class. */
-    private static boolean topLevelAlternation(String pattern) {
+    /**
+     * True if {@code pattern} may have a {@code |} outside every group and class (also when it
+     * cannot tell: quoted text, an unclosed class). {@link DfaTranslation} asks it too.
+     */
+    static boolean topLevelAlternation(String pattern) {
         int depth = 0;
         for (int i = 0; i < pattern.length(); i++) {
             char c = pattern.charAt(i);
