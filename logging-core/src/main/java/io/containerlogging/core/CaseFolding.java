@@ -91,11 +91,17 @@ final class CaseFolding {
             this.anchorUpper = anchor < 0 ? 0 : Character.toUpperCase(anchorLower);
         }
 
-        // Higher is rarer. A letter is searched twice (both cases), so it counts as commoner.
+        // Higher is rarer: a character's place in COMMON, any character not listed rarest of all.
+        // A letter is searched twice (both cases), so it counts as commoner.
         private static int rank(char c) {
             int common = COMMON.indexOf(c);
-            int rank = common < 0 ? 2 * COMMON.length() : 2 * (COMMON.length() - common);
+            int rank = common < 0 ? 2 * COMMON.length() : 2 * common;
             return Character.toUpperCase(c) != c ? rank / 2 : rank;
+        }
+
+        /** The character whose occurrences are compared in full, in lower case; 0 if none. */
+        char anchor() {
+            return anchorLower;
         }
 
         /** True if {@code text} contains the needle, ignoring case. */

@@ -92,6 +92,18 @@ class LogQueryTextFiltersTest {
             }
         }
 
+        @Test
+        @DisplayName("compares in full only where the needle's rarest character occurs")
+        void anchorsOnTheRarestCharacter() {
+            // Every log line has e's and t's; an anchor on them would compare at nearly every word.
+            assertThat(new CaseFolding.Needle("timeout").anchor()).isEqualTo('m');
+            assertThat(new CaseFolding.Needle("the end").anchor()).isEqualTo('d');
+            // A character not in the frequency table is rarer than any in it; a digit or a
+            // punctuation mark, searched once, beats a letter searched in both cases.
+            assertThat(new CaseFolding.Needle("zero#").anchor()).isEqualTo('#');
+            assertThat(new CaseFolding.Needle("port 8080").anchor()).isEqualTo('8');
+        }
+
         private String randomText(Random random, String alphabet, int length) {
             StringBuilder out = new StringBuilder(length);
             for (int i = 0; i < length; i++) {
