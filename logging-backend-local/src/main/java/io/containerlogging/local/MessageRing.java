@@ -120,6 +120,12 @@ final class MessageRing {
         LogMessage stored = shape.message(id, message.message(), message.timestamp(), message.fields());
         long position = appendLocked(sequence, message.message(), message.timestamp(), shape, message.fields());
         recent[(int) position & (recent.length - 1)] = stored;
+        long left = position - capacity; // out of the ring now; its recent slot is not reused yet
+        if (left >= 0 && recent.length > capacity) {
+            // recent is rounded up to a power of two: without this it would keep up to
+            // recent.length - capacity evicted messages alive (6 384 of them for the default ring)
+            recent[(int) left & (recent.length - 1)] = null;
+        }
         if (tracksWrites) {
             pending[slot(position)] = stored;
         }

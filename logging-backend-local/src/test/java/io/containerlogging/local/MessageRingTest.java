@@ -193,6 +193,30 @@ class MessageRingTest {
         }
     }
 
+    @Test
+    @DisplayName("keeps no evicted message alive, though the recent window is larger than the ring")
+    void evictedMessagesAreReleased() {
+        MessageRing ring = new MessageRing(100); // recent window: 128
+        List<java.lang.ref.WeakReference<LogMessage>> evicted = storeAndForget(ring, 200, 100);
+        assertThat(ring.query(LogQuery.all())).hasSize(100);
+
+        // Only what the ring's slots and its recent window still reference survives a collection.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            System.gc();
+            assertThat(evicted).allSatisfy(reference -> assertThat(reference.get()).isNull());
+        });
+    }
+
+    /** Stores {@code count} messages; weak references to the first {@code first}, nothing else kept. */
+    private static List<java.lang.ref.WeakReference<LogMessage>> storeAndForget(MessageRing ring, int count, int first) {
+        List<LogMessage> stored = store(ring, variedMessages(count));
+        List<java.lang.ref.WeakReference<LogMessage>> references = new ArrayList<>();
+        for (int i = 0; i < first; i++) {
+            references.add(new java.lang.ref.WeakReference<>(stored.get(i)));
+        }
+        return references;
+    }
+
     private static List<String> texts(List<LogMessage> messages) {
         return messages.stream().map(LogMessage::message).collect(Collectors.toList());
     }
