@@ -106,37 +106,32 @@ final class CaseFolding {
 
         /** True if {@code text} contains the needle, ignoring case. */
         boolean foundIn(String text) {
-            if (caseless) {
-                return text.indexOf(folded) >= 0;
+            // Kept small, the rare shapes in methods of their own, so that the JIT inlines it
+            // into the ring's walk.
+            if (caseless || anchor < 0) {
+                return caseless ? text.indexOf(folded) >= 0 : foundWithoutAnchor(text);
             }
-            int length = folded.length();
-            int last = text.length() - length;
-            if (last < 0) {
-                return false;
-            }
-            if (anchor < 0) {
-                for (int i = 0; i <= last; i++) {
-                    if (matchesAt(text, i, 0)) {
-                        return true;
-                    }
-                }
-                return false;
-            }
+            int lastAnchor = text.length() - folded.length() + anchor;
             // All occurrences of the anchor in lower case, then all in upper case: two runs of
             // indexOf (vectorised) cost less than merging them in text order (measured).
-            int lastAnchor = last + anchor;
-            for (int at = text.indexOf(anchorLower, anchor); at >= 0 && at <= lastAnchor;
-                    at = text.indexOf(anchorLower, at + 1)) {
+            return foundAt(text, anchorLower, lastAnchor)
+                    || (anchorUpper != anchorLower && foundAt(text, anchorUpper, lastAnchor));
+        }
+
+        /** True if the needle starts {@link #anchor} characters before an occurrence of {@code c}. */
+        private boolean foundAt(String text, char c, int lastAnchor) {
+            for (int at = text.indexOf(c, anchor); at >= 0 && at <= lastAnchor; at = text.indexOf(c, at + 1)) {
                 if (matchesAt(text, at - anchor, 0)) {
                     return true;
                 }
             }
-            if (anchorUpper != anchorLower) {
-                for (int at = text.indexOf(anchorUpper, anchor); at >= 0 && at <= lastAnchor;
-                        at = text.indexOf(anchorUpper, at + 1)) {
-                    if (matchesAt(text, at - anchor, 0)) {
-                        return true;
-                    }
+            return false;
+        }
+
+        private boolean foundWithoutAnchor(String text) {
+            for (int i = 0, last = text.length() - folded.length(); i <= last; i++) {
+                if (matchesAt(text, i, 0)) {
+                    return true;
                 }
             }
             return false;
