@@ -4,6 +4,7 @@ import io.containerlogging.core.LogFields;
 import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
+import io.containerlogging.core.internal.TextSketch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,6 +71,8 @@ final class MessageRing {
     // message was removed or reloaded (then built from the columns).
     private final LogMessage[] recent;
     private final ShapeTable shapeTable = new ShapeTable();
+    // Made by the first search that can use it (see sketches()); cleared per slot on append.
+    private volatile TextSketches sketches;
     private long newestSoFar = Long.MIN_VALUE;
     private long head;
     private long tail;
@@ -189,6 +192,7 @@ final class MessageRing {
             Arrays.fill(shapes, null);
             Arrays.fill(extras, null);
             Arrays.fill(recent, null);
+            sketches = null;
             if (pending != null) {
                 Arrays.fill(pending, null);
             }
@@ -235,6 +239,10 @@ final class MessageRing {
         long position = tail++;
         publishedTail.lazySet(tail);
         int slot = slot(position);
+        TextSketches sketched = sketches;
+        if (sketched != null) {
+            sketched.clear(slot);
+        }
         texts[slot] = text;
         shapes[slot] = shape;
         sequences[slot] = sequence;
@@ -396,6 +404,9 @@ final class MessageRing {
         byte[] verdicts = shared == null ? null : new byte[shapeTable.idLimit()];
         boolean textual = query.hasTextOrFieldFilters();
         boolean byFields = !query.fields().isEmpty(); // else the fields column is not read at all
+        // The search texts' character pairs: a message whose sketch lacks one is skipped unread.
+        long required = query.search().isEmpty() ? 0 : TextSketch.required(query.search());
+        TextSketches sketched = required == 0 ? null : sketches();
         List<PositionIndex> candidates = shapeTable.candidates(query);
         if (candidates == null) {
             long newest = tail - 1;
@@ -424,6 +435,9 @@ final class MessageRing {
                     continue;
                 }
                 if (timed && !inTime(slot, since, sinceNanos, until, untilNanos)) {
+                    continue;
+                }
+                if (sketched != null && !sketched.mayContain(slot, text, required)) {
                     continue;
                 }
                 if (textual && !query.matchesText(text, byFields ? fields(slot) : LogFields.empty())) {
@@ -477,6 +491,9 @@ final class MessageRing {
             if (timed && !inTime(slot, since, sinceNanos, until, untilNanos)) {
                 continue;
             }
+            if (sketched != null && !sketched.mayContain(slot, text, required)) {
+                continue;
+            }
             if (textual && !query.matchesText(text, byFields ? fields(slot) : LogFields.empty())) {
                 continue;
             }
@@ -484,6 +501,21 @@ final class MessageRing {
                 return;
             }
         }
+    }
+
+    /** The sketch column, made on first use (by a search, under the read lock: hence the check twice). */
+    private TextSketches sketches() {
+        TextSketches sketched = sketches;
+        if (sketched == null) {
+            synchronized (this) {
+                sketched = sketches;
+                if (sketched == null) {
+                    sketched = new TextSketches(capacity);
+                    sketches = sketched;
+                }
+            }
+        }
+        return sketched;
     }
 
     // ---- removal and hand-off -------------------------------------------------------------------

@@ -155,6 +155,49 @@ class MessageRingTest {
         }
     }
 
+    @Test
+    @DisplayName("finds what a search asks for while slots are reused between searches (text sketches)")
+    void searchesAcrossSlotReuse() {
+        MessageRing ring = new MessageRing(500);
+        java.util.Random random = new java.util.Random(11);
+        String[] words = {"timeout", "TimeOut", "GET /orders", "ok", "\u212Aelvin", "kelvin", "retry", "ſtop", "STOP"};
+        List<LogMessage> logged = new ArrayList<>();
+        List<LogMessage> stored = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            List<LogMessage> batch = new ArrayList<>();
+            for (int i = 0; i < 173; i++) { // not a divisor of the capacity: every round shifts the slots
+                String text = words[random.nextInt(words.length)] + " " + random.nextInt(1000) + " "
+                        + words[random.nextInt(words.length)];
+                batch.add(LogMessage.builder().message(text).timestamp(T0.plusSeconds(logged.size())).build());
+                logged.add(batch.get(batch.size() - 1));
+            }
+            stored.addAll(storeAfter(ring, batch, stored.isEmpty() ? 0
+                    : LogId.trySequence(stored.get(stored.size() - 1).id())));
+            List<LogMessage> held = stored.subList(Math.max(0, stored.size() - 500), stored.size());
+            for (String search : List.of("timeout", "TimeOut", "kelvin", "stop", "orders 1", "ry")) {
+                LogQuery query = LogQuery.builder().search(search).build();
+                assertThat(ring.query(query)).as("round %d: %s", round, search)
+                        .containsExactlyElementsOf(held.stream().filter(query::matches).collect(Collectors.toList()));
+            }
+        }
+    }
+
+    /** Appends {@code messages} with sequences following {@code lastSequence}. */
+    private static List<LogMessage> storeAfter(MessageRing ring, List<LogMessage> messages, long lastSequence) {
+        List<LogMessage> stored = new ArrayList<>();
+        long sequence = lastSequence;
+        for (LogMessage message : messages) {
+            sequence++;
+            ring.writeLock().lock();
+            try {
+                stored.add(ring.append(message, LogId.format(sequence), message.deviceId(), sequence));
+            } finally {
+                ring.writeLock().unlock();
+            }
+        }
+        return stored;
+    }
+
     @Nested
     @DisplayName("when full")
     class Eviction {
