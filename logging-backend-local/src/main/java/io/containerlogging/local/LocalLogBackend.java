@@ -441,11 +441,24 @@ public final class LocalLogBackend extends AbstractLogBackend {
         Instant now = clock.instant();
         Removals removed = removals;
         long last = query.afterSequence();
+        // The files must reach the memory: every line before the oldest in memory was evicted,
+        // and eviction waits for the writer, so such lines are in the files.
+        long needed = Math.min(oldest - 1, through);
+        boolean waited = false;
         try (StoreReader reader = readers.open(last, files::viewsByClass)) {
             read:
             while (page.size() < limit) {
                 List<LogMessage> batch = reader.next(1024);
                 if (batch.isEmpty()) {
+                    // A reader sees only lines forced to the device; evicted lines may be written
+                    // but not forced yet (a flood of more than maxLogs within one flush interval).
+                    // Have them forced rather than jump over them to the memory.
+                    LogFileWriter fileWriter = writer;
+                    if (!waited && fileWriter != null && last < needed && readers.forcedThrough() < needed) {
+                        waited = true;
+                        awaitForced(fileWriter, needed);
+                        continue;
+                    }
                     break;
                 }
                 for (LogMessage message : batch) {
@@ -496,7 +509,11 @@ public final class LocalLogBackend extends AbstractLogBackend {
         // Queries see a message at once (or, with durable reads, once the base's wait below ends);
         // a StoreReader once it is on the device: wait for that too, a bounded time (a message the
         // writer dropped never gets there).
-        long target = appendedThrough;
+        awaitForced(fileWriter, appendedThrough);
+    }
+
+    /** Has the writer flush now and waits, at most the flush timeout, until {@code target} is on the device. */
+    private void awaitForced(LogFileWriter fileWriter, long target) {
         fileWriter.flushSoon();
         long deadline = System.nanoTime() + settings().flushTimeout().toNanos();
         while (readers.forcedThrough() < target && System.nanoTime() < deadline && isRunning()) {

@@ -86,4 +86,23 @@ class PagesBeyondMemoryTest {
                     .collect(Collectors.toList()));
         }
     }
+
+    @Test
+    @DisplayName("right after a flood, before any flush, a page from behind the memory skips no evicted line")
+    void evictedButNotYetForced() throws Exception {
+        // Regression: files are read only as far as they are forced to the device, and a flood of
+        // more than maxLogs lines within one flush interval evicts lines not forced yet; the page
+        // jumped from the last forced line to the memory, over them.
+        try (LocalLogBackend backend = LocalLogBackend.builder().enableFilePersistence(true).logDir(dir)
+                .maxLogs(100).flushInterval(Duration.ofSeconds(30)).build()) {
+            backend.initialize();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                ids.add(backend.log(LogMessage.builder().message("line-" + i).timestamp(T0.plusMillis(i))
+                        .level(LogLevel.INFO).build()).id());
+            }
+            List<LogMessage> page = backend.getLogs(LogQuery.builder().afterId(ids.get(0)).limit(5_000).build());
+            assertThat(page).extracting(LogMessage::id).containsExactlyElementsOf(ids.subList(1, ids.size()));
+        }
+    }
 }
