@@ -142,7 +142,7 @@ final class SseStream implements LogSubscriber {
     /**
      * Writes every stored matching message after the resume id, oldest first, one page of
      * {@link StreamPlan#RESUME_PAGE_SIZE} at a time, so memory holds one page however long the
-     * backlog. Stops when a page comes back short (caught up: live events take over, returns
+     * backlog. Stops when a page comes back empty (caught up: live events take over, returns
      * true), or before an event that would take this connection's replay past
      * {@code maxHistoryBytes}: then it writes a {@code continue} event and returns false, and the
      * caller ends the stream. The client's reconnect with {@code Last-Event-ID} (the last event
@@ -170,9 +170,10 @@ final class SseStream implements LogSubscriber {
                 written += event.length;
                 sent(message);
             }
-            if (page.size() < StreamPlan.RESUME_PAGE_SIZE || closed.get()) {
+            if (page.isEmpty() || closed.get()) {
                 return true;
             }
+            // Caught up only at an empty page, not a short one: a backend may cap its pages lower.
             page = plan.pageAfter(backend, lastSentId);
         }
     }

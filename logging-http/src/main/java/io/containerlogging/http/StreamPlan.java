@@ -39,7 +39,7 @@ record StreamPlan(LogQuery filter, int tail, String resumeAfterId) {
 
     /**
      * The oldest {@link #RESUME_PAGE_SIZE} stored matching messages after {@code afterId}, oldest
-     * first; fewer means none stored after them (at the time of the call).
+     * first; empty when none is stored after it (at the time of the call).
      */
     List<LogMessage> pageAfter(LogBackend backend, String afterId) {
         return backend.getLogs(filter.toBuilder().afterId(afterId).limit(RESUME_PAGE_SIZE).build());
