@@ -421,54 +421,93 @@ public final class LocalLogBackend extends AbstractLogBackend {
         long through = visibleThrough();
         if (query.afterId() != null && query.limit() != null && query.limit() > 0) {
             FileCatalog files = catalog;
-            long oldest = ring.oldestSequence();
-            if (files != null && query.afterSequence() + 1 < oldest && isRunning()) {
-                return pageBeyondMemory(query, through, oldest, files);
+            if (files != null && isRunning()) {
+                return forwardPage(query, through, files);
             }
         }
         return ring.query(query, through);
     }
 
     /**
-     * A forward page ({@code afterId} and {@code limit}) whose cursor is older than the oldest
-     * message in memory: from the files up to the memory, then from the memory. A poller that
+     * A forward page ({@code afterId} and {@code limit}): from the files as far as the memory, if
+     * the cursor is older than the oldest message in memory, then from the memory. A poller that
      * fell more than {@code maxLogs} behind misses nothing that is still on disk.
+     *
+     * <p>The memory keeps evicting while the page is read. The oldest sequence only grows, so if
+     * it is still at most the cursor + 1 after the memory was asked, the memory's answer started
+     * right after the cursor; if it moved past the cursor meanwhile, the lines it evicted are
+     * read from the files on the next round instead of being jumped over.
      */
-    private List<LogMessage> pageBeyondMemory(LogQuery query, long through, long oldest, FileCatalog files) {
+    private List<LogMessage> forwardPage(LogQuery query, long through, FileCatalog files) {
         int limit = query.limit();
         List<LogMessage> page = new ArrayList<>(Math.min(limit, 1024));
+        long last = query.afterSequence();
+        while (true) {
+            long oldest = ring.oldestSequence();
+            if (last + 1 < oldest) {
+                last = readFiles(query, through, oldest, files, page, last);
+                if (page.size() == limit) {
+                    return page;
+                }
+            }
+            List<LogMessage> rest = ring.query(
+                    query.toBuilder().afterId(LogId.format(last)).limit(limit - page.size()).build(), through);
+            long oldestAfter = ring.oldestSequence();
+            // Unchanged: the files simply end before the memory (an id gap after a crash, or
+            // lines lost to a stuck disk, counted where they were lost).
+            if (oldestAfter <= last + 1 || oldestAfter == oldest) {
+                page.addAll(rest);
+                return page;
+            }
+        }
+    }
+
+    /**
+     * Adds to {@code page} the matching messages from the files after {@code last} and before
+     * {@code oldest}, until the page is full; returns the sequence of the last message read.
+     */
+    private long readFiles(LogQuery query, long through, long oldest, FileCatalog files, List<LogMessage> page,
+            long last) {
+        int limit = query.limit();
         LogQuery criteria = query.toBuilder().afterId(null).limit(null).build();
         Instant now = clock.instant();
         Removals removed = removals;
-        long last = query.afterSequence();
+        // The files must reach the memory: every line before the oldest in memory was evicted,
+        // and eviction waits for the writer, so such lines are in the files.
+        long needed = Math.min(oldest - 1, through);
+        boolean waited = false;
         try (StoreReader reader = readers.open(last, files::viewsByClass)) {
-            read:
             while (page.size() < limit) {
                 List<LogMessage> batch = reader.next(1024);
                 if (batch.isEmpty()) {
-                    break;
+                    // A reader sees only lines forced to the device; evicted lines may be written
+                    // but not forced yet (a flood of more than maxLogs within one flush interval).
+                    // Have them forced rather than jump over them to the memory.
+                    LogFileWriter fileWriter = writer;
+                    if (!waited && fileWriter != null && last < needed && readers.forcedThrough() < needed) {
+                        waited = true;
+                        awaitForced(fileWriter, needed);
+                        continue;
+                    }
+                    return last;
                 }
                 for (LogMessage message : batch) {
                     long sequence = LogId.sequence(message.id());
                     if (sequence >= oldest || sequence > through) {
-                        break read;
+                        return last;
                     }
                     last = sequence;
                     if (!ages.expired(message, now) && !removed.removes(sequence, message.timestamp())
                             && criteria.matches(message)) {
                         page.add(message);
                         if (page.size() == limit) {
-                            break read;
+                            return last;
                         }
                     }
                 }
             }
         }
-        if (page.size() < limit) {
-            page.addAll(ring.query(query.toBuilder().afterId(LogId.format(last)).limit(limit - page.size()).build(),
-                    through));
-        }
-        return page;
+        return last;
     }
 
     @Override
@@ -496,7 +535,11 @@ public final class LocalLogBackend extends AbstractLogBackend {
         // Queries see a message at once (or, with durable reads, once the base's wait below ends);
         // a StoreReader once it is on the device: wait for that too, a bounded time (a message the
         // writer dropped never gets there).
-        long target = appendedThrough;
+        awaitForced(fileWriter, appendedThrough);
+    }
+
+    /** Has the writer flush now and waits, at most the flush timeout, until {@code target} is on the device. */
+    private void awaitForced(LogFileWriter fileWriter, long target) {
         fileWriter.flushSoon();
         long deadline = System.nanoTime() + settings().flushTimeout().toNanos();
         while (readers.forcedThrough() < target && System.nanoTime() < deadline && isRunning()) {

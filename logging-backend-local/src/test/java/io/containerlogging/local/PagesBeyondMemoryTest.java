@@ -86,4 +86,66 @@ class PagesBeyondMemoryTest {
                     .collect(Collectors.toList()));
         }
     }
+
+    @Test
+    @DisplayName("right after a flood, before any flush, a page from behind the memory skips no evicted line")
+    void evictedButNotYetForced() throws Exception {
+        // Regression: files are read only as far as they are forced to the device, and a flood of
+        // more than maxLogs lines within one flush interval evicts lines not forced yet; the page
+        // jumped from the last forced line to the memory, over them.
+        try (LocalLogBackend backend = LocalLogBackend.builder().enableFilePersistence(true).logDir(dir)
+                .maxLogs(100).flushInterval(Duration.ofSeconds(30)).build()) {
+            backend.initialize();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                ids.add(backend.log(LogMessage.builder().message("line-" + i).timestamp(T0.plusMillis(i))
+                        .level(LogLevel.INFO).build()).id());
+            }
+            List<LogMessage> page = backend.getLogs(LogQuery.builder().afterId(ids.get(0)).limit(5_000).build());
+            assertThat(page).extracting(LogMessage::id).containsExactlyElementsOf(ids.subList(1, ids.size()));
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    @DisplayName("a poller paging from behind the memory while a flood evicts under it misses no line")
+    void pagesDuringFlood() throws Exception {
+        // Regression: the page decided "files up to the oldest in memory, then memory" with the
+        // oldest read once; lines evicted while the files were read were jumped over.
+        for (boolean durable : new boolean[] {false, true}) {
+            Path runDir = java.nio.file.Files.createTempDirectory(dir, "flood");
+            try (LocalLogBackend backend = LocalLogBackend.builder().enableFilePersistence(true).logDir(runDir)
+                    .maxLogs(100).maxFileSize(16 * 1024).flushInterval(Duration.ofMillis(20)).durableReads(durable)
+                    .build()) {
+                backend.initialize();
+                int lines = 20_000;
+                String first = backend.log(LogMessage.builder().message("line-0").timestamp(T0)
+                        .level(LogLevel.INFO).build()).id();
+                Thread writer = new Thread(() -> {
+                    for (int i = 1; i < lines; i++) {
+                        backend.log(LogMessage.builder().message("line-" + i).timestamp(T0.plusMillis(i))
+                                .level(LogLevel.INFO).build());
+                    }
+                }, "test-flood");
+                writer.start();
+                List<String> got = new ArrayList<>();
+                String cursor = first;
+                while (writer.isAlive() || got.size() < lines - 1) {
+                    List<LogMessage> page = backend.getLogs(LogQuery.builder().afterId(cursor).limit(37).build());
+                    page.forEach(m -> got.add(m.message()));
+                    if (!page.isEmpty()) {
+                        cursor = page.get(page.size() - 1).id();
+                    } else if (!writer.isAlive()) {
+                        backend.flush();
+                        if (backend.getLogs(LogQuery.builder().afterId(cursor).limit(1).build()).isEmpty()) {
+                            break;
+                        }
+                    }
+                }
+                writer.join();
+                assertThat(got).as("durable reads %s", durable).containsExactlyElementsOf(
+                        IntStream.range(1, lines).mapToObj(i -> "line-" + i).collect(Collectors.toList()));
+            }
+        }
+    }
 }

@@ -595,9 +595,11 @@ public final class LogHttpHandler implements HttpHandler, AutoCloseable {
          * A {@code GET /api/v1/logs} answer that would be larger holds the oldest messages that
          * fit and ends with {@code "truncated":true,"nextAfterId":"log-N"}: ask again with
          * {@code afterId=log-N} for the rest. A single message larger than this is sent as an
-         * excerpt. A stream's history keeps the newest messages that fit, after an
-         * {@code event: truncated} saying how many were left out. Default
-         * {@link #DEFAULT_MAX_RESPONSE_BYTES}; at least 4096.
+         * excerpt. A stream's {@code tail} history keeps the newest messages that fit, after an
+         * {@code event: truncated} saying how many were left out. A resumed stream
+         * ({@code Last-Event-ID}) writes at most this much history per connection, then an
+         * {@code event: continue} naming the last id sent, and ends: EventSource reconnects and
+         * the replay goes on from there. Default {@link #DEFAULT_MAX_RESPONSE_BYTES}; at least 4096.
          */
         public Builder maxResponseBytes(int maxResponseBytes) {
             once("maxResponseBytes");

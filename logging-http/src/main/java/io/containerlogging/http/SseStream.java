@@ -26,12 +26,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * started ({@link #blockedSinceNanos}), so the timer can give up on a stream whose write has been
  * blocked too long.
  *
- * <p>Locking: {@link #lock} guards {@link #out}, {@link #lastSentSequence} and
- * {@link #transportClosed} writes. Heartbeats only {@code tryLock}, so a stuck client never
- * stalls the shared timer.
+ * <p>Locking: {@link #lock} guards {@link #out}, {@link #lastSentSequence}, {@link #lastSentId},
+ * {@link #awaitingLive} and {@link #transportClosed} writes. Heartbeats only {@code tryLock}, so a
+ * stuck client never stalls the shared timer.
  */
 final class SseStream implements LogSubscriber {
 
+    private static final System.Logger LOG = System.getLogger(SseStream.class.getName());
+    /** EventSource's reconnection delay after a planned end ({@code continue} event), in ms. */
+    static final int CONTINUE_RETRY_MILLIS = 250;
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -47,6 +50,13 @@ final class SseStream implements LogSubscriber {
     /** When the write in progress started, or 0 if none is. */
     private volatile long writeStartedNanos;
     private long lastSentSequence;
+    /** The id of the last event written, or the resume id before any; for {@code continue} events. */
+    private String lastSentId;
+    /**
+     * True from the end of a resume's replay until the first live event newer than it is
+     * written: drops reported meanwhile may be of messages the replay did not reach.
+     */
+    private boolean awaitingLive;
 
     /**
      * @param out the response body (buffered; flushed after each event)
@@ -69,6 +79,9 @@ final class SseStream implements LogSubscriber {
      * history is written, and those the history already contained (sequence &le; the last one
      * sent) are skipped.
      *
+     * <p>A resume ({@link StreamPlan#resumes()}) is replayed in pages ({@link #replay}); a tail is
+     * read at once and sent newest-first-that-fit ({@link #writeHistory}).
+     *
      * @param sendHeaders commits the response status and headers; runs after subscribing
      * @return false if the stream was closed before it could start (nothing has been sent then)
      * @throws IllegalStateException if the backend is closed (nothing has been sent then)
@@ -79,6 +92,7 @@ final class SseStream implements LogSubscriber {
             if (closed.get()) {
                 return false;
             }
+            lastSentId = plan.resumeAfterId();
             subscription = backend.subscribe(plan.filter(), bufferSize, this);
             if (closed.get()) {
                 // close() ran between the check above and the assignment and saw no subscription
@@ -87,7 +101,8 @@ final class SseStream implements LogSubscriber {
             }
             List<LogMessage> history;
             try {
-                history = plan.history(backend);
+                // For a resume only its first page: an error reading it still becomes an HTTP error.
+                history = plan.resumes() ? plan.pageAfter(backend, plan.resumeAfterId()) : plan.tailHistory(backend);
             } catch (RuntimeException e) {
                 close();
                 throw e; // nothing sent yet: the caller answers with an error
@@ -98,9 +113,22 @@ final class SseStream implements LogSubscriber {
                 // The "retry" line tells EventSource how soon to reconnect (and resume with
                 // Last-Event-ID) after a dropped connection.
                 out.write("retry: 2000\n: connected\n\n".getBytes(StandardCharsets.US_ASCII));
-                writeHistory(history);
-                out.flush();
+                if (!plan.resumes()) {
+                    writeHistory(history);
+                    out.flush();
+                } else if (replay(backend, plan, history)) {
+                    out.flush();
+                    awaitingLive = true;
+                } else {
+                    out.flush();
+                    close(); // the rest of the backlog comes with the client's reconnect
+                }
             } catch (IOException e) {
+                close();
+            } catch (RuntimeException e) {
+                // A later page could not be read: end the stream; the reconnect tries again from
+                // the last event sent.
+                LOG.log(System.Logger.Level.WARNING, "reading a resumed stream's history failed", e);
                 close();
             } finally {
                 writeStartedNanos = 0;
@@ -109,6 +137,55 @@ final class SseStream implements LogSubscriber {
         } finally {
             release();
         }
+    }
+
+    /**
+     * Writes every stored matching message after the resume id, oldest first, one page of
+     * {@link StreamPlan#RESUME_PAGE_SIZE} at a time, so memory holds one page however long the
+     * backlog. Stops when a page comes back empty (caught up: live events take over, returns
+     * true), or before an event that would take this connection's replay past
+     * {@code maxHistoryBytes}: then it writes a {@code continue} event and returns false, and the
+     * caller ends the stream. The client's reconnect with {@code Last-Event-ID} (the last event
+     * written, complete) goes on from there: a long backlog is paged by reconnection.
+     *
+     * <p>Why end rather than keep going: live messages wait in the subscription's bounded buffer
+     * while the replay holds the lock, so an unbounded replay would overflow it and lose them.
+     * Ending after at most {@code maxHistoryBytes} bounds that wait; messages that overflow even
+     * so are caught by {@link #onDropped} and also lead to a reconnect rather than a gap.
+     */
+    private boolean replay(LogBackend backend, StreamPlan plan, List<LogMessage> page) throws IOException {
+        long written = 0;
+        while (true) {
+            for (LogMessage message : page) {
+                if (closed.get()) {
+                    return true; // given up (duration, shutdown): nothing more to write
+                }
+                byte[] event = event(message);
+                if (written > 0 && written + event.length > maxHistoryBytes) {
+                    writeContinue("history");
+                    return false;
+                }
+                writeStartedNanos = System.nanoTime();
+                out.write(event);
+                written += event.length;
+                sent(message);
+            }
+            if (page.isEmpty() || closed.get()) {
+                return true;
+            }
+            // Caught up only at an empty page, not a short one: a backend may cap its pages lower.
+            page = plan.pageAfter(backend, lastSentId);
+        }
+    }
+
+    /**
+     * A named event saying that this connection ends and the replay goes on after
+     * {@code lastEventId} on the next one. Its {@code retry} shortens EventSource's reconnection
+     * delay for that planned reconnect (the next connection sets it back).
+     */
+    private void writeContinue(String reason) throws IOException {
+        out.write(("event: continue\nretry: " + CONTINUE_RETRY_MILLIS + "\ndata: {\"lastEventId\":\""
+                + lastSentId + "\",\"reason\":\"" + reason + "\"}\n\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
@@ -137,7 +214,7 @@ final class SseStream implements LogSubscriber {
             out.write(events.get(i));
         }
         for (int i = first; i < history.size(); i++) {
-            lastSentSequence = Math.max(lastSentSequence, LogId.trySequence(history.get(i).id()));
+            sent(history.get(i));
         }
     }
 
@@ -151,6 +228,7 @@ final class SseStream implements LogSubscriber {
             writeStartedNanos = System.nanoTime();
             writeEvent(message);
             out.flush();
+            awaitingLive = false;
         } catch (IOException e) {
             close(); // the client went away: unsubscribe now
         } finally {
@@ -166,9 +244,17 @@ final class SseStream implements LogSubscriber {
             if (closed.get()) {
                 return;
             }
+            writeStartedNanos = System.nanoTime();
+            if (awaitingLive) {
+                // Messages overflowed the buffer while a resume replayed: some may be newer than
+                // the replay read, so end here and let the reconnect fetch them from the store.
+                writeContinue("overflow");
+                out.flush();
+                close();
+                return;
+            }
             // A named event: EventSource's onmessage ignores it, listeners for "dropped" see it.
             // No id, so a reconnect resumes after the last log the client actually received.
-            writeStartedNanos = System.nanoTime();
             out.write(("event: dropped\ndata: {\"dropped\":" + count + "}\n\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -258,7 +344,12 @@ final class SseStream implements LogSubscriber {
 
     private void writeEvent(LogMessage message) throws IOException {
         out.write(event(message));
+        sent(message);
+    }
+
+    private void sent(LogMessage message) {
         lastSentSequence = Math.max(lastSentSequence, LogId.trySequence(message.id()));
+        lastSentId = message.id();
     }
 
     /** One event; a message larger than the history bound is sent as an excerpt. */

@@ -16,16 +16,32 @@ import java.util.List;
  */
 record StreamPlan(LogQuery filter, int tail, String resumeAfterId) {
 
-    /** The stored messages to send before live ones, oldest first. */
-    List<LogMessage> history(LogBackend backend) {
-        if (resumeAfterId != null) {
-            // Everything still stored after the id: a resume must not leave a gap, and the
-            // backend's own capacity bounds the list.
-            return backend.getLogs(filter.toBuilder().afterId(resumeAfterId).limit(null).build());
+    /**
+     * How many messages one page of a resume holds: the most a resuming stream keeps in memory at
+     * once, whatever its backlog. Each page is one {@code getLogs(afterId, limit)} call, which
+     * every backend answers from wherever the messages are (the local backend from its files
+     * once the cursor is older than its memory).
+     */
+    static final int RESUME_PAGE_SIZE = 256;
+
+    /** True if this stream resumes after an id rather than replaying a tail. */
+    boolean resumes() {
+        return resumeAfterId != null;
+    }
+
+    /** The newest {@code tail} stored matching messages, oldest first; empty for a resume. */
+    List<LogMessage> tailHistory(LogBackend backend) {
+        if (resumes() || tail == 0) {
+            return List.of();
         }
-        if (tail > 0) {
-            return backend.getLogs(filter.toBuilder().limit(tail).build());
-        }
-        return List.of();
+        return backend.getLogs(filter.toBuilder().limit(tail).build());
+    }
+
+    /**
+     * The oldest {@link #RESUME_PAGE_SIZE} stored matching messages after {@code afterId}, oldest
+     * first; empty when none is stored after it (at the time of the call).
+     */
+    List<LogMessage> pageAfter(LogBackend backend, String afterId) {
+        return backend.getLogs(filter.toBuilder().afterId(afterId).limit(RESUME_PAGE_SIZE).build());
     }
 }
