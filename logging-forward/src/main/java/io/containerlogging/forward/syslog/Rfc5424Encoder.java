@@ -57,6 +57,7 @@ final class Rfc5424Encoder {
     private final Bytes line = new Bytes(1024);
     private final byte[] count = new byte[11];
     private final Bytes cachedTime = new Bytes(20);
+    private final CanonicalFields stored = new CanonicalFields();
     private long cachedSecond = Long.MIN_VALUE;
 
     Rfc5424Encoder(int facility, String appName, int maxMessageSize, boolean byteOrderMark) {
@@ -115,10 +116,64 @@ final class Rfc5424Encoder {
                 || header.size + structuredData.size + 1 + line.size > maxMessageSize;
         if (truncated) {
             encodeStructuredData(message, utf8Length(text));
-            int room = maxMessageSize - header.size - structuredData.size - 1 - TRUNCATION_MARKER.length();
-            line.size = utf8Boundary(line.bytes, line.size, room);
-            line.putAscii(TRUNCATION_MARKER);
+            cutLine();
         }
+        putFrame(out);
+        return truncated;
+    }
+
+    /**
+     * Appends the octet-counted frame of a stored line in the canonical form
+     * ({@link io.containerlogging.core.forward.StoredMessage#readCanonicalJson}): byte for byte
+     * what {@link #appendFrame(LogMessage, Bytes)} appends for the message the line decodes to,
+     * read in one pass over the line's bytes without decoding it ({@link CanonicalFields}).
+     *
+     * @return true if the line was cut to fit the maximum message size, false if not, null if the
+     *     line is not in the form {@link CanonicalFields} reads (nothing was appended: decode it)
+     */
+    Boolean appendStoredFrame(byte[] json, int from, int length, Bytes out) {
+        CanonicalFields f = stored;
+        line.clear();
+        if (byteOrderMark) {
+            line.put(BOM, 0, BOM.length);
+        }
+        // As appendFrame: no more than maxMessageSize bytes of the text are needed (the rest is counted).
+        if (!f.read(json, from, from + length, line, maxMessageSize)) {
+            return null;
+        }
+        header.clear();
+        header.put((byte) '<');
+        header.putDecimal(facility * 8 + severity(f.level));
+        header.putAscii(">1 ");
+        f.putTimestamp(header);
+        header.put((byte) ' ');
+        f.putPrintable(header, f.deviceStart, f.deviceEnd, MAX_HOSTNAME);
+        header.put((byte) ' ');
+        header.put(appName, 0, appName.length);
+        header.putAscii(" - ");
+        header.put(json, f.idStart, f.idEnd - f.idStart); // checked printable ASCII of at most MAX_MSGID
+        header.put((byte) ' ');
+        encodeStoredStructuredData(f, -1);
+
+        boolean truncated = f.textChars > maxMessageSize
+                || header.size + structuredData.size + 1 + line.size > maxMessageSize;
+        if (truncated) {
+            encodeStoredStructuredData(f, f.textBytes);
+            cutLine();
+        }
+        putFrame(out);
+        return truncated;
+    }
+
+    /** Cuts the line to what fits beside header and structured data, at a character boundary, and marks it. */
+    private void cutLine() {
+        int room = maxMessageSize - header.size - structuredData.size - 1 - TRUNCATION_MARKER.length();
+        line.size = utf8Boundary(line.bytes, line.size, room);
+        line.putAscii(TRUNCATION_MARKER);
+    }
+
+    /** The octet count, header, structured data and line. */
+    private void putFrame(Bytes out) {
         int length = header.size + structuredData.size + (line.size == 0 ? 0 : 1 + line.size);
         int digits = putDecimal(length, count);
         count[digits] = ' ';
@@ -129,7 +184,46 @@ final class Rfc5424Encoder {
             out.put((byte) ' ');
             out.put(line.bytes, 0, line.size);
         }
-        return truncated;
+    }
+
+    /** As {@link #encodeStructuredData}, from a stored line's fields. */
+    private void encodeStoredStructuredData(CanonicalFields f, long truncatedFrom) {
+        Bytes sd = structuredData;
+        sd.clear();
+        sd.put((byte) '[').putAscii(SD_ID);
+        int empty = sd.size;
+        putStoredParam("container", f, f.containerStart, f.containerEnd);
+        putStoredParam("service", f, f.serviceStart, f.serviceEnd);
+        if (f.serviceIdStart >= 0) {
+            sd.put((byte) ' ').putAscii("serviceId").putAscii("=\"");
+            sd.put(f.json, f.serviceIdStart, f.serviceIdEnd - f.serviceIdStart).put((byte) '"');
+        }
+        putStoredParam("device", f, f.deviceStart, f.deviceEnd);
+        if (f.stdErr) {
+            putParam("stream", "stderr");
+        }
+        if (f.otherSource()) {
+            putStoredParam("source", f, f.sourceTypeStart, f.sourceTypeEnd);
+        }
+        if (truncatedFrom >= 0) {
+            putParam("truncated", Long.toString(truncatedFrom));
+        }
+        if (sd.size == empty) {
+            sd.clear();
+            sd.put((byte) '-');
+        } else {
+            sd.put((byte) ']');
+        }
+    }
+
+    private void putStoredParam(String name, CanonicalFields f, int start, int end) {
+        if (start < 0) {
+            return;
+        }
+        Bytes sd = structuredData;
+        sd.put((byte) ' ').putAscii(name).putAscii("=\"");
+        f.putParamValue(sd, start, end, MAX_SD_VALUE_CHARS);
+        sd.put((byte) '"');
     }
 
     /** PRI VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP. */
@@ -308,7 +402,7 @@ final class Rfc5424Encoder {
             size = 0;
         }
 
-        private void ensure(int more) {
+        void ensure(int more) {
             if (size + more > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
             }
