@@ -42,6 +42,12 @@ final class Rfc5424Encoder {
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
     private static final int MAX_HOSTNAME = 255;
+    private static final byte[] CONTAINER_PARAM = paramPrefix("container");
+    private static final byte[] SERVICE_PARAM = paramPrefix("service");
+    private static final byte[] SERVICE_ID_PARAM = paramPrefix("serviceId");
+    private static final byte[] DEVICE_PARAM = paramPrefix("device");
+    private static final byte[] SOURCE_PARAM = paramPrefix("source");
+    private static final byte[] STDERR_PARAM = (" stream=\"stderr\"").getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_MSGID = 32;
     /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years RFC 5424's four digits can hold. */
     private static final long MIN_SECOND = -62167219200L;
@@ -58,6 +64,9 @@ final class Rfc5424Encoder {
     private final byte[] count = new byte[11];
     private final Bytes cachedTime = new Bytes(20);
     private final CanonicalFields stored = new CanonicalFields();
+    /** PRI and VERSION of each level (by ordinal), and APP-NAME with PROCID: the same for every message. */
+    private final byte[][] priAndVersion = new byte[LogLevel.values().length][];
+    private final byte[] appNameAndProcId;
     private long cachedSecond = Long.MIN_VALUE;
 
     Rfc5424Encoder(int facility, String appName, int maxMessageSize, boolean byteOrderMark) {
@@ -65,6 +74,10 @@ final class Rfc5424Encoder {
         this.appName = appName.getBytes(StandardCharsets.US_ASCII);
         this.maxMessageSize = maxMessageSize;
         this.byteOrderMark = byteOrderMark;
+        for (LogLevel level : LogLevel.values()) {
+            priAndVersion[level.ordinal()] = ("<" + (facility * 8 + severity(level)) + ">1 ").getBytes(StandardCharsets.US_ASCII);
+        }
+        this.appNameAndProcId = (appName + " - ").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The syslog severity of a level (docs/forwarding-syslog.md has the table). */
@@ -142,15 +155,13 @@ final class Rfc5424Encoder {
             return null;
         }
         header.clear();
-        header.put((byte) '<');
-        header.putDecimal(facility * 8 + severity(f.level));
-        header.putAscii(">1 ");
+        byte[] pri = priAndVersion[f.level.ordinal()];
+        header.put(pri, 0, pri.length);
         f.putTimestamp(header);
         header.put((byte) ' ');
         f.putPrintable(header, f.deviceStart, f.deviceEnd, MAX_HOSTNAME);
         header.put((byte) ' ');
-        header.put(appName, 0, appName.length);
-        header.putAscii(" - ");
+        header.put(appNameAndProcId, 0, appNameAndProcId.length);
         header.put(json, f.idStart, f.idEnd - f.idStart); // checked printable ASCII of at most MAX_MSGID
         header.put((byte) ' ');
         encodeStoredStructuredData(f, -1);
@@ -192,18 +203,18 @@ final class Rfc5424Encoder {
         sd.clear();
         sd.put((byte) '[').putAscii(SD_ID);
         int empty = sd.size;
-        putStoredParam("container", f, f.containerStart, f.containerEnd);
-        putStoredParam("service", f, f.serviceStart, f.serviceEnd);
+        putStoredParam(CONTAINER_PARAM, f, f.containerStart, f.containerEnd);
+        putStoredParam(SERVICE_PARAM, f, f.serviceStart, f.serviceEnd);
         if (f.serviceIdStart >= 0) {
-            sd.put((byte) ' ').putAscii("serviceId").putAscii("=\"");
+            sd.put(SERVICE_ID_PARAM, 0, SERVICE_ID_PARAM.length);
             sd.put(f.json, f.serviceIdStart, f.serviceIdEnd - f.serviceIdStart).put((byte) '"');
         }
-        putStoredParam("device", f, f.deviceStart, f.deviceEnd);
+        putStoredParam(DEVICE_PARAM, f, f.deviceStart, f.deviceEnd);
         if (f.stdErr) {
-            putParam("stream", "stderr");
+            sd.put(STDERR_PARAM, 0, STDERR_PARAM.length);
         }
         if (f.otherSource()) {
-            putStoredParam("source", f, f.sourceTypeStart, f.sourceTypeEnd);
+            putStoredParam(SOURCE_PARAM, f, f.sourceTypeStart, f.sourceTypeEnd);
         }
         if (truncatedFrom >= 0) {
             putParam("truncated", Long.toString(truncatedFrom));
@@ -216,12 +227,13 @@ final class Rfc5424Encoder {
         }
     }
 
-    private void putStoredParam(String name, CanonicalFields f, int start, int end) {
+    /** {@code prefix} is the param's {@code ' name="'}. */
+    private void putStoredParam(byte[] prefix, CanonicalFields f, int start, int end) {
         if (start < 0) {
             return;
         }
         Bytes sd = structuredData;
-        sd.put((byte) ' ').putAscii(name).putAscii("=\"");
+        sd.put(prefix, 0, prefix.length);
         f.putParamValue(sd, start, end, MAX_SD_VALUE_CHARS);
         sd.put((byte) '"');
     }
@@ -382,11 +394,19 @@ final class Rfc5424Encoder {
     }
 
     private static int putDecimal(int value, byte[] into) {
-        String s = Integer.toString(value);
-        for (int i = 0; i < s.length(); i++) {
-            into[i] = (byte) s.charAt(i);
+        int digits = 1;
+        for (int rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
         }
-        return s.length();
+        for (int i = digits - 1; i >= 0; i--) {
+            into[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return digits;
+    }
+
+    private static byte[] paramPrefix(String name) {
+        return (" " + name + "=\"").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A growable byte buffer with the few encodings the format needs. */
