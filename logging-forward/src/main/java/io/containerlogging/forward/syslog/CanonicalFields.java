@@ -1,5 +1,12 @@
 package io.containerlogging.forward.syslog;
 
+import static io.containerlogging.forward.syslog.JsonStringBytes.escapeLength;
+import static io.containerlogging.forward.syslog.JsonStringBytes.plain;
+import static io.containerlogging.forward.syslog.JsonStringBytes.putChar;
+import static io.containerlogging.forward.syslog.JsonStringBytes.sequenceLength;
+import static io.containerlogging.forward.syslog.JsonStringBytes.stringEnd;
+import static io.containerlogging.forward.syslog.JsonStringBytes.unescape;
+
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.SourceType;
 import io.containerlogging.core.forward.StoredMessage;
@@ -224,7 +231,7 @@ final class CanonicalFields {
                 if (c < 0) {
                     return -1;
                 }
-                at += in[at + 1] == 'u' ? 6 : 2;
+                at += escapeLength(in, at);
                 int n = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
                 if (size < stop) {
                     size = putChar(o, size, c);
@@ -270,7 +277,7 @@ final class CanonicalFields {
             if (b == '\\') {
                 int c = unescape(in, at + 1, end);
                 out.put(c > ' ' && c < 127 ? (byte) c : (byte) '_');
-                at += in[at + 1] == 'u' ? 6 : 2;
+                at += escapeLength(in, at);
                 chars++;
             } else if (b >= 0) {
                 out.put(b > ' ' && b < 127 ? (byte) b : (byte) '_');
@@ -308,7 +315,7 @@ final class CanonicalFields {
                     break;
                 }
                 int c = unescape(in, at + 1, end);
-                at += in[at + 1] == 'u' ? 6 : 2;
+                at += escapeLength(in, at);
                 chars++;
                 if (c == '"' || c == '\\' || c == ']') {
                     out.put((byte) '\\').put((byte) c);
@@ -358,76 +365,6 @@ final class CanonicalFields {
         return !containerSource;
     }
 
-    /** The char an escape stands for (after its backslash), or -1 for one gson does not write. */
-    private static int unescape(byte[] in, int at, int to) {
-        if (at >= to) {
-            return -1;
-        }
-        switch (in[at]) {
-            case '"':
-                return '"';
-            case '\\':
-                return '\\';
-            case 't':
-                return '\t';
-            case 'b':
-                return '\b';
-            case 'n':
-                return '\n';
-            case 'r':
-                return '\r';
-            case 'f':
-                return '\f';
-            case 'u':
-                break;
-            default:
-                return -1;
-        }
-        if (to - at < 5) {
-            return -1;
-        }
-        int c = 0;
-        for (int i = 1; i <= 4; i++) {
-            int d = Character.digit(in[at + i], 16);
-            if (d < 0) {
-                return -1;
-            }
-            c = c * 16 + d;
-        }
-        // gson writes \\u only for control chars, U+2028 and U+2029: never a surrogate
-        return Character.isSurrogate((char) c) ? -1 : c;
-    }
-
-    /** The UTF-8 of a char of the BMP that is not a surrogate; returns the new size. */
-    private static int putChar(byte[] o, int size, int c) {
-        if (c < 0x80) {
-            o[size++] = (byte) c;
-        } else if (c < 0x800) {
-            o[size++] = (byte) (0xC0 | c >> 6);
-            o[size++] = (byte) (0x80 | c & 0x3F);
-        } else {
-            o[size++] = (byte) (0xE0 | c >> 12);
-            o[size++] = (byte) (0x80 | c >> 6 & 0x3F);
-            o[size++] = (byte) (0x80 | c & 0x3F);
-        }
-        return size;
-    }
-
-    /** The length of the UTF-8 sequence a lead byte starts, or -1 if it is no lead byte. */
-    private static int sequenceLength(int b) {
-        int u = b & 0xFF;
-        return u >= 0xF0 && u <= 0xF4 ? 4 : u >= 0xE0 ? (u <= 0xEF ? 3 : -1) : u >= 0xC2 ? 2 : -1;
-    }
-
-    /** Printable ASCII without quote or backslash in all eight bytes (as in CanonicalLine). */
-    private static boolean plain(long word) {
-        long quote = word ^ 0x2222222222222222L;
-        long backslash = word ^ 0x5c5c5c5c5c5c5c5cL;
-        long flags = word | ((word - 0x2020202020202020L) & ~word) | ((quote - 0x0101010101010101L) & ~quote)
-                | ((backslash - 0x0101010101010101L) & ~backslash);
-        return (flags & 0x8080808080808080L) == 0;
-    }
-
     private int level(byte[] in, int at, int to) {
         for (int i = 0; i < LEVELS.length; i++) {
             if (LEVEL_NAMES[i].at(in, at, to)) {
@@ -459,29 +396,6 @@ final class CanonicalFields {
             }
         }
         return at < to && in[at] == '}' ? at + 1 : -1;
-    }
-
-    /** The index after the JSON string that starts at {@code at} (its quote), or -1. */
-    private static int stringEnd(byte[] in, int at, int to) {
-        if (at >= to || in[at] != '"') {
-            return -1;
-        }
-        for (at++; at < to; at++) {
-            while (at + 8 <= to && plain((long) LONGS.get(in, at))) {
-                at += 8;
-            }
-            if (at >= to) {
-                break;
-            }
-            byte b = in[at];
-            if (b == '"') {
-                return at + 1;
-            }
-            if (b == '\\') {
-                at++; // the escaped char is never a quote that ends the string
-            }
-        }
-        return -1;
     }
 
     /** The index after an integer ([-]digits) at {@code at}, or -1. */
