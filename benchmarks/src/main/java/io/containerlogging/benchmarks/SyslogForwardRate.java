@@ -32,6 +32,10 @@ import java.util.Map;
  * {@code scripts/bench/forward-syslog.sh}); the rate is messages / total, so socket buffers do not
  * flatter a mode.
  *
+ * <p>Each round also reports this JVM's CPU time per message ({@code cpu_us}, every thread: the
+ * sender's work, JIT and GC included, rsyslogd not): a figure a busy machine disturbs far less
+ * than the rates, which depend on the CPU left for rsyslogd.
+ *
  * <p>To add a mode (the forwarder's own rate), add a case to {@link #send} and name it in
  * {@code MODES}.
  *
@@ -70,17 +74,23 @@ public final class SyslogForwardRate {
             bench.round(mode, messages);
         }
         Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         for (int r = 1; r <= rounds; r++) {
             for (String mode : modes) {
                 long[] times = bench.round(mode, messages);
                 double rate = messages / (times[1] / 1e9);
+                double cpuMicros = times[2] / 1e3 / messages;
                 rates.computeIfAbsent(mode, m -> new ArrayList<>()).add(rate);
-                System.out.printf("round=%d mode=%s messages=%d send_ms=%d total_ms=%d rate=%.0f/s%n",
-                        r, mode, messages, times[0] / 1_000_000, times[1] / 1_000_000, rate);
+                cpu.computeIfAbsent(mode, m -> new ArrayList<>()).add(cpuMicros);
+                System.out.printf("round=%d mode=%s messages=%d send_ms=%d total_ms=%d rate=%.0f/s cpu_us=%.2f/msg%n",
+                        r, mode, messages, times[0] / 1_000_000, times[1] / 1_000_000, rate, cpuMicros);
             }
         }
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
             System.out.println(summary("rate " + e.getKey() + " msgs/s", e.getValue(), "%.0f"));
+        }
+        for (Map.Entry<String, List<Double>> e : cpu.entrySet()) {
+            System.out.println(summary("cpu " + e.getKey() + " us/msg", e.getValue(), "%.2f"));
         }
         // each mode against each earlier one, round by round (the same rsyslogd, seconds apart)
         for (int j = 1; j < modes.size(); j++) {
@@ -94,7 +104,10 @@ public final class SyslogForwardRate {
         }
     }
 
-    /** Sends {@code count} fresh messages in {@code mode}; returns {send, total} in nanoseconds. */
+    /**
+     * Sends {@code count} fresh messages in {@code mode}; returns {send, total, this JVM's CPU time
+     * from start to total} in nanoseconds.
+     */
     private long[] round(String mode, int count) throws Exception {
         LogMessage[] messages = new LogMessage[count];
         for (int i = 0; i < count; i++) {
@@ -103,11 +116,13 @@ public final class SyslogForwardRate {
         }
         long expected = receivedLines + count;
         Object prepared = prepare(mode, messages);
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         send(mode, messages, prepared);
         long sent = System.nanoTime() - start;
         awaitReceived(expected);
-        return new long[] {sent, System.nanoTime() - start};
+        long total = System.nanoTime() - start;
+        return new long[] {sent, total, processCpuNanos() - cpuStart};
     }
 
     private Object prepare(String mode, LogMessage[] messages) throws IOException {
@@ -180,6 +195,11 @@ public final class SyslogForwardRate {
         System.arraycopy(count, 0, frame, 0, count.length);
         System.arraycopy(bytes, 0, frame, count.length, bytes.length);
         return frame;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Waits until the output file has {@code lines} lines in all, reading only what was added. */

@@ -30,6 +30,7 @@ public final class StoredMessage {
 
     private final long sequence;
     private volatile byte[] json; // encoded on first use when made from a decoded message
+    private final boolean canonical; // json is a stored line CanonicalLine accepted
     private final int deviceIdStart; // in json; -1: none; -2: ask the message
     private final int deviceIdEnd;
     private String deviceId; // decoded on first use; racy but idempotent
@@ -38,6 +39,7 @@ public final class StoredMessage {
     private StoredMessage(long sequence, byte[] json, int deviceIdStart, int deviceIdEnd, LogMessage message) {
         this.sequence = sequence;
         this.json = json;
+        this.canonical = json != null;
         this.deviceIdStart = deviceIdStart;
         this.deviceIdEnd = deviceIdEnd;
         this.message = message;
@@ -157,6 +159,47 @@ public final class StoredMessage {
     /** A copy of the JSON: one object, UTF-8, no newline. */
     public byte[] json() {
         return encoded().clone();
+    }
+
+    /**
+     * Reads the JSON in place, for a sink that turns it into its own format without decoding the
+     * message (syslog): passed to {@link StoredMessage#readCanonicalJson}.
+     *
+     * @param <T> what the reader makes of it
+     */
+    @FunctionalInterface
+    public interface CanonicalJsonReader<T> {
+        /**
+         * Reads one message's JSON.
+         *
+         * @param json the bytes, to be read only: never modify them or keep a reference
+         * @param offset where the JSON starts
+         * @param length its length in bytes
+         * @return the result {@link #readCanonicalJson} returns
+         */
+        T read(byte[] json, int offset, int length);
+    }
+
+    /**
+     * Hands the JSON, without a copy, to {@code reader} if it is in the canonical form: a stored
+     * line exactly as {@link LogJson#write} writes the message it decodes to, with a {@code log-N}
+     * id, a {@code time}, the fields in {@link io.containerlogging.core.internal.WireField} order,
+     * only the escapes gson writes (<code>\" \\ \t \b \n \r \f</code>, <code>&#92;u00xx</code>
+     * for other control characters, <code>&#92;u2028 &#92;u2029</code>), strict UTF-8 and no
+     * {@code fields}. Such JSON can be read field by field without a JSON parser; every line the
+     * local backend writes without parsed fields is in this form. A message made by {@link #of},
+     * or from a line in another form, is not: then {@code reader} is not called.
+     *
+     * @param reader reads the bytes
+     * @param <T> what it returns
+     * @return what {@code reader} returned, or null if the JSON is not in the canonical form
+     */
+    public <T> T readCanonicalJson(CanonicalJsonReader<T> reader) {
+        if (!canonical) {
+            return null;
+        }
+        byte[] bytes = json;
+        return reader.read(bytes, 0, bytes.length);
     }
 
     /** Writes the JSON to {@code out}, without a copy. */

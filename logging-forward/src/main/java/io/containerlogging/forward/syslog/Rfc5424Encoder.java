@@ -42,6 +42,12 @@ final class Rfc5424Encoder {
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
     private static final int MAX_HOSTNAME = 255;
+    private static final byte[] CONTAINER_PARAM = paramPrefix("container");
+    private static final byte[] SERVICE_PARAM = paramPrefix("service");
+    private static final byte[] SERVICE_ID_PARAM = paramPrefix("serviceId");
+    private static final byte[] DEVICE_PARAM = paramPrefix("device");
+    private static final byte[] SOURCE_PARAM = paramPrefix("source");
+    private static final byte[] STDERR_PARAM = (" stream=\"stderr\"").getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_MSGID = 32;
     /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years RFC 5424's four digits can hold. */
     private static final long MIN_SECOND = -62167219200L;
@@ -57,6 +63,10 @@ final class Rfc5424Encoder {
     private final Bytes line = new Bytes(1024);
     private final byte[] count = new byte[11];
     private final Bytes cachedTime = new Bytes(20);
+    private final CanonicalFields stored = new CanonicalFields();
+    /** PRI and VERSION of each level (by ordinal), and APP-NAME with PROCID: the same for every message. */
+    private final byte[][] priAndVersion = new byte[LogLevel.values().length][];
+    private final byte[] appNameAndProcId;
     private long cachedSecond = Long.MIN_VALUE;
 
     Rfc5424Encoder(int facility, String appName, int maxMessageSize, boolean byteOrderMark) {
@@ -64,6 +74,10 @@ final class Rfc5424Encoder {
         this.appName = appName.getBytes(StandardCharsets.US_ASCII);
         this.maxMessageSize = maxMessageSize;
         this.byteOrderMark = byteOrderMark;
+        for (LogLevel level : LogLevel.values()) {
+            priAndVersion[level.ordinal()] = ("<" + (facility * 8 + severity(level)) + ">1 ").getBytes(StandardCharsets.US_ASCII);
+        }
+        this.appNameAndProcId = (appName + " - ").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The syslog severity of a level (docs/forwarding-syslog.md has the table). */
@@ -115,10 +129,62 @@ final class Rfc5424Encoder {
                 || header.size + structuredData.size + 1 + line.size > maxMessageSize;
         if (truncated) {
             encodeStructuredData(message, utf8Length(text));
-            int room = maxMessageSize - header.size - structuredData.size - 1 - TRUNCATION_MARKER.length();
-            line.size = utf8Boundary(line.bytes, line.size, room);
-            line.putAscii(TRUNCATION_MARKER);
+            cutLine();
         }
+        putFrame(out);
+        return truncated;
+    }
+
+    /**
+     * Appends the octet-counted frame of a stored line in the canonical form
+     * ({@link io.containerlogging.core.forward.StoredMessage#readCanonicalJson}): byte for byte
+     * what {@link #appendFrame(LogMessage, Bytes)} appends for the message the line decodes to,
+     * read in one pass over the line's bytes without decoding it ({@link CanonicalFields}).
+     *
+     * @return true if the line was cut to fit the maximum message size, false if not, null if the
+     *     line is not in the form {@link CanonicalFields} reads (nothing was appended: decode it)
+     */
+    Boolean appendStoredFrame(byte[] json, int from, int length, Bytes out) {
+        CanonicalFields f = stored;
+        line.clear();
+        if (byteOrderMark) {
+            line.put(BOM, 0, BOM.length);
+        }
+        // As appendFrame: no more than maxMessageSize bytes of the text are needed (the rest is counted).
+        if (!f.read(json, from, from + length, line, maxMessageSize)) {
+            return null;
+        }
+        header.clear();
+        byte[] pri = priAndVersion[f.level.ordinal()];
+        header.put(pri, 0, pri.length);
+        f.putTimestamp(header);
+        header.put((byte) ' ');
+        f.putPrintable(header, f.deviceStart, f.deviceEnd, MAX_HOSTNAME);
+        header.put((byte) ' ');
+        header.put(appNameAndProcId, 0, appNameAndProcId.length);
+        header.put(json, f.idStart, f.idEnd - f.idStart); // checked printable ASCII of at most MAX_MSGID
+        header.put((byte) ' ');
+        encodeStoredStructuredData(f, -1);
+
+        boolean truncated = f.textChars > maxMessageSize
+                || header.size + structuredData.size + 1 + line.size > maxMessageSize;
+        if (truncated) {
+            encodeStoredStructuredData(f, f.textBytes);
+            cutLine();
+        }
+        putFrame(out);
+        return truncated;
+    }
+
+    /** Cuts the line to what fits beside header and structured data, at a character boundary, and marks it. */
+    private void cutLine() {
+        int room = maxMessageSize - header.size - structuredData.size - 1 - TRUNCATION_MARKER.length();
+        line.size = utf8Boundary(line.bytes, line.size, room);
+        line.putAscii(TRUNCATION_MARKER);
+    }
+
+    /** The octet count, header, structured data and line. */
+    private void putFrame(Bytes out) {
         int length = header.size + structuredData.size + (line.size == 0 ? 0 : 1 + line.size);
         int digits = putDecimal(length, count);
         count[digits] = ' ';
@@ -129,7 +195,47 @@ final class Rfc5424Encoder {
             out.put((byte) ' ');
             out.put(line.bytes, 0, line.size);
         }
-        return truncated;
+    }
+
+    /** As {@link #encodeStructuredData}, from a stored line's fields. */
+    private void encodeStoredStructuredData(CanonicalFields f, long truncatedFrom) {
+        Bytes sd = structuredData;
+        sd.clear();
+        sd.put((byte) '[').putAscii(SD_ID);
+        int empty = sd.size;
+        putStoredParam(CONTAINER_PARAM, f, f.containerStart, f.containerEnd);
+        putStoredParam(SERVICE_PARAM, f, f.serviceStart, f.serviceEnd);
+        if (f.serviceIdStart >= 0) {
+            sd.put(SERVICE_ID_PARAM, 0, SERVICE_ID_PARAM.length);
+            sd.put(f.json, f.serviceIdStart, f.serviceIdEnd - f.serviceIdStart).put((byte) '"');
+        }
+        putStoredParam(DEVICE_PARAM, f, f.deviceStart, f.deviceEnd);
+        if (f.stdErr) {
+            sd.put(STDERR_PARAM, 0, STDERR_PARAM.length);
+        }
+        if (f.otherSource()) {
+            putStoredParam(SOURCE_PARAM, f, f.sourceTypeStart, f.sourceTypeEnd);
+        }
+        if (truncatedFrom >= 0) {
+            putParam("truncated", Long.toString(truncatedFrom));
+        }
+        if (sd.size == empty) {
+            sd.clear();
+            sd.put((byte) '-');
+        } else {
+            sd.put((byte) ']');
+        }
+    }
+
+    /** {@code prefix} is the param's {@code ' name="'}. */
+    private void putStoredParam(byte[] prefix, CanonicalFields f, int start, int end) {
+        if (start < 0) {
+            return;
+        }
+        Bytes sd = structuredData;
+        sd.put(prefix, 0, prefix.length);
+        f.putParamValue(sd, start, end, MAX_SD_VALUE_CHARS);
+        sd.put((byte) '"');
     }
 
     /** PRI VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP. */
@@ -288,11 +394,19 @@ final class Rfc5424Encoder {
     }
 
     private static int putDecimal(int value, byte[] into) {
-        String s = Integer.toString(value);
-        for (int i = 0; i < s.length(); i++) {
-            into[i] = (byte) s.charAt(i);
+        int digits = 1;
+        for (int rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
         }
-        return s.length();
+        for (int i = digits - 1; i >= 0; i--) {
+            into[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return digits;
+    }
+
+    private static byte[] paramPrefix(String name) {
+        return (" " + name + "=\"").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A growable byte buffer with the few encodings the format needs. */
@@ -308,7 +422,7 @@ final class Rfc5424Encoder {
             size = 0;
         }
 
-        private void ensure(int more) {
+        void ensure(int more) {
             if (size + more > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
             }
