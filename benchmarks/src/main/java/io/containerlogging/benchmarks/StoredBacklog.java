@@ -32,8 +32,17 @@ final class StoredBacklog implements AutoCloseable {
 
     /** Untimed: stores {@code messages} (their ids and device ids replaced by the store's own). */
     static StoredBacklog write(List<LogMessage> messages) throws IOException {
+        return write(messages, true);
+    }
+
+    /**
+     * Like {@link #write(List)}; with {@code compressed} false the rotated files stay plain, as the
+     * files a forwarder that keeps up reads are (it reads each before it is rotated and compressed).
+     */
+    static StoredBacklog write(List<LogMessage> messages, boolean compressed) throws IOException {
         Path dir = Files.createTempDirectory("forward-bench");
         LocalLogBackend backend = LocalLogBackend.builder().enableFilePersistence(true).logDir(dir)
+                .compressRotatedFiles(compressed)
                 .deviceId(messages.get(0).deviceId()).maxLogs(10_000).build();
         backend.initialize();
         for (LogMessage message : messages) {

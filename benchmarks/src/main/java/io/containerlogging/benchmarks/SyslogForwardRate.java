@@ -36,7 +36,10 @@ import java.util.Map;
  * sender's work, JIT and GC included, rsyslogd not): a figure a busy machine disturbs far less
  * than the rates, which depend on the CPU left for rsyslogd.
  *
- * <p>To add a mode (the forwarder's own rate), add a case to {@link #send} and name it in
+ * <p>{@code forwarder} is a {@link io.containerlogging.forward.Forwarder} catching up a stored
+ * backlog whose rotated files are gzipped ({@link StoredBacklog}); {@code forwarder-plain} the same
+ * with plain files, which is what a forwarder that keeps up reads (the file being written, before
+ * it is rotated and compressed). To add a mode, add a case to {@link #send} and name it in
  * {@code MODES}.
  *
  * <p>Run: {@code scripts/bench/forward-syslog.sh} (it starts rsyslogd), or by hand:
@@ -129,6 +132,9 @@ public final class SyslogForwardRate {
         if ("forwarder".equals(mode)) {
             return StoredBacklog.write(Arrays.asList(messages));
         }
+        if ("forwarder-plain".equals(mode)) {
+            return StoredBacklog.write(Arrays.asList(messages), false);
+        }
         return "plain".equals(mode) ? frames(messages) : null;
     }
 
@@ -142,6 +148,7 @@ public final class SyslogForwardRate {
                 }
                 break;
             case "forwarder":
+            case "forwarder-plain":
                 try (StoredBacklog backlog = (StoredBacklog) prepared) {
                     backlog.forwardTo(SyslogSink.builder("127.0.0.1", port).build(), BATCH);
                 }
@@ -167,7 +174,7 @@ public final class SyslogForwardRate {
                 }
                 break;
             default:
-                throw new IllegalArgumentException("unknown mode '" + mode + "' (known: plain, naive, sink, forwarder)");
+                throw new IllegalArgumentException("unknown mode '" + mode + "' (known: plain, naive, sink, forwarder, forwarder-plain)");
         }
     }
 
