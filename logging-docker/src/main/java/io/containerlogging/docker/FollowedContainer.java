@@ -131,8 +131,8 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
     private boolean live;
     private boolean liveOpened;
     private LogStreams.Response response;
-    private final Mark stdoutMark = new Mark();
-    private final Mark stderrMark = new Mark();
+    private final ResumeMark stdoutMark = new ResumeMark();
+    private final ResumeMark stderrMark = new ResumeMark();
     // the current stream's groupers, [0] stdout and [1] stderr; null while no stream is open
     private StructureStage.Grouper[] groupers;
 
@@ -516,72 +516,6 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
         if (groupers != null && !detached) {
             groupers[0].flushIfIdle(nowNanos);
             groupers[1].flushIfIdle(nowNanos);
-        }
-    }
-
-    /**
-     * One stream's position and the resume filter of its current read. Not thread-safe: guarded by
-     * the enclosing instance.
-     */
-    static final class Mark {
-        Instant last;
-        int atLast;
-        // the current stream's lines up to here were kept by an earlier stream
-        Instant skipFrom;
-        int skip;
-        // lines kept, and how many a stream read from the start skips (see skipKeptOnOpen)
-        long kept;
-        long skipOnOpen;
-        long skipLeft;
-
-        void set(StreamPosition position) {
-            if (position != null) {
-                last = position.timestamp();
-                atLast = position.linesAtTimestamp();
-            }
-        }
-
-        StreamPosition position() {
-            return last == null ? null : new StreamPosition(last, atLast);
-        }
-
-        void startStream() {
-            skipFrom = last;
-            skip = atLast;
-            skipLeft = last == null ? skipOnOpen : 0;
-        }
-
-        /** From now on, a stream read from the start skips as many lines as were kept so far. */
-        void skipKeptOnOpen() {
-            skipOnOpen = kept;
-            last = null;
-            atLast = 0;
-        }
-
-        /** Whether a line stamped {@code timestamp} is new; if so, records it. */
-        boolean keep(Instant timestamp) {
-            if (skipLeft > 0) {
-                skipLeft--;
-                return false;
-            }
-            if (skipFrom != null) {
-                int order = timestamp.compareTo(skipFrom);
-                if (order < 0) {
-                    return false;
-                }
-                if (order == 0 && skip > 0) {
-                    skip--;
-                    return false;
-                }
-            }
-            if (last == null || timestamp.isAfter(last)) {
-                last = timestamp;
-                atLast = 1;
-            } else if (timestamp.equals(last)) {
-                atLast++;
-            }
-            kept++;
-            return true;
         }
     }
 
