@@ -38,6 +38,8 @@ final class LogFileReader {
     static final long MAX_NAP_MILLIS = 50;
     /** New passes in a row without reading anything new, before giving up on the files. */
     static final int MAX_RESTARTS = 4;
+    /** Looks at the files while a rotation is under way, before starting a new pass. */
+    static final int WALK_ATTEMPTS = 6;
     /** Entries longer than this are not json-file's (16 KiB of content, escaped): skipped, counted. */
     static final int MAX_ENTRY = LogFileSet.MAX_FIRST_LINE;
     /**
@@ -161,18 +163,37 @@ final class LogFileReader {
     /** The files that can hold entries from {@link #since} on, newest first. */
     private List<LogFileSet.LogFile> startPass() throws IOException {
         Instant oldest = since == null ? null : since.minus(ROTATION_SLACK);
-        try {
-            return files.walk(file -> {
+        return walk(file -> {
                 if (oldest == null) {
                     return false;
                 }
                 Instant first = firstTime(file);
-                // its first entry is older: older files hold nothing from since on
-                return first != null && first.isBefore(oldest);
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            // its first entry is older: older files hold nothing from since on
+            return first != null && first.isBefore(oldest);
+        });
+    }
+
+    /**
+     * {@link LogFileSet#walk}, tried again a few times while a rotation is under way (between
+     * dockerd's rename and its new file, or while names shift).
+     *
+     * @return null if the files did not hold still
+     */
+    private List<LogFileSet.LogFile> walk(java.util.function.Predicate<LogFileSet.LogFile> last) throws IOException {
+        for (int attempt = 0; attempt < WALK_ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                LockSupport.parkNanos(1_000_000L << attempt);
+            }
+            try {
+                List<LogFileSet.LogFile> walked = files.walk(last);
+                if (walked != null) {
+                    return walked;
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
         }
+        return null;
     }
 
     private Instant firstTime(LogFileSet.LogFile file) {
@@ -269,18 +290,13 @@ final class LogFileReader {
         if (rotated == null) {
             throw new Restart("a rotated log file had no first line");
         }
-        List<LogFileSet.LogFile> walked;
-        try {
-            walked = files.walk(file -> {
-                try {
-                    return Arrays.equals(rotated, file.firstLine());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        List<LogFileSet.LogFile> walked = walk(file -> {
+            try {
+                return Arrays.equals(rotated, file.firstLine());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         if (walked == null) {
             throw new Restart("the log file is missing or rotating");
         }
