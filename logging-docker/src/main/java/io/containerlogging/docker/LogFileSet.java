@@ -49,8 +49,14 @@ final class LogFileSet {
 
     /** The identity of the file now named as the current log, or null if there is none at the moment. */
     Object currentKey() {
+        BasicFileAttributes attributes = currentAttributes();
+        return attributes == null ? null : attributes.fileKey();
+    }
+
+    /** The identity and size of the file now named as the current log, or null if there is none at the moment. */
+    BasicFileAttributes currentAttributes() {
         try {
-            return Files.readAttributes(base, BasicFileAttributes.class).fileKey();
+            return Files.readAttributes(base, BasicFileAttributes.class);
         } catch (IOException e) {
             return null;
         }
