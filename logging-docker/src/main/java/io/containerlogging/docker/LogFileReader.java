@@ -39,12 +39,13 @@ final class LogFileReader {
     static final long MIN_NAP_MILLIS = 2;
     static final long MAX_NAP_MILLIS = 50;
     /**
-     * After this long without a new line, the nap grows to {@value #MAX_IDLE_NAP_MILLIS} ms: a
-     * look at an idle file (one {@code stat}, a wake-up) costs tens of microseconds, which at
-     * 20 a second for each of dozens of quiet containers came to 2-3 % of a core.
+     * After this long without a new line, the nap grows to {@value #MAX_IDLE_NAP_MILLIS} ms (as
+     * Filebeat's backoff does, to 1 s and beyond): a look at an idle file (a wake-up and one
+     * {@code stat}) costs tens of microseconds here, so 40 quiet containers cost 2.9 % of a core
+     * with 20 looks a second each and 0.8 % with 4 (scripts/bench/idle.sh).
      */
-    static final long LONG_IDLE_MILLIS = 2_000;
-    static final long MAX_IDLE_NAP_MILLIS = 250;
+    static final long LONG_IDLE_MILLIS = 5_000;
+    static final long MAX_IDLE_NAP_MILLIS = 1_000;
     /** New passes in a row without reading anything new, before giving up on the files. */
     static final int MAX_RESTARTS = 4;
     /** Looks at the files while a rotation is under way, before starting a new pass. */
