@@ -14,7 +14,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One attached container: opens its log stream through the raw Engine API, reads it on its own
+ * One attached container: opens its log stream through the raw Engine API, or reads its
+ * {@code json-file} log from disk where {@link LogFiles} says it can ({@link LogFileReader}: the
+ * same lines, through the same assembler and resume marks), reads it on its own
  * thread, and remembers how far it got so that a reopened stream (after a stop/start, a restart,
  * a broken connection, a detach and re-attach) neither repeats nor skips a line.
  *
