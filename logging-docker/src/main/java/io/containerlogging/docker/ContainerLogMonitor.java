@@ -76,6 +76,9 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     /** Default {@link Builder#attachAtCreate(boolean)}: off. */
     public static final boolean DEFAULT_ATTACH_AT_CREATE = false;
 
+    /** Default {@link Builder#readLogFiles(boolean)}: on, wherever the log files can be read. */
+    public static final boolean DEFAULT_READ_LOG_FILES = true;
+
     /** Default {@link Builder#closeTimeout(Duration)}: how long {@link #close()} waits for the backend, 5 s. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -87,6 +90,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
 
     private final Duration closeTimeout;
     private final DockerEngine engine;
+    private final LogFiles logFiles;
     private final LogBackend backend;
     private final ServiceLabels serviceLabels;
     private final ManagerMessages messages;
@@ -117,6 +121,8 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         int maxLineLength = builder.maxLineLength;
         this.closeTimeout = builder.closeTimeout;
         this.engine = new DockerEngine(builder.docker);
+        this.logFiles = new LogFiles(engine, builder.logFilePaths);
+        LogFiles logFiles = builder.readLogFiles ? this.logFiles : null;
         this.backend = builder.backend;
         this.serviceLabels = new ServiceLabels(builder.serviceNameLabels, builder.serviceIdLabels);
         this.stage = new StructureStage(builder.structure);
@@ -126,7 +132,7 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         this.registry = new AttachRegistry(new CheckpointResumePoints(builder.backend, builder.firstRead, builder.clock),
                 (a, from) -> new FollowedContainer(a.containerId(), a.tty(), a.follow(), a.stdout(), a.stderr(),
                         a.serviceId(), a.serviceName(), from, a.live(), logStreams, writer, stage, maxLineLength,
-                        clock, threadFactory, this::streamEnded),
+                        clock, threadFactory, this::streamEnded, logFiles),
                 new AttachRegistry.Listener() {
                     @Override
                     public void attached(FollowedContainer container) {
@@ -331,7 +337,8 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      */
     public MonitorStatistics statistics() {
         return new MonitorStatistics(attachedContainers().size(), writer.dropped(), writer.pending(),
-                stage.redactions());
+                stage.redactions(), logFiles.fileStreams.get(), logFiles.apiStreams.get(), logFiles.fallbacks.get(),
+                logFiles.skippedLines.get());
     }
 
     /**
@@ -400,6 +407,8 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         private StructureOptions structure = StructureOptions.defaults();
         private Clock clock = Clock.systemUTC();
         private ThreadFactory threadFactory = DEFAULT_THREADS;
+        private boolean readLogFiles = DEFAULT_READ_LOG_FILES;
+        private java.util.function.UnaryOperator<java.nio.file.Path> logFilePaths = path -> path;
 
         private Builder(DockerClient docker, LogBackend backend) {
             this.docker = Objects.requireNonNull(docker, "dockerClient");
@@ -559,6 +568,29 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
          */
         public Builder threadFactory(ThreadFactory threadFactory) {
             this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Whether containers with the {@code json-file} log driver are read from their log files
+         * on this host instead of through the Engine API (default {@link #DEFAULT_READ_LOG_FILES},
+         * on). It applies where dockerd runs on this machine and the files under its
+         * {@code LogPath} are readable (usually: the monitor runs as root, or is given read
+         * access to {@code /var/lib/docker/containers}); other containers, other log drivers, a
+         * first read of the last N lines ({@link FirstRead#lastLines}) and anything the files
+         * cannot give exactly are read through the API as before. The result is the same either
+         * way (lines, timestamps, resume points); reading the files costs dockerd nothing and
+         * this process far less. {@link #statistics()} counts which way each stream went.
+         * See {@code docs/log-files.md}.
+         */
+        public Builder readLogFiles(boolean readLogFiles) {
+            this.readLogFiles = readLogFiles;
+            return this;
+        }
+
+        /** Test hook: maps the {@code LogPath} dockerd reports to the path read. */
+        Builder logFilePaths(java.util.function.UnaryOperator<java.nio.file.Path> logFilePaths) {
+            this.logFilePaths = Objects.requireNonNull(logFilePaths, "logFilePaths");
             return this;
         }
 

@@ -25,9 +25,14 @@ final class DockerEngine {
 
     private static final System.Logger LOG = System.getLogger(DockerEngine.class.getName());
 
-    /** What the monitor needs to know of a container. */
+    /**
+     * What the monitor needs to know of a container.
+     *
+     * @param logDriver the log driver ({@code HostConfig.LogConfig.Type}), null if unknown
+     * @param logPath where dockerd keeps a {@code json-file} log, null or empty if it keeps none
+     */
     record ContainerInfo(String id, String name, Map<String, String> labels, boolean tty, boolean autoRemove,
-            boolean running) {
+            boolean running, String logDriver, String logPath) {
     }
 
     /** Receives the container events of one subscription, on docker-java's thread. */
@@ -66,7 +71,11 @@ final class DockerEngine {
                 config == null ? null : config.getLabels(),
                 config != null && Boolean.TRUE.equals(config.getTty()),
                 info.getHostConfig() != null && Boolean.TRUE.equals(info.getHostConfig().getAutoRemove()),
-                info.getState() != null && Boolean.TRUE.equals(info.getState().getRunning()));
+                info.getState() != null && Boolean.TRUE.equals(info.getState().getRunning()),
+                info.getHostConfig() == null || info.getHostConfig().getLogConfig() == null
+                        || info.getHostConfig().getLogConfig().getType() == null ? null
+                        : info.getHostConfig().getLogConfig().getType().getType(),
+                info.getLogPath());
     }
 
     /**

@@ -180,6 +180,13 @@ final class EventsWatcher implements AutoCloseable {
                 attachQuietly.accept(id);
             }
         }
+        // a die event missed while disconnected: a reader of a log file would wait for it forever
+        java.util.Set<String> runningNow = new java.util.HashSet<>(running);
+        registry.forEach(followed -> {
+            if (!runningNow.contains(followed.containerId())) {
+                followed.containerStopped();
+            }
+        });
     }
 
     private void onEvent(String id, String action) {
@@ -197,6 +204,11 @@ final class EventsWatcher implements AutoCloseable {
                 followed.open();
             } else if (autoAttach) {
                 attachQuietly.accept(id);
+            }
+        } else if ("die".equals(action)) {
+            FollowedContainer followed = registry.get(id);
+            if (followed != null) {
+                followed.containerStopped(); // a log file has no end of its own: this is it
             }
         } else if ("create".equals(action)) {
             if (attachAtCreate != null && autoAttach && !registry.contains(id)) {

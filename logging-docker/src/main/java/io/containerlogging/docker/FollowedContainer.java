@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * One attached container: opens its log stream through the raw Engine API, reads it on its own
+ * One attached container: opens its log stream through the raw Engine API, or reads its
+ * {@code json-file} log from disk where {@link LogFiles} says it can ({@link LogFileReader}: the
+ * same lines, through the same assembler and resume marks), reads it on its own
  * thread, and remembers how far it got so that a reopened stream (after a stop/start, a restart,
  * a broken connection, a detach and re-attach) neither repeats nor skips a line.
  *
@@ -109,6 +112,7 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
     private final Clock clock;
     private final ThreadFactory threadFactory;
     private final EndListener endListener;
+    private final LogFiles logFiles; // null: always through the API
 
     private volatile Integer serviceId;
     private volatile String serviceName;
@@ -120,20 +124,24 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
     // guarded by this
     private boolean streaming;
     private boolean detached;
+    private Thread fileReader; // the reader thread while it reads the log file
+    // the container stopped since the current stream began (from its die event)
+    private volatile boolean stopRequested;
+    private volatile boolean detachedFlag; // detached, for the file reader's checks without the lock
     // Reading through the attach API (an AutoRemove container attached at creation): one stream,
     // opened once, without timestamps. Switched off for good when the container runs again.
     private boolean live;
     private boolean liveOpened;
     private LogStreams.Response response;
-    private final Mark stdoutMark = new Mark();
-    private final Mark stderrMark = new Mark();
+    private final ResumeMark stdoutMark = new ResumeMark();
+    private final ResumeMark stderrMark = new ResumeMark();
     // the current stream's groupers, [0] stdout and [1] stderr; null while no stream is open
     private StructureStage.Grouper[] groupers;
 
     FollowedContainer(String containerId, boolean tty, boolean follow, boolean stdout, boolean stderr,
             Integer serviceId, String serviceName, ResumePoint resumeFrom, boolean live, LogStreams logStreams,
             BackendWriter writer, StructureStage stage, int maxLineLength, Clock clock, ThreadFactory threadFactory,
-            EndListener endListener) {
+            EndListener endListener, LogFiles logFiles) {
         this.containerId = containerId;
         this.tty = tty;
         this.follow = follow;
@@ -147,6 +155,7 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
         this.clock = clock;
         this.threadFactory = threadFactory;
         this.endListener = endListener;
+        this.logFiles = logFiles;
         service(serviceId, serviceName);
         this.firstTail = resumeFrom == null ? -1 : resumeFrom.tail();
         if (resumeFrom != null) {
@@ -225,17 +234,13 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
                     + "&stdout=" + (stdout ? 1 : 0)
                     + "&stderr=" + (stderr ? 1 : 0);
         } else {
-            Instant since = since();
             method = "GET";
-            path = "/containers/" + containerId + "/logs?timestamps=1"
-                    + "&follow=" + (follow && !catchUp ? 1 : 0)
-                    + "&stdout=" + (stdout ? 1 : 0)
-                    + "&stderr=" + (stderr ? 1 : 0)
-                    + (since == null ? "" : "&since=" + engineTime(since))
-                    + (since == null && firstTail >= 0 ? "&tail=" + firstTail : "");
+            path = logsPath(catchUp);
         }
         boolean timestamped = !live;
-        Thread reader = threadFactory.newThread(() -> read(method, path, timestamped, catchUp));
+        // a first read of the last N lines (Docker's tail) has no time to start from in a file
+        boolean fromFile = !live && logFiles != null && !(since() == null && firstTail >= 0);
+        Thread reader = threadFactory.newThread(() -> read(method, path, timestamped, catchUp, fromFile));
         reader.start();
         return true;
     }
@@ -264,16 +269,37 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
         stderrMark.skipKeptOnOpen();
     }
 
+    /**
+     * The container stopped (its die event): a reader of its log file reads to the end and ends
+     * the stream, as dockerd ends a follow stream when the container stops.
+     */
+    void containerStopped() {
+        Thread reader;
+        synchronized (this) {
+            stopRequested = true;
+            reader = fileReader;
+        }
+        if (reader != null) {
+            LockSupport.unpark(reader);
+        }
+    }
+
     /** Stops the stream for good; returns where a later attach should resume. Idempotent. */
     ResumePoint detach() {
         LogStreams.Response open;
         ResumePoint point;
+        Thread reader;
         synchronized (this) {
             flushGroups(); // what the groupers hold was kept: store it before the resume point is taken
             detached = true;
+            detachedFlag = true;
             open = response;
             response = null;
+            reader = fileReader;
             point = resumePoint();
+        }
+        if (reader != null) {
+            LockSupport.unpark(reader); // a napping file reader sees the detach at once
         }
         if (open != null) {
             closeQuietly(open); // unblocks the reader: its read fails and it ends
@@ -314,11 +340,26 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
         return instant.getEpochSecond() + "." + "000000000".substring(nanos.length()) + nanos;
     }
 
-    private void read(String method, String path, boolean timestamped, boolean catchUp) {
+    private void read(String method, String path, boolean timestamped, boolean catchUp, boolean fromFile) {
         boolean completed = false;
         int status = 0;
         LogStreams.Response opened = null;
         try {
+            LineAssembler assembler = new LineAssembler(maxLineLength, timestamped, clock, this::keep);
+            if (fromFile) {
+                LogFileReader.Outcome outcome = readFile(assembler, catchUp);
+                if (outcome == LogFileReader.Outcome.END) {
+                    status = 200;
+                    completed = true;
+                    return;
+                }
+                if (outcome == LogFileReader.Outcome.STOPPED) {
+                    return;
+                }
+                path = apiPathFromMarks(catchUp); // FALLBACK: the API from what the file gave
+            } else if (logFiles != null && timestamped) {
+                logFiles.apiStreams.incrementAndGet();
+            }
             opened = logStreams.open(method, path);
             synchronized (this) {
                 if (detached) {
@@ -332,7 +373,6 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
                         containerId, status, errorText(opened.body()));
                 return;
             }
-            LineAssembler assembler = new LineAssembler(maxLineLength, timestamped, clock, this::keep);
             new LogStreamDecoder(tty, assembler).readAll(opened.body());
             completed = true;
         } catch (IOException | RuntimeException e) {
@@ -356,6 +396,78 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
 
     private synchronized boolean isDetached() {
         return detached;
+    }
+
+    /**
+     * Reads the container's json-file log if it can be, else says {@code FALLBACK}. The stop
+     * signal is reset before the engine is asked whether the container runs, so a stop after the
+     * answer is heard.
+     */
+    private LogFileReader.Outcome readFile(LineAssembler assembler, boolean catchUp) {
+        stopRequested = false;
+        LogFiles.Located located = logFiles.locate(containerId);
+        if (located == null) {
+            logFiles.apiStreams.incrementAndGet();
+            return LogFileReader.Outcome.FALLBACK;
+        }
+        synchronized (this) {
+            if (detached) {
+                return LogFileReader.Outcome.STOPPED;
+            }
+            fileReader = Thread.currentThread();
+        }
+        logFiles.fileStreams.incrementAndGet();
+        try {
+            LogFileReader.Outcome outcome = new LogFileReader(new LogFileSet(located.path()), stdout, stderr,
+                    assembler, new LogFileReader.Host() {
+                        @Override
+                        public Instant restart() {
+                            synchronized (FollowedContainer.this) {
+                                stdoutMark.startStream();
+                                stderrMark.startStream();
+                                return since();
+                            }
+                        }
+
+                        @Override
+                        public boolean stopRequested() {
+                            return stopRequested;
+                        }
+
+                        @Override
+                        public boolean detached() {
+                            return detachedFlag;
+                        }
+                    }, logFiles.skippedLines).read(follow && !catchUp && located.running());
+            if (outcome == LogFileReader.Outcome.FALLBACK) {
+                logFiles.fallbacks.incrementAndGet();
+                LOG.log(System.Logger.Level.INFO, "reading the log file of container {0} through the Engine API"
+                        + " from now on: the file could not be followed exactly", containerId);
+            }
+            return outcome;
+        } finally {
+            synchronized (this) {
+                fileReader = null;
+            }
+        }
+    }
+
+    /** The logs request from the marks kept so far, resetting the resume filters to them. */
+    private synchronized String apiPathFromMarks(boolean catchUp) {
+        stdoutMark.startStream();
+        stderrMark.startStream();
+        return logsPath(catchUp);
+    }
+
+    /** The logs request from the marks. Called with the lock held. */
+    private String logsPath(boolean catchUp) {
+        Instant since = since();
+        return "/containers/" + containerId + "/logs?timestamps=1"
+                + "&follow=" + (follow && !catchUp ? 1 : 0)
+                + "&stdout=" + (stdout ? 1 : 0)
+                + "&stderr=" + (stderr ? 1 : 0)
+                + (since == null ? "" : "&since=" + engineTime(since))
+                + (since == null && firstTail >= 0 ? "&tail=" + firstTail : "");
     }
 
     /** Keeps one assembled line unless it was already kept by an earlier stream. */
@@ -406,72 +518,6 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
         if (groupers != null && !detached) {
             groupers[0].flushIfIdle(nowNanos);
             groupers[1].flushIfIdle(nowNanos);
-        }
-    }
-
-    /**
-     * One stream's position and the resume filter of its current read. Not thread-safe: guarded by
-     * the enclosing instance.
-     */
-    static final class Mark {
-        Instant last;
-        int atLast;
-        // the current stream's lines up to here were kept by an earlier stream
-        Instant skipFrom;
-        int skip;
-        // lines kept, and how many a stream read from the start skips (see skipKeptOnOpen)
-        long kept;
-        long skipOnOpen;
-        long skipLeft;
-
-        void set(StreamPosition position) {
-            if (position != null) {
-                last = position.timestamp();
-                atLast = position.linesAtTimestamp();
-            }
-        }
-
-        StreamPosition position() {
-            return last == null ? null : new StreamPosition(last, atLast);
-        }
-
-        void startStream() {
-            skipFrom = last;
-            skip = atLast;
-            skipLeft = last == null ? skipOnOpen : 0;
-        }
-
-        /** From now on, a stream read from the start skips as many lines as were kept so far. */
-        void skipKeptOnOpen() {
-            skipOnOpen = kept;
-            last = null;
-            atLast = 0;
-        }
-
-        /** Whether a line stamped {@code timestamp} is new; if so, records it. */
-        boolean keep(Instant timestamp) {
-            if (skipLeft > 0) {
-                skipLeft--;
-                return false;
-            }
-            if (skipFrom != null) {
-                int order = timestamp.compareTo(skipFrom);
-                if (order < 0) {
-                    return false;
-                }
-                if (order == 0 && skip > 0) {
-                    skip--;
-                    return false;
-                }
-            }
-            if (last == null || timestamp.isAfter(last)) {
-                last = timestamp;
-                atLast = 1;
-            } else if (timestamp.equals(last)) {
-                atLast++;
-            }
-            kept++;
-            return true;
         }
     }
 

@@ -104,6 +104,18 @@ final class LineAssembler {
         (stdErr ? stderr : stdout).endOfEntry();
     }
 
+    /**
+     * One whole entry whose timestamp is already known (read from the json-file log, where it is
+     * a field rather than a prefix): the same as {@code <timestamp> <content>} through
+     * {@link #accept} followed by {@link #endOfEntry}, without printing and parsing the timestamp.
+     */
+    void entry(boolean stdErr, Instant timestamp, byte[] content, int offset, int length) {
+        StreamState state = stdErr ? stderr : stdout;
+        state.startEntry(timestamp);
+        state.accept(content, offset, offset + length);
+        state.endOfEntry();
+    }
+
     /** The stream ended normally: deliver whatever line is pending on either stream. */
     void finish() {
         stdout.flush();

@@ -53,7 +53,8 @@ class FollowedContainerTest {
                 BackendWriter writer = new BackendWriter(backend, 100, Duration.ZERO, Clock.systemUTC(), Thread::new)) {
             backend.initialize();
             FollowedContainer container = new FollowedContainer("c1", false, true, true, true, null, "svc", null,
-                    true, engine, writer, new StructureStage(StructureOptions.defaults()), 1024, Clock.systemUTC(), Thread::new, (c, completed, status, catchUp) -> { });
+                    true, engine, writer, new StructureStage(StructureOptions.defaults()), 1024, Clock.systemUTC(), Thread::new, (c, completed, status, catchUp) -> { },
+                    null);
             assertThat(container.open()).isTrue();
             await().atMost(Duration.ofSeconds(10)).until(() -> backend.count() >= 2);
             assertThat(requested.get()).isEqualTo("POST /containers/c1/attach?stream=1&logs=1&stdout=1&stderr=1");

@@ -16,7 +16,7 @@ class ResumeMarkTest {
     @Test
     @DisplayName("a re-read skips what was kept, including only the kept part of lines sharing a timestamp")
     void sharedTimestamps() {
-        FollowedContainer.Mark mark = new FollowedContainer.Mark();
+        ResumeMark mark = new ResumeMark();
         mark.startStream();
         // first read: T1, then two of three lines stamped T2, then the stream broke
         assertThat(mark.keep(T1)).isTrue();
@@ -37,7 +37,7 @@ class ResumeMarkTest {
     @Test
     @DisplayName("a position restored from storage resumes the same way")
     void restored() {
-        FollowedContainer.Mark mark = new FollowedContainer.Mark();
+        ResumeMark mark = new ResumeMark();
         mark.set(new FollowedContainer.StreamPosition(T2, 1));
         mark.startStream();
         assertThat(mark.keep(T2)).isFalse();
@@ -48,7 +48,7 @@ class ResumeMarkTest {
     @Test
     @DisplayName("with nothing kept, everything is new")
     void empty() {
-        FollowedContainer.Mark mark = new FollowedContainer.Mark();
+        ResumeMark mark = new ResumeMark();
         mark.startStream();
         assertThat(mark.position()).isNull();
         assertThat(mark.keep(T1)).isTrue();
@@ -66,7 +66,7 @@ class ResumeMarkTest {
     @Test
     @DisplayName("after switching from the attach API, a read from the start skips the lines already kept, every time")
     void skipKeptAfterAttach() {
-        FollowedContainer.Mark mark = new FollowedContainer.Mark();
+        ResumeMark mark = new ResumeMark();
         Instant ours = Instant.parse("2026-11-24T09:00:05Z"); // the attach API's lines carry our clock
         mark.startStream();
         assertThat(mark.keep(ours)).isTrue();

@@ -117,7 +117,7 @@ class StructuredStreamTest {
             CountDownLatch ended) {
         return new FollowedContainer("c1", false, true, true, true, null, "svc", from, false, engine, writer,
                 new StructureStage(StructureOptions.defaults()), 1 << 20, Clock.systemUTC(), Thread::new,
-                (c, completed, status, catchUp) -> ended.countDown());
+                (c, completed, status, catchUp) -> ended.countDown(), null);
     }
 
     @Test
