@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Requests coalesce: files of a request not yet served are forced together with the next
  * request's; then their follow-ups run in order.
  *
+ * <p>Backpressure: while files are being forced, at most one request waits; the writer's next one
+ * waits until the force is done. A follow-up may hold the messages written since the last flush
+ * (with durable reads they are published only once forced), so on a device slower than the
+ * stream, unbounded requests would pile those up until the heap ran out. Waiting instead makes
+ * the writer fall behind, which the ring reports as dropped lines, counted.
+ *
  * <p>Thread-safety: {@link #request} from the writer thread; {@link #close} from any.
  */
 final class FileSyncer implements AutoCloseable {
@@ -34,6 +40,7 @@ final class FileSyncer implements AutoCloseable {
     private final Set<Path> files = new LinkedHashSet<>(); // guarded by lock
     private final List<Runnable> followUps = new ArrayList<>(); // guarded by lock
     private boolean closing; // guarded by lock
+    private boolean serving; // guarded by lock: the thread is forcing files taken from `files`
 
     FileSyncer(ThreadFactory threadFactory) {
         this.thread = threadFactory.newThread(this::run);
@@ -43,9 +50,20 @@ final class FileSyncer implements AutoCloseable {
         thread.start();
     }
 
-    /** Forces {@code written} to the device, then runs {@code then}. */
+    /**
+     * Forces {@code written} to the device, then runs {@code then}. Waits while a force is under
+     * way and another request already waits behind it.
+     */
     void request(List<Path> written, Runnable then) {
         synchronized (lock) {
+            while (serving && !followUps.isEmpty() && !closing) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break; // queue it anyway: nothing written may go unforced
+                }
+            }
             files.addAll(written);
             followUps.add(then);
             lock.notifyAll();
@@ -81,7 +99,19 @@ final class FileSyncer implements AutoCloseable {
             files.clear();
             then = new ArrayList<>(followUps);
             followUps.clear();
+            serving = Thread.currentThread() == thread;
         }
+        try {
+            force(toForce, then);
+        } finally {
+            synchronized (lock) {
+                serving = false;
+                lock.notifyAll(); // a request waiting for room
+            }
+        }
+    }
+
+    private void force(List<Path> toForce, List<Runnable> then) {
         for (Path file : toForce) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 channel.force(false);
