@@ -4,6 +4,7 @@ import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.spi.WriteQueue;
+import io.containerlogging.core.structure.StructureStage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * waits up to {@code overflowWait} (pausing a Docker log stream is harmless, since dockerd keeps
  * the lines), then lines are dropped, counted and reported as a system message
  * "suppressed N messages".
+ *
+ * <p>The {@link StructureStage} (fields, levels, redaction) runs here, on the queue's thread, just
+ * before a message is stored: not on the stream reader's, which reads, assembles and groups the
+ * lines of one container and is the ingest's bottleneck (the stage was a fifth of all CPU there).
+ * Redaction still happens before anything is stored, streamed or forwarded.
  */
 final class BackendWriter implements AutoCloseable {
 
@@ -26,13 +32,15 @@ final class BackendWriter implements AutoCloseable {
     private static final int BATCH = 512;
 
     private final LogBackend backend;
+    private final StructureStage stage;
     private final Clock clock;
     private final WriteQueue queue; // null when the backend buffers its own writes
     private final AtomicLong failed = new AtomicLong();
 
-    BackendWriter(LogBackend backend, int capacity, Duration overflowWait, Clock clock,
+    BackendWriter(LogBackend backend, StructureStage stage, int capacity, Duration overflowWait, Clock clock,
             ThreadFactory threadFactory) {
         this.backend = backend;
+        this.stage = stage;
         this.clock = clock;
         if (backend.buffersWrites()) {
             this.queue = null;
@@ -43,10 +51,13 @@ final class BackendWriter implements AutoCloseable {
         }
     }
 
-    /** Hands a message on; false if the queue was full and it was dropped (counted in {@link #dropped()}). */
+    /**
+     * Hands a container's message on, to go through the structure stage and into the backend;
+     * false if the queue was full and it was dropped (counted in {@link #dropped()}).
+     */
     boolean offer(LogMessage message) {
         if (queue == null) {
-            store(message);
+            store(stage.apply(message));
             return true;
         }
         return queue.offer(message);
@@ -64,7 +75,7 @@ final class BackendWriter implements AutoCloseable {
 
     private void storeAll(List<LogMessage> batch) {
         for (LogMessage message : batch) {
-            store(message);
+            store(stage.apply(message));
         }
     }
 

@@ -127,7 +127,8 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         this.serviceLabels = new ServiceLabels(builder.serviceNameLabels, builder.serviceIdLabels);
         this.stage = new StructureStage(builder.structure);
         this.messages = new ManagerMessages(builder.backend, clock, builder.lifecycleEvents, stage);
-        this.writer = new BackendWriter(builder.backend, builder.bufferSize, builder.overflowWait, clock, threadFactory);
+        this.writer = new BackendWriter(builder.backend, stage, builder.bufferSize, builder.overflowWait, clock,
+                threadFactory);
         this.control = new ControlThread(threadFactory);
         this.registry = new AttachRegistry(new CheckpointResumePoints(builder.backend, builder.firstRead, builder.clock),
                 (a, from) -> new FollowedContainer(a.containerId(), a.tty(), a.follow(), a.stdout(), a.stderr(),

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * here), yet counting instead of dropping everything at T keeps even those exactly once.
  *
  * <p>Structure: each kept line goes through a per-stream multiline {@link StructureStage.Grouper}
- * and the {@link StructureStage} (fields, level, redaction) before the writer. A grouper holds
+ * to the writer, whose thread applies the {@link StructureStage} (fields, level, redaction). A grouper holds
  * lines the monitor has marked as kept but not yet handed to the backend; the backend's read
  * checkpoint only moves with what it stores, and a grouped message carries its last line's
  * timestamp (the grouper never puts two lines with one timestamp into a message), so a checkpoint
@@ -498,8 +498,8 @@ final class FollowedContainer implements AutoCloseable, MultilineFlusher.Flushab
     /** Hands one (possibly grouped) message to the writer. Called with the lock held. */
     private void store(Instant timestamp, boolean stdErr, String text) {
         messages.incrementAndGet();
-        if (!writer.offer(stage.apply(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
-                source, serviceId, serviceName, containerId, stdErr, false, null)))) {
+        if (!writer.offer(new LogMessage(null, text, timestamp, stdErr ? LogLevel.ERROR : LogLevel.INFO,
+                source, serviceId, serviceName, containerId, stdErr, false, null))) {
             dropped.incrementAndGet();
         }
     }

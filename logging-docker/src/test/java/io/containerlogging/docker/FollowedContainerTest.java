@@ -50,7 +50,8 @@ class FollowedContainerTest {
             };
         };
         try (LogBackend backend = LocalLogBackend.builder().build();
-                BackendWriter writer = new BackendWriter(backend, 100, Duration.ZERO, Clock.systemUTC(), Thread::new)) {
+                BackendWriter writer = new BackendWriter(backend, new StructureStage(StructureOptions.defaults()), 100,
+                        Duration.ZERO, Clock.systemUTC(), Thread::new)) {
             backend.initialize();
             FollowedContainer container = new FollowedContainer("c1", false, true, true, true, null, "svc", null,
                     true, engine, writer, new StructureStage(StructureOptions.defaults()), 1024, Clock.systemUTC(), Thread::new, (c, completed, status, catchUp) -> { },

@@ -124,7 +124,8 @@ class StructuredStreamTest {
     @DisplayName("lines arrive parsed, levelled with their source and grouped, never across streams")
     void parsedLevelledGrouped() throws Exception {
         try (LogBackend backend = LocalLogBackend.builder().build();
-                BackendWriter writer = new BackendWriter(backend, 100, Duration.ZERO, Clock.systemUTC(), Thread::new)) {
+                BackendWriter writer = new BackendWriter(backend, new StructureStage(StructureOptions.defaults()), 100,
+                        Duration.ZERO, Clock.systemUTC(), Thread::new)) {
             backend.initialize();
             CountDownLatch ended = new CountDownLatch(1);
             follow(engine(new ByteArrayInputStream(body())), writer, null, ended).open();
@@ -160,7 +161,8 @@ class StructuredStreamTest {
     void crashWhileHeld() throws Exception {
         byte[] body = body();
         try (LogBackend backend = LocalLogBackend.builder().build();
-                BackendWriter writer = new BackendWriter(backend, 100, Duration.ZERO, Clock.systemUTC(), Thread::new)) {
+                BackendWriter writer = new BackendWriter(backend, new StructureStage(StructureOptions.defaults()), 100,
+                        Duration.ZERO, Clock.systemUTC(), Thread::new)) {
             backend.initialize();
             // first run: the whole body, then the stream stays open (no more lines, no flush timer)
             InputStream open = heldOpen(body);
@@ -192,7 +194,8 @@ class StructuredStreamTest {
     @DisplayName("a detach hands over what the groupers hold before it takes the resume point")
     void detachFlushes() throws Exception {
         try (LogBackend backend = LocalLogBackend.builder().build();
-                BackendWriter writer = new BackendWriter(backend, 100, Duration.ZERO, Clock.systemUTC(), Thread::new)) {
+                BackendWriter writer = new BackendWriter(backend, new StructureStage(StructureOptions.defaults()), 100,
+                        Duration.ZERO, Clock.systemUTC(), Thread::new)) {
             backend.initialize();
             InputStream open = heldOpen(body());
             FollowedContainer container = follow(engine(open), writer, null, new CountDownLatch(1));
@@ -209,7 +212,8 @@ class StructuredStreamTest {
     @DisplayName("the flush timer hands over a held line once it has waited the timeout")
     void timerFlushes() throws Exception {
         try (LogBackend backend = LocalLogBackend.builder().build();
-                BackendWriter writer = new BackendWriter(backend, 100, Duration.ZERO, Clock.systemUTC(), Thread::new)) {
+                BackendWriter writer = new BackendWriter(backend, new StructureStage(StructureOptions.defaults()), 100,
+                        Duration.ZERO, Clock.systemUTC(), Thread::new)) {
             backend.initialize();
             InputStream open = heldOpen(body());
             FollowedContainer container = follow(engine(open), writer, null, new CountDownLatch(1));
