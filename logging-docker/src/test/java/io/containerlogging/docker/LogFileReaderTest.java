@@ -1,6 +1,7 @@
 package io.containerlogging.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -154,8 +156,11 @@ class LogFileReaderTest {
         CompletableFuture<LogFileReader.Outcome> outcome = CompletableFuture.supplyAsync(() -> reader(base).read(true));
         for (int n = 1; n <= total; n++) {
             write(base, numbered(n));
-            if (n % 100 == 0) {
-                Thread.sleep(1);
+            if (n % 1000 == 0) {
+                // Every other rotation below comes once the reader has caught up, the rest while
+                // it may still be reading the file being rotated.
+                int written = n;
+                await().atMost(Duration.ofSeconds(30)).until(() -> lines.size() >= written);
             }
             if (n % 500 == 0) {
                 for (int i = 20; i > 1; i--) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,11 +14,12 @@ final class FollowingSseClient implements AutoCloseable {
 
     private final int port;
     private final String pathAndQuery;
-    private final List<SseClient.Event> events = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private final List<SseClient.Event> ended = new ArrayList<>(); // guarded by lock: earlier connections' events
+    private SseClient current; // guarded by lock
     private final AtomicInteger connections = new AtomicInteger();
     private final Thread thread;
     private volatile boolean stopped;
-    private volatile SseClient current;
     private volatile String lastEventId;
 
     FollowingSseClient(int port, String pathAndQuery, String lastEventId) {
@@ -34,28 +34,32 @@ final class FollowingSseClient implements AutoCloseable {
     private void follow() {
         while (!stopped) {
             Map<String, String> headers = lastEventId == null ? Map.of() : Map.of("Last-Event-ID", lastEventId);
-            int taken = 0;
             try (SseClient client = SseClient.open(port, pathAndQuery, headers)) {
-                current = client;
+                synchronized (lock) {
+                    current = client;
+                }
+                if (stopped) {
+                    client.close(); // close() ran before it could see this connection
+                }
                 connections.incrementAndGet();
-                while (!stopped && !(client.ended.get() && taken == client.events.size())) {
-                    if (taken < client.events.size()) {
-                        SseClient.Event event = client.events.get(taken++);
-                        events.add(event);
-                        if (event.event() == null) {
-                            lastEventId = event.id();
-                        }
-                    } else {
-                        Thread.sleep(2);
+                client.awaitEnd();
+                synchronized (lock) {
+                    ended.addAll(client.events);
+                    current = null;
+                }
+                for (SseClient.Event event : client.events) {
+                    if (event.event() == null) {
+                        lastEventId = event.id();
                     }
                 }
             } catch (IOException e) {
-                // the server is not there (yet): try again
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                Thread.sleep(10);
+                // The server is not there (yet). EventSource waits its retry time before trying
+                // again; so does this, briefly: the pause is the point, not a guess at a condition.
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -64,13 +68,19 @@ final class FollowingSseClient implements AutoCloseable {
 
     /** Every event received over all connections, in order. */
     List<SseClient.Event> events() {
-        return List.copyOf(events);
+        synchronized (lock) {
+            List<SseClient.Event> all = new ArrayList<>(ended);
+            if (current != null) {
+                all.addAll(current.events);
+            }
+            return all;
+        }
     }
 
     /** The ids of the log events received over all connections, in order. */
     List<String> logIds() {
         List<String> ids = new ArrayList<>();
-        for (SseClient.Event e : events) {
+        for (SseClient.Event e : events()) {
             if (e.event() == null) {
                 ids.add(e.id());
             }
@@ -81,7 +91,7 @@ final class FollowingSseClient implements AutoCloseable {
     /** The events named {@code name}, over all connections. */
     List<SseClient.Event> named(String name) {
         List<SseClient.Event> result = new ArrayList<>();
-        for (SseClient.Event e : events) {
+        for (SseClient.Event e : events()) {
             if (name.equals(e.event())) {
                 result.add(e);
             }
@@ -92,7 +102,7 @@ final class FollowingSseClient implements AutoCloseable {
     /** The log events' data (the messages' JSON), over all connections, in order. */
     List<String> logData() {
         List<String> data = new ArrayList<>();
-        for (SseClient.Event e : events) {
+        for (SseClient.Event e : events()) {
             if (e.event() == null) {
                 data.add(e.data());
             }
@@ -107,7 +117,10 @@ final class FollowingSseClient implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stopped = true;
-        SseClient client = current;
+        SseClient client;
+        synchronized (lock) {
+            client = current;
+        }
         if (client != null) {
             client.close();
         }

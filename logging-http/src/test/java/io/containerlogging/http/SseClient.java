@@ -60,6 +60,11 @@ final class SseClient implements AutoCloseable {
         return new SseClient(port, pathAndQuery, headers, 0).startReading();
     }
 
+    /** Waits until the stream has ended (the server closed it, or {@link #close} was called). */
+    void awaitEnd() throws InterruptedException {
+        reader.join();
+    }
+
     /** Starts the reader thread (a "slow" client calls this late). */
     SseClient startReading() {
         reader = new Thread(this::readLoop, "test-sse-reader");
