@@ -5,8 +5,10 @@ import io.containerlogging.local.LocalLogBackend;
 import io.containerlogging.local.StorageStatistics;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -105,8 +107,7 @@ public final class PersistenceThroughput {
     private static void forceAll(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
-                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path,
-                        java.nio.file.StandardOpenOption.WRITE)) {
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
                     channel.force(true);
                 }
             }

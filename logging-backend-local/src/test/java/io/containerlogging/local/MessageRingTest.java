@@ -1,6 +1,7 @@
 package io.containerlogging.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.containerlogging.core.LevelSource;
 import io.containerlogging.core.LogFields;
@@ -10,6 +11,8 @@ import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.LogSource;
 import io.containerlogging.core.SourceType;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,22 +243,22 @@ class MessageRingTest {
     @DisplayName("keeps no evicted message alive, though the recent window is larger than the ring")
     void evictedMessagesAreReleased() {
         MessageRing ring = new MessageRing(100); // recent window: 128
-        List<java.lang.ref.WeakReference<LogMessage>> evicted = storeAndForget(ring, 200, 100);
+        List<WeakReference<LogMessage>> evicted = storeAndForget(ring, 200, 100);
         assertThat(ring.query(LogQuery.all())).hasSize(100);
 
         // Only what the ring's slots and its recent window still reference survives a collection.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             System.gc();
             assertThat(evicted).allSatisfy(reference -> assertThat(reference.get()).isNull());
         });
     }
 
     /** Stores {@code count} messages; weak references to the first {@code first}, nothing else kept. */
-    private static List<java.lang.ref.WeakReference<LogMessage>> storeAndForget(MessageRing ring, int count, int first) {
+    private static List<WeakReference<LogMessage>> storeAndForget(MessageRing ring, int count, int first) {
         List<LogMessage> stored = store(ring, variedMessages(count));
-        List<java.lang.ref.WeakReference<LogMessage>> references = new ArrayList<>();
+        List<WeakReference<LogMessage>> references = new ArrayList<>();
         for (int i = 0; i < first; i++) {
-            references.add(new java.lang.ref.WeakReference<>(stored.get(i)));
+            references.add(new WeakReference<>(stored.get(i)));
         }
         return references;
     }
