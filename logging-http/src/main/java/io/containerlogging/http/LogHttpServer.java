@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -102,9 +101,12 @@ public final class LogHttpServer implements AutoCloseable {
         warnIfJdkServerUnconfigured();
         this.handler = builder.handler.build();
         ThreadFactory threadFactory = builder.threadFactory != null ? builder.threadFactory : REQUEST_THREADS;
-        this.executor = new ThreadPoolExecutor(builder.threads, builder.threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE_CAPACITY), threadFactory, LogHttpServer::waitForRoom);
-        executor.allowCoreThreadTimeOut(true);
+        // no core threads: a thread is started only when no idle one waits (IdleFirstQueue), and
+        // each ends after a minute without work
+        IdleFirstQueue queue = new IdleFirstQueue(QUEUE_CAPACITY);
+        this.executor = new ThreadPoolExecutor(0, builder.threads, 60, TimeUnit.SECONDS, queue, threadFactory,
+                LogHttpServer::waitForRoom);
+        queue.serve(executor);
         try {
             InetSocketAddress address = new InetSocketAddress(builder.host, builder.port);
             if (builder.sslContext != null) {
