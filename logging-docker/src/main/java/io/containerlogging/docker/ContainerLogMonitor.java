@@ -115,12 +115,14 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
     }
 
     private ContainerLogMonitor(Builder builder) {
-        LogStreams logStreams = LogStreams.forClient(builder.docker, builder.http);
+        LogStreams logStreams = builder.socket != null ? builder.socket.streams()
+                : LogStreams.forClient(builder.docker, builder.http);
         Clock clock = builder.clock;
         ThreadFactory threadFactory = builder.threadFactory;
         int maxLineLength = builder.maxLineLength;
         this.closeTimeout = builder.closeTimeout;
-        this.engine = new DockerEngine(builder.docker);
+        this.engine = builder.socket != null ? builder.socket.engine(threadFactory)
+                : new DockerJavaEngine(builder.docker);
         this.logFiles = new LogFiles(engine, builder.logFilePaths);
         LogFiles logFiles = builder.readLogFiles ? this.logFiles : null;
         this.backend = builder.backend;
@@ -164,7 +166,17 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      * @throws NullPointerException if an argument is null
      */
     public static Builder builder(DockerClient dockerClient, LogBackend backend) {
-        return new Builder(dockerClient, backend);
+        return new Builder(Objects.requireNonNull(dockerClient, "dockerClient"), null, backend);
+    }
+
+    /**
+     * A builder for a monitor that talks to the engine at {@code engine} itself, with no Docker
+     * client library loaded (see {@link DockerSocket}), and stores into {@code backend}.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static Builder builder(DockerSocket engine, LogBackend backend) {
+        return new Builder(null, Objects.requireNonNull(engine, "engine"), backend);
     }
 
     /**
@@ -392,7 +404,8 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
      * {@link ContainerLogMonitor}); invalid values fail here, naming the value. Not thread-safe.
      */
     public static final class Builder {
-        private final DockerClient docker;
+        private final DockerClient docker; // null if socket is set
+        private final DockerSocket socket;
         private final LogBackend backend;
         private DockerHttpClient http;
         private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
@@ -411,8 +424,9 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
         private boolean readLogFiles = DEFAULT_READ_LOG_FILES;
         private java.util.function.UnaryOperator<java.nio.file.Path> logFilePaths = path -> path;
 
-        private Builder(DockerClient docker, LogBackend backend) {
-            this.docker = Objects.requireNonNull(docker, "dockerClient");
+        private Builder(DockerClient docker, DockerSocket socket, LogBackend backend) {
+            this.docker = docker;
+            this.socket = socket;
             this.backend = Objects.requireNonNull(backend, "backend");
         }
 
@@ -597,9 +611,15 @@ public final class ContainerLogMonitor implements ContainerAttacher, AutoCloseab
 
         /**
          * The raw transport for log streams; needed only if the Docker client is not docker-java's
-         * {@code DockerClientImpl} (whose transport is used by default).
+         * {@code DockerClientImpl} (whose transport is used by default). Not for a monitor on a
+         * {@link DockerSocket}, which reads its streams over the socket.
+         *
+         * @throws IllegalStateException if this builder was made for a {@link DockerSocket}
          */
         public Builder httpClient(DockerHttpClient httpClient) {
+            if (socket != null) {
+                throw new IllegalStateException("httpClient(...) is for a docker-java client, not for " + socket);
+            }
             this.http = Objects.requireNonNull(httpClient, "httpClient");
             return this;
         }

@@ -24,7 +24,12 @@ class AutoAttachDockerTest {
 
     final ScratchContainers containers = new ScratchContainers();
     final LogBackend backend = DockerTests.newBackend();
-    final ContainerLogMonitor monitor = new ContainerLogMonitor(DockerTests.client(), backend);
+    final ContainerLogMonitor monitor = newMonitor(backend);
+
+    /** The monitor under test; a subclass runs every test again on another way to the engine. */
+    ContainerLogMonitor newMonitor(LogBackend backend) {
+        return new ContainerLogMonitor(DockerTests.client(), backend);
+    }
 
     @AfterEach
     void tearDown() {

@@ -106,8 +106,13 @@ class MonitorWithoutEngineTest {
         assertThatThrownBy(() -> builder.serviceNameLabels(List.of(" "))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.maxReconnectDelay(java.time.Duration.ofMillis(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0.001S");
-        assertThatThrownBy(() -> ContainerLogMonitor.builder(null, backend)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("dockerClient");
+        assertThatThrownBy(() -> ContainerLogMonitor.builder((com.github.dockerjava.api.DockerClient) null, backend))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("dockerClient");
+        assertThatThrownBy(() -> ContainerLogMonitor.builder((DockerSocket) null, backend))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("engine");
+        assertThatThrownBy(() -> ContainerLogMonitor.builder(DockerSocket.of("unix:///x.sock").orElseThrow(), backend)
+                .httpClient(((com.github.dockerjava.core.DockerClientImpl) nowhere).getHttpClient()))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
