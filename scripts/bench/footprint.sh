@@ -75,6 +75,9 @@ for round in $(seq 1 "$ROUNDS"); do
   if [ "$NMT" = 1 ]; then
     jcmd "$PID" VM.native_memory summary | grep -E "^(Total|-  *(Java Heap|Class|Thread|Code|GC|Compiler|Internal|Other|Symbol|Native Memory Tracking|Shared class space|Arena Chunk|Metaspace))" || true
   fi
+  if [ -n "${STATUS:-}" ]; then
+    grep -E "^(VmHWM|VmRSS|RssAnon|RssFile|Threads)" "/proc/$PID/status" | tr -s ' \t\n' ' '; echo
+  fi
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
   $DOCKER rm -f "$id" >/dev/null
 done
