@@ -20,6 +20,7 @@ class ReadmeSnippetsTest {
     @CsvSource({
         "programmatic, ProgrammaticUsage.java",
         "mount, MountOnExistingServer.java",
+        "lean, LeanMonitor.java",
     })
     void readmeQuotesSource(String snippet, String file) throws IOException {
         Path source = Path.of("src/main/java/io/containerlogging/examples", file);
