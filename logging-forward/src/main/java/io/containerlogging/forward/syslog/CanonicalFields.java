@@ -9,6 +9,7 @@ import static io.containerlogging.forward.syslog.JsonStringBytes.unescape;
 
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.SourceType;
+import io.containerlogging.core.forward.CanonicalSpans;
 import io.containerlogging.core.forward.StoredMessage;
 import io.containerlogging.core.internal.SourceField;
 import io.containerlogging.core.internal.WireField;
@@ -184,6 +185,47 @@ final class CanonicalFields {
             }
         }
         return hasText && hasSource && timeStart >= 0 && level != null && at == to - 1 && json[at] == '}';
+    }
+
+    /**
+     * As {@link #read}, for a line whose check already found where its fields are: copies them
+     * from there instead of walking the line again (each walk was about 40 % of a forwarder
+     * thread's time). The line is canonical, so nothing here can fail.
+     */
+    void read(byte[] json, int from, CanonicalSpans spans, Rfc5424Encoder.Bytes text, int maxTextBytes) {
+        this.json = json;
+        idStart = from + ID_START.length;
+        idEnd = from + spans.idEnd();
+        timeStart = from + spans.timeStart();
+        level = spans.level();
+        serviceIdStart = shifted(from, spans.serviceIdStart());
+        serviceIdEnd = from + spans.serviceIdEnd();
+        serviceStart = shifted(from, spans.serviceNameStart());
+        serviceEnd = from + spans.serviceNameEnd();
+        containerStart = shifted(from, spans.containerIdStart());
+        containerEnd = from + spans.containerIdEnd();
+        deviceStart = shifted(from, spans.deviceIdStart());
+        deviceEnd = from + spans.deviceIdEnd();
+        sourceTypeStart = from + spans.sourceTypeStart();
+        sourceTypeEnd = from + spans.sourceTypeEnd();
+        containerSource = sourceTypeEnd - sourceTypeStart == CONTAINER_TYPE.length
+                && CONTAINER_TYPE.at(json, sourceTypeStart, sourceTypeEnd);
+        stdErr = spans.stdErr();
+        int textStart = from + spans.textStart();
+        int textEnd = from + spans.textEnd();
+        int length = textEnd - textStart;
+        if (spans.textPlain() && length <= maxTextBytes) {
+            // One byte a char: the bytes are MSG as they are (what text() would copy byte by byte).
+            text.put(json, textStart, length);
+            textChars = length;
+            textBytes = length;
+        } else {
+            text(json, textStart - 1, textEnd + 1, text, maxTextBytes);
+        }
+    }
+
+    private static int shifted(int from, int start) {
+        return start < 0 ? -1 : from + start;
     }
 
     /** The text as MSG bytes; returns the index after its closing quote, or -1. */
