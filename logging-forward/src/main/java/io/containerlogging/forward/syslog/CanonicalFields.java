@@ -214,14 +214,58 @@ final class CanonicalFields {
         int textStart = from + spans.textStart();
         int textEnd = from + spans.textEnd();
         int length = textEnd - textStart;
-        if (spans.textPlain() && length <= maxTextBytes) {
+        if (length > maxTextBytes) {
+            text(json, textStart - 1, textEnd + 1, text, maxTextBytes); // to be cut: count its chars
+        } else if (spans.textPlain()) {
             // One byte a char: the bytes are MSG as they are (what text() would copy byte by byte).
             text.put(json, textStart, length);
             textChars = length;
             textBytes = length;
         } else {
-            text(json, textStart - 1, textEnd + 1, text, maxTextBytes);
+            wholeText(json, textStart, textEnd, text);
         }
+    }
+
+    /**
+     * A text that fits whole (at most the most bytes MSG may have): the runs between escapes are
+     * copied as they are (the line is canonical: raw bytes are valid UTF-8 and need nothing),
+     * each escape unescaped. Sets {@link #textChars} to the bytes written, not the chars: both
+     * are at most the maximum then, and that is all the encoder asks of the chars.
+     */
+    private void wholeText(byte[] in, int start, int end, Rfc5424Encoder.Bytes out) {
+        out.ensure(end - start); // an escape is never shorter than the UTF-8 of its char
+        byte[] o = out.bytes;
+        int size = out.size;
+        int at = start;
+        while (at < end) {
+            int escape = backslash(in, at, end);
+            System.arraycopy(in, at, o, size, escape - at);
+            size += escape - at;
+            at = escape;
+            if (at < end) {
+                size = putChar(o, size, unescape(in, at + 1, end));
+                at += escapeLength(in, at);
+            }
+        }
+        textBytes = size - out.size;
+        textChars = textBytes;
+        out.size = size;
+    }
+
+    /** The first backslash in {@code in[at, end)}, or {@code end}; eight bytes at a time. */
+    private static int backslash(byte[] in, int at, int end) {
+        while (at + 8 <= end) {
+            long x = (long) LONGS.get(in, at) ^ 0x5c5c5c5c5c5c5c5cL;
+            long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (zero != 0) {
+                return at + (Long.numberOfTrailingZeros(zero) >>> 3); // the lowest flag is exact
+            }
+            at += 8;
+        }
+        while (at < end && in[at] != '\\') {
+            at++;
+        }
+        return at;
     }
 
     private static int shifted(int from, int start) {
