@@ -265,7 +265,7 @@ final class CanonicalLine {
 
     /**
      * As {@link #string(byte[], int, int)}; sets {@code text}'s {@link CanonicalSpans#textPlain}
-     * (if not null) to whether the string is printable ASCII without escapes, found on the way.
+     * (if not null) to whether the string is ASCII without escapes, found on the way.
      */
     private static int string(byte[] line, int at, int to, CanonicalSpans text) {
         boolean plain = true;

@@ -33,6 +33,10 @@ import java.nio.charset.StandardCharsets;
  * it walks and returns false for anything else, so a line it cannot read goes the decoded way
  * rather than producing a wrong frame.
  *
+ * <p>A line from a local backend's files comes with the places its check found
+ * ({@link CanonicalSpans}): then {@link #read(byte[], int, CanonicalSpans, Rfc5424Encoder.Bytes, int)}
+ * takes the fields from there and walks nothing but a text that has escapes.
+ *
  * <p>The {@code put} methods write a field as {@link Rfc5424Encoder} writes the decoded string,
  * counting UTF-16 chars where it caps a value by chars (a character outside the BMP is two).
  *
