@@ -35,7 +35,7 @@ import java.util.Map;
  * {@code forwarder} (a {@link io.containerlogging.forward.Forwarder} catching up from a local store
  * holding the messages: its rate is the catch-up rate of a backlog of that size). Adding a mode:
  * add it to the list in {@link #modes}; its {@link Mode#prepare} does the untimed setup, the
- * returned run is what the clock measures.
+ * returned run is what the clock measures, and its {@code close()} the untimed teardown.
  */
 public final class ForwardRatios {
 
@@ -50,9 +50,14 @@ public final class ForwardRatios {
         Run prepare(ForwardTarget target, List<LogMessage> messages) throws Exception;
     }
 
-    /** The timed part of a mode. */
-    interface Run {
+    /** The timed part of a mode, and its untimed teardown. */
+    interface Run extends AutoCloseable {
         void run() throws Exception;
+
+        /** Untimed, after the clock stopped (a forwarder's store closed and deleted); nothing by default. */
+        @Override
+        default void close() throws Exception {
+        }
     }
 
     private ForwardRatios() {
@@ -76,10 +81,12 @@ public final class ForwardRatios {
                 for (Mode mode : order) {
                     String device = mode.name() + "-" + round;
                     List<LogMessage> messages = messages(count, device);
-                    Run run = mode.prepare(target, messages);
-                    long start = System.nanoTime();
-                    run.run();
-                    double seconds = (System.nanoTime() - start) / 1e9;
+                    double seconds;
+                    try (Run run = mode.prepare(target, messages)) {
+                        long start = System.nanoTime();
+                        run.run();
+                        seconds = (System.nanoTime() - start) / 1e9;
+                    }
                     target.verify(device, count);
                     target.reset();
                     roundRates.put(mode.name(), count / seconds);
@@ -207,9 +214,15 @@ public final class ForwardRatios {
         @Override
         public Run prepare(ForwardTarget target, List<LogMessage> messages) throws Exception {
             StoredBacklog backlog = StoredBacklog.write(messages);
-            return () -> {
-                try (backlog) {
+            return new Run() {
+                @Override
+                public void run() throws Exception {
                     backlog.forwardTo(target.newSink(), BATCH);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    backlog.close();
                 }
             };
         }

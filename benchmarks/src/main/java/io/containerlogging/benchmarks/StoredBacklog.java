@@ -52,7 +52,8 @@ final class StoredBacklog implements AutoCloseable {
         // The background compression of the rotated files is part of storing, not of forwarding:
         // let it finish (all files but the one being written compressed) before the clock starts.
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-        while (backend.storageStatistics().compressedFiles() < backend.storageStatistics().files() - 1
+        // With compression off there is nothing to wait for (this waited out its two minutes).
+        while (compressed && backend.storageStatistics().compressedFiles() < backend.storageStatistics().files() - 1
                 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(10_000_000);
         }
@@ -69,6 +70,10 @@ final class StoredBacklog implements AutoCloseable {
         }
     }
 
+    /**
+     * Untimed, after the clock stopped: closes the store and deletes its files (about 10–20 ms for
+     * 200 000 messages, which the other modes do not pay).
+     */
     @Override
     public void close() throws IOException {
         backend.close();

@@ -48,6 +48,8 @@ final class FileCompressor implements AutoCloseable {
      */
     static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long PAUSE_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Queued by {@link #close}: the thread stops when it takes it (files queued before it stay plain). */
+    private static final FileCatalog.Entry STOP = new FileCatalog.Entry(null, null, 0, false, 0);
 
     private final FileCatalog catalog;
     private final int level;
@@ -92,12 +94,15 @@ final class FileCompressor implements AutoCloseable {
         while (!stopping) {
             FileCatalog.Entry entry;
             try {
-                entry = queue.poll(100, TimeUnit.MILLISECONDS);
+                // No timeout: submit() or close() wakes it. A 100 ms poll for the stop flag made
+                // every close() wait up to 100 ms (every round of the forwarding benchmarks paid
+                // it, docs/BENCHMARKS.md) and woke an idle backend ten times a second.
+                entry = queue.take();
             } catch (InterruptedException e) {
                 return;
             }
-            if (entry == null) {
-                continue;
+            if (entry == STOP || stopping) {
+                return;
             }
             long before = cpu ? threads.getCurrentThreadCpuTime() : 0;
             try {
@@ -179,6 +184,7 @@ final class FileCompressor implements AutoCloseable {
         if (thread.getState() == Thread.State.NEW) {
             return;
         }
+        queue.add(STOP);
         try {
             thread.join(TimeUnit.NANOSECONDS.toMillis(timeout.toNanos()) + 1);
         } catch (InterruptedException e) {

@@ -84,6 +84,35 @@ class CompressionTest {
     }
 
     @Test
+    @DisplayName("an idle compressor waits for work without a timeout, and close() ends it at once")
+    void idleCompressorIsWokenByClose() throws IOException {
+        // Guards against the compressor polling its queue every 100 ms for the stop flag: close()
+        // then waited up to 100 ms for the poll to run out, in every forwarding benchmark round.
+        RecordingThreadFactory threads = new RecordingThreadFactory();
+        LocalLogBackend backend = start(persistent().maxFileSize(2000).threadFactory(threads)
+                .closeTimeout(Duration.ofHours(1)));
+        for (int i = 0; i < 100; i++) {
+            backend.log(line("message number " + i, NOW));
+        }
+        backend.flush();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            StorageStatistics storage = backend.storageStatistics();
+            return storage.files() > 2 && storage.compressedFiles() == storage.files() - 1;
+        });
+        Thread compressor = threads.threads.stream()
+                .filter(t -> java.util.Arrays.stream(t.getStackTrace())
+                        .anyMatch(f -> f.getClassName().equals(FileCompressor.class.getName())))
+                .findFirst().orElseThrow();
+
+        // WAITING, not TIMED_WAITING: nothing but a file to compress or close() wakes it
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> compressor.getState() == Thread.State.WAITING);
+        backend.close();
+
+        assertThat(compressor.isAlive()).isFalse(); // close() joined it, with an hour to spare
+    }
+
+    @Test
     @DisplayName("rotated files become container-manager-<ms>.log.gz (0600) in the background; the file being written stays plain")
     void rotatedFilesAreCompressed() throws IOException {
         LocalLogBackend backend = start(persistent().maxFileSize(2000));

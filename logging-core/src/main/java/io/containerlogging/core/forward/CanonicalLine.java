@@ -61,6 +61,8 @@ final class CanonicalLine {
         int deviceIdStart = -1; // the deviceId string's content, without quotes; -1 if absent
         int deviceIdEnd;
         boolean deviceIdEscaped;
+        /** Where the fields are, absolute in the line scanned: for sinks that copy them (syslog). */
+        final CanonicalSpans spans = new CanonicalSpans();
     }
 
     private CanonicalLine() {
@@ -72,6 +74,8 @@ final class CanonicalLine {
      */
     static boolean scan(byte[] line, int from, int to, Found found) {
         found.deviceIdStart = -1;
+        CanonicalSpans spans = found.spans;
+        spans.reset();
         // {"id":"log-N" with N as LogId.format writes it
         int at = from;
         if (to - from < ID_START.length + 2 || !ID_START.at(line, at, to)) {
@@ -92,6 +96,7 @@ final class CanonicalLine {
         if (at >= to || line[at++] != '"') {
             return false;
         }
+        spans.idEnd = at - 1;
         found.sequence = sequence;
         long timestamp = 0;
         long timeMillis = 0;
@@ -108,19 +113,31 @@ final class CanonicalLine {
                 continue;
             }
             at += name.length;
+            int start = at;
             switch (field) {
                 case MESSAGE:
+                    at = string(line, at, to, spans);
+                    spans.textStart = start + 1;
+                    spans.textEnd = at - 1;
+                    break;
                 case SERVICE_NAME:
+                    at = string(line, at, to);
+                    spans.serviceNameStart = start + 1;
+                    spans.serviceNameEnd = at - 1;
+                    break;
                 case CONTAINER_ID:
                     at = string(line, at, to);
+                    spans.containerIdStart = start + 1;
+                    spans.containerIdEnd = at - 1;
                     break;
                 case DEVICE_ID: {
-                    int start = at;
                     at = string(line, at, to);
                     if (at > 0) {
                         found.deviceIdStart = start + 1;
                         found.deviceIdEnd = at - 1;
                         found.deviceIdEscaped = indexOf(line, start + 1, at - 1, (byte) '\\') >= 0;
+                        spans.deviceIdStart = start + 1;
+                        spans.deviceIdEnd = at - 1;
                     }
                     break;
                 }
@@ -140,17 +157,24 @@ final class CanonicalLine {
                     }
                     timeMillis = epochMillis(line, at + 1);
                     time = true;
+                    spans.timeStart = at + 1;
                     at += TIME_LENGTH + 2;
                     break;
                 }
-                case LEVEL:
-                    at = oneOf(line, at, to, LEVELS);
+                case LEVEL: {
+                    int level = which(line, at, to, LEVELS);
+                    if (level < 0) {
+                        return false;
+                    }
+                    spans.level = level;
+                    at += LEVELS[level].length;
                     break;
+                }
                 case LEVEL_SOURCE:
                     at = oneOf(line, at, to, LEVEL_SOURCES);
                     break;
                 case SOURCE:
-                    at = source(line, at, to);
+                    at = source(line, at, to, spans);
                     break;
                 case SERVICE_ID: {
                     int end = integerEnd(line, at, to, 10);
@@ -161,10 +185,15 @@ final class CanonicalLine {
                     if (value != (int) value) {
                         return false;
                     }
+                    spans.serviceIdStart = at;
+                    spans.serviceIdEnd = end;
                     at = end;
                     break;
                 }
                 case IS_STD_ERR:
+                    spans.stdErr = BOOLEANS[0].at(line, at, to);
+                    at = oneOf(line, at, to, BOOLEANS);
+                    break;
                 case IS_SYSTEM:
                     at = oneOf(line, at, to, BOOLEANS);
                     break;
@@ -195,7 +224,7 @@ final class CanonicalLine {
     }
 
     /** {"type":"<type>"[,"name":"..."]}, returning the index after it or -1. */
-    private static int source(byte[] line, int at, int to) {
+    private static int source(byte[] line, int at, int to, CanonicalSpans spans) {
         if (at >= to || line[at] != '{') {
             return -1;
         }
@@ -210,7 +239,13 @@ final class CanonicalLine {
                 continue;
             }
             at += name.length;
-            at = field == SourceField.TYPE ? oneOf(line, at, to, SOURCE_TYPES) : string(line, at, to);
+            if (field == SourceField.TYPE) {
+                spans.sourceTypeStart = at + 1;
+                at = oneOf(line, at, to, SOURCE_TYPES);
+                spans.sourceTypeEnd = at - 1;
+            } else {
+                at = string(line, at, to);
+            }
             if (at < 0) {
                 return -1;
             }
@@ -225,6 +260,15 @@ final class CanonicalLine {
      * be escaped), strict UTF-8.
      */
     static int string(byte[] line, int at, int to) {
+        return string(line, at, to, null);
+    }
+
+    /**
+     * As {@link #string(byte[], int, int)}; sets {@code text}'s {@link CanonicalSpans#textPlain}
+     * (if not null) to whether the string is ASCII without escapes, found on the way.
+     */
+    private static int string(byte[] line, int at, int to, CanonicalSpans text) {
+        boolean plain = true;
         if (at >= to || line[at] != '"') {
             return -1;
         }
@@ -241,9 +285,13 @@ final class CanonicalLine {
             int b = line[at];
             if (b >= 0x20) {
                 if (b == '"') {
+                    if (text != null) {
+                        text.textPlain = plain;
+                    }
                     return at + 1;
                 }
                 if (b == '\\') {
+                    plain = false;
                     at = escape(line, at + 1, to);
                     if (at < 0) {
                         return -1;
@@ -254,6 +302,7 @@ final class CanonicalLine {
             } else if (b >= 0) {
                 return -1; // a control character the encoder would have escaped
             } else {
+                plain = false;
                 at = utf8(line, at, to);
                 if (at < 0) {
                     return -1;
@@ -417,6 +466,16 @@ final class CanonicalLine {
 
     private static int four(byte[] line, int at) {
         return two(line, at) * 100 + two(line, at + 2);
+    }
+
+    /** Which of {@code choices} is at {@code at}: its index, or -1. */
+    private static int which(byte[] line, int at, int to, Literal[] choices) {
+        for (int i = 0; i < choices.length; i++) {
+            if (choices[i].at(line, at, to)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** One of {@code choices} at {@code at}: the index after it, or -1. */

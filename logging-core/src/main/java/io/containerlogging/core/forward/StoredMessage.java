@@ -33,13 +33,16 @@ public final class StoredMessage {
     private final boolean canonical; // json is a stored line CanonicalLine accepted
     private final int deviceIdStart; // in json; -1: none; -2: ask the message
     private final int deviceIdEnd;
+    private final CanonicalSpans spans; // where the fields of a canonical json are; null otherwise
     private String deviceId; // decoded on first use; racy but idempotent
     private LogMessage message; // decoded on first use; a record of final fields, so safe to publish racily
 
-    private StoredMessage(long sequence, byte[] json, int deviceIdStart, int deviceIdEnd, LogMessage message) {
+    private StoredMessage(long sequence, byte[] json, CanonicalSpans spans, int deviceIdStart, int deviceIdEnd,
+            LogMessage message) {
         this.sequence = sequence;
         this.json = json;
         this.canonical = json != null;
+        this.spans = spans;
         this.deviceIdStart = deviceIdStart;
         this.deviceIdEnd = deviceIdEnd;
         this.message = message;
@@ -61,7 +64,8 @@ public final class StoredMessage {
         CanonicalLine.Found found = new CanonicalLine.Found();
         if (CanonicalLine.scan(line, offset, offset + length, found)) {
             int base = found.deviceIdStart < 0 ? 0 : offset;
-            return new StoredMessage(found.sequence, Arrays.copyOfRange(line, offset, offset + length),
+            found.spans.shift(offset);
+            return new StoredMessage(found.sequence, Arrays.copyOfRange(line, offset, offset + length), found.spans,
                     found.deviceIdStart < 0 ? -1 : found.deviceIdEscaped ? -2 : found.deviceIdStart - base,
                     found.deviceIdEnd - base, null);
         }
@@ -84,7 +88,7 @@ public final class StoredMessage {
      * @throws IllegalArgumentException if the message has no {@code log-N} id
      */
     public static StoredMessage of(LogMessage message) {
-        return new StoredMessage(LogId.sequence(message.id()), null, -2, 0, message);
+        return new StoredMessage(LogId.sequence(message.id()), null, null, -2, 0, message);
     }
 
     private byte[] encoded() {
@@ -178,6 +182,21 @@ public final class StoredMessage {
          * @return the result {@link #readCanonicalJson} returns
          */
         T read(byte[] json, int offset, int length);
+
+        /**
+         * Reads one message's JSON, told where its fields are (found when the line was checked), so
+         * that it need not walk the line again; by default ignores them and calls
+         * {@link #read(byte[], int, int)}.
+         *
+         * @param json the bytes, to be read only: never modify them or keep a reference
+         * @param offset where the JSON starts
+         * @param length its length in bytes
+         * @param spans where its fields are, relative to {@code offset}
+         * @return the result {@link #readCanonicalJson} returns
+         */
+        default T read(byte[] json, int offset, int length, CanonicalSpans spans) {
+            return read(json, offset, length);
+        }
     }
 
     /**
@@ -199,7 +218,7 @@ public final class StoredMessage {
             return null;
         }
         byte[] bytes = json;
-        return reader.read(bytes, 0, bytes.length);
+        return reader.read(bytes, 0, bytes.length, spans);
     }
 
     /** Writes the JSON to {@code out}, without a copy. */

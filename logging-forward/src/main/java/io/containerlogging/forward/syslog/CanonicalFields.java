@@ -9,6 +9,7 @@ import static io.containerlogging.forward.syslog.JsonStringBytes.unescape;
 
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.SourceType;
+import io.containerlogging.core.forward.CanonicalSpans;
 import io.containerlogging.core.forward.StoredMessage;
 import io.containerlogging.core.internal.SourceField;
 import io.containerlogging.core.internal.WireField;
@@ -31,6 +32,10 @@ import java.nio.charset.StandardCharsets;
  * Multilingual Plane), strict UTF-8, no {@code fields}. {@link #read} still checks the structure
  * it walks and returns false for anything else, so a line it cannot read goes the decoded way
  * rather than producing a wrong frame.
+ *
+ * <p>A line from a local backend's files comes with the places its check found
+ * ({@link CanonicalSpans}): then {@link #read(byte[], int, CanonicalSpans, Rfc5424Encoder.Bytes, int)}
+ * takes the fields from there and walks nothing but a text that has escapes.
  *
  * <p>The {@code put} methods write a field as {@link Rfc5424Encoder} writes the decoded string,
  * counting UTF-16 chars where it caps a value by chars (a character outside the BMP is two).
@@ -184,6 +189,91 @@ final class CanonicalFields {
             }
         }
         return hasText && hasSource && timeStart >= 0 && level != null && at == to - 1 && json[at] == '}';
+    }
+
+    /**
+     * As {@link #read}, for a line whose check already found where its fields are: copies them
+     * from there instead of walking the line again (each walk was about 40 % of a forwarder
+     * thread's time). The line is canonical, so nothing here can fail.
+     */
+    void read(byte[] json, int from, CanonicalSpans spans, Rfc5424Encoder.Bytes text, int maxTextBytes) {
+        this.json = json;
+        idStart = from + ID_START.length;
+        idEnd = from + spans.idEnd();
+        timeStart = from + spans.timeStart();
+        level = spans.level();
+        serviceIdStart = shifted(from, spans.serviceIdStart());
+        serviceIdEnd = from + spans.serviceIdEnd();
+        serviceStart = shifted(from, spans.serviceNameStart());
+        serviceEnd = from + spans.serviceNameEnd();
+        containerStart = shifted(from, spans.containerIdStart());
+        containerEnd = from + spans.containerIdEnd();
+        deviceStart = shifted(from, spans.deviceIdStart());
+        deviceEnd = from + spans.deviceIdEnd();
+        sourceTypeStart = from + spans.sourceTypeStart();
+        sourceTypeEnd = from + spans.sourceTypeEnd();
+        containerSource = sourceTypeEnd - sourceTypeStart == CONTAINER_TYPE.length
+                && CONTAINER_TYPE.at(json, sourceTypeStart, sourceTypeEnd);
+        stdErr = spans.stdErr();
+        int textStart = from + spans.textStart();
+        int textEnd = from + spans.textEnd();
+        int length = textEnd - textStart;
+        if (length > maxTextBytes) {
+            text(json, textStart - 1, textEnd + 1, text, maxTextBytes); // to be cut: count its chars
+        } else if (spans.textPlain()) {
+            // One byte a char: the bytes are MSG as they are (what text() would copy byte by byte).
+            text.put(json, textStart, length);
+            textChars = length;
+            textBytes = length;
+        } else {
+            wholeText(json, textStart, textEnd, text);
+        }
+    }
+
+    /**
+     * A text that fits whole (at most the most bytes MSG may have): the runs between escapes are
+     * copied as they are (the line is canonical: raw bytes are valid UTF-8 and need nothing),
+     * each escape unescaped. Sets {@link #textChars} to the bytes written, not the chars: both
+     * are at most the maximum then, and that is all the encoder asks of the chars.
+     */
+    private void wholeText(byte[] in, int start, int end, Rfc5424Encoder.Bytes out) {
+        out.ensure(end - start); // an escape is never shorter than the UTF-8 of its char
+        byte[] o = out.bytes;
+        int size = out.size;
+        int at = start;
+        while (at < end) {
+            int escape = backslash(in, at, end);
+            System.arraycopy(in, at, o, size, escape - at);
+            size += escape - at;
+            at = escape;
+            if (at < end) {
+                size = putChar(o, size, unescape(in, at + 1, end));
+                at += escapeLength(in, at);
+            }
+        }
+        textBytes = size - out.size;
+        textChars = textBytes;
+        out.size = size;
+    }
+
+    /** The first backslash in {@code in[at, end)}, or {@code end}; eight bytes at a time. */
+    private static int backslash(byte[] in, int at, int end) {
+        while (at + 8 <= end) {
+            long x = (long) LONGS.get(in, at) ^ 0x5c5c5c5c5c5c5c5cL;
+            long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (zero != 0) {
+                return at + (Long.numberOfTrailingZeros(zero) >>> 3); // the lowest flag is exact
+            }
+            at += 8;
+        }
+        while (at < end && in[at] != '\\') {
+            at++;
+        }
+        return at;
+    }
+
+    private static int shifted(int from, int start) {
+        return start < 0 ? -1 : from + start;
     }
 
     /** The text as MSG bytes; returns the index after its closing quote, or -1. */

@@ -3,6 +3,7 @@ package io.containerlogging.forward.syslog;
 import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.SourceType;
+import io.containerlogging.core.forward.CanonicalSpans;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -154,6 +155,26 @@ final class Rfc5424Encoder {
         if (!f.read(json, from, from + length, line, maxMessageSize)) {
             return null;
         }
+        return appendStoredFrame(f, json, out);
+    }
+
+    /**
+     * As {@link #appendStoredFrame(byte[], int, int, Bytes)}, for a line whose check found where
+     * its fields are: reads them from there without walking the line again.
+     *
+     * @return true if the line was cut to fit the maximum message size
+     */
+    boolean appendStoredFrame(byte[] json, int from, CanonicalSpans spans, Bytes out) {
+        CanonicalFields f = stored;
+        line.clear();
+        if (byteOrderMark) {
+            line.put(BOM, 0, BOM.length);
+        }
+        f.read(json, from, spans, line, maxMessageSize);
+        return appendStoredFrame(f, json, out);
+    }
+
+    private boolean appendStoredFrame(CanonicalFields f, byte[] json, Bytes out) {
         header.clear();
         byte[] pri = priAndVersion[f.level.ordinal()];
         header.put(pri, 0, pri.length);

@@ -1,6 +1,7 @@
 package io.containerlogging.forward.syslog;
 
 import io.containerlogging.core.LogMessage;
+import io.containerlogging.core.forward.CanonicalSpans;
 import io.containerlogging.core.forward.ForwardSink;
 import io.containerlogging.core.forward.StoredMessage;
 import java.io.IOException;
@@ -122,7 +123,20 @@ public final class SyslogSink implements ForwardSink {
         this.ticker = b.ticker;
         this.target = (tls == null ? "syslog+tcp://" : "syslog+tls://") + hostForUri(host) + ":" + port;
         this.encoder = new Rfc5424Encoder(b.facility, b.appName, b.maxMessageSize, b.byteOrderMark);
-        this.storedFrame = (json, offset, length) -> encoder.appendStoredFrame(json, offset, length, batchFrames);
+        this.storedFrame = new StoredMessage.CanonicalJsonReader<>() {
+            @Override
+            public Boolean read(byte[] json, int offset, int length) {
+                return encoder.appendStoredFrame(json, offset, length, batchFrames);
+            }
+
+            @Override
+            public Boolean read(byte[] json, int offset, int length, CanonicalSpans spans) {
+                // The usual case: the line's check found its fields, so the frame is made without
+                // walking the line again.
+                return spans == null ? read(json, offset, length)
+                        : encoder.appendStoredFrame(json, offset, spans, batchFrames);
+            }
+        };
         this.watchdog = new WriteWatchdog(writeTimeout, threads);
         this.recent = new RecentFrames(b.resendBytes);
     }

@@ -8,6 +8,7 @@ import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogSource;
 import io.containerlogging.core.SourceType;
+import io.containerlogging.core.forward.CanonicalSpans;
 import io.containerlogging.core.forward.StoredMessage;
 import io.containerlogging.core.internal.Utf8Buffer;
 import java.nio.charset.StandardCharsets;
@@ -56,26 +57,145 @@ class StoredFrameTest {
             int e = n % encoders.length;
             Rfc5424Encoder.Bytes expected = new Rfc5424Encoder.Bytes(64);
             boolean expectedCut = references[e].appendFrame(stored.message(), expected);
-            Rfc5424Encoder.Bytes actual = new Rfc5424Encoder.Bytes(64);
+            // Both ways from the bytes: walking the line, and from where its check found the fields.
+            Rfc5424Encoder.Bytes walked = new Rfc5424Encoder.Bytes(64);
             Boolean cut = stored.readCanonicalJson(
-                    (json, offset, length) -> encoders[e].appendStoredFrame(json, offset, length, actual));
+                    (json, offset, length) -> encoders[e].appendStoredFrame(json, offset, length, walked));
+            Rfc5424Encoder.Bytes fromSpans = new Rfc5424Encoder.Bytes(64);
+            Boolean spansCut = stored.readCanonicalJson(spansReader(encoders[e], fromSpans));
             if (cut == null) {
+                assertThat(spansCut).isNull();
                 continue; // not canonical (fields, a time beyond four-digit years): the sink decodes it
             }
             canonical++;
             truncated += cut ? 1 : 0;
             assertThat(cut).as("truncated, message %d: %s", n, stored).isEqualTo(expectedCut);
-            byte[] want = Arrays.copyOf(expected.bytes, expected.size);
-            byte[] got = Arrays.copyOf(actual.bytes, actual.size);
-            if (!Arrays.equals(want, got)) {
-                assertThat(new String(got, StandardCharsets.UTF_8)).as("message %d: %s", n, stored)
-                        .isEqualTo(new String(want, StandardCharsets.UTF_8));
-                assertThat(got).as("message %d: %s", n, stored).isEqualTo(want);
-            }
+            assertThat(spansCut).as("truncated from spans, message %d: %s", n, stored).isEqualTo(expectedCut);
+            assertSameFrame(expected, walked, n, stored);
+            assertSameFrame(expected, fromSpans, n, stored);
         }
         // the comparisons above covered the hard cases, not only the easy ones
         assertThat(canonical).isGreaterThan(MESSAGES * 3 / 4);
         assertThat(truncated).isGreaterThan(MESSAGES / 50);
+    }
+
+    private static void assertSameFrame(Rfc5424Encoder.Bytes expected, Rfc5424Encoder.Bytes actual, int n,
+            StoredMessage stored) {
+        byte[] want = Arrays.copyOf(expected.bytes, expected.size);
+        byte[] got = Arrays.copyOf(actual.bytes, actual.size);
+        if (!Arrays.equals(want, got)) {
+            assertThat(new String(got, StandardCharsets.UTF_8)).as("message %d: %s", n, stored)
+                    .isEqualTo(new String(want, StandardCharsets.UTF_8));
+            assertThat(got).as("message %d: %s", n, stored).isEqualTo(want);
+        }
+    }
+
+    /** Reads a canonical line as the sink does: from the spans its check found. */
+    private static StoredMessage.CanonicalJsonReader<Boolean> spansReader(Rfc5424Encoder encoder,
+            Rfc5424Encoder.Bytes out) {
+        return new StoredMessage.CanonicalJsonReader<>() {
+            @Override
+            public Boolean read(byte[] json, int offset, int length) {
+                throw new AssertionError("a canonical line comes with its spans");
+            }
+
+            @Override
+            public Boolean read(byte[] json, int offset, int length, CanonicalSpans spans) {
+                return encoder.appendStoredFrame(json, offset, spans, out);
+            }
+        };
+    }
+
+    @Test
+    @DisplayName("from a damaged line: refused, or decoded by the sink, or (still canonical) the decoded message's frame")
+    void damagedLinesReachTheFallback() {
+        // Lines in no form the encoder writes (malformed, truncated, escapes gson never writes)
+        // must never become a frame from their bytes: either the reader refuses them (skipped and
+        // counted) or they are not canonical and the sink encodes the decoded message. A damage
+        // that leaves the line canonical (a changed letter) must still give the decoded frame.
+        Rfc5424Encoder encoder = new Rfc5424Encoder(1, "container-logging", 8192, false);
+        Rfc5424Encoder reference = new Rfc5424Encoder(1, "container-logging", 8192, false);
+        SplittableRandom random = new SplittableRandom(20261207);
+        int refused = 0;
+        int decoded = 0;
+        int stillCanonical = 0;
+        for (int n = 0; n < MESSAGES; n++) {
+            LogMessage written = message(random, n);
+            byte[] line = damage(random, new Utf8Buffer(256).write(written).toByteArray());
+            StoredMessage stored;
+            try {
+                stored = StoredMessage.fromStoredLine(line, 0, line.length);
+            } catch (IllegalArgumentException e) {
+                refused++;
+                continue;
+            }
+            Rfc5424Encoder.Bytes expected = new Rfc5424Encoder.Bytes(64);
+            boolean expectedCut = reference.appendFrame(stored.message(), expected);
+            Rfc5424Encoder.Bytes fromSpans = new Rfc5424Encoder.Bytes(64);
+            Boolean cut = stored.readCanonicalJson(spansReader(encoder, fromSpans));
+            if (cut == null) {
+                decoded++; // the sink encodes the decoded message: the expected frame
+                assertThat(fromSpans.size).isZero();
+                continue;
+            }
+            stillCanonical++;
+            assertThat(cut).isEqualTo(expectedCut);
+            assertSameFrame(expected, fromSpans, n, stored);
+        }
+        assertThat(refused).isGreaterThan(MESSAGES / 10);
+        assertThat(decoded).isGreaterThan(MESSAGES / 20);
+        assertThat(stillCanonical).isGreaterThan(MESSAGES / 20);
+    }
+
+    /** Escapes gson never writes, each standing for a char gson writes raw or escapes otherwise. */
+    private static final String[] FOREIGN_ESCAPES = {
+        "\\u0041", "\\/", "\\u00E9", "\\u00e9", "\\uD83D\\uDE00", "\\ud800", "\\u000a", "\\u0022", "\\x41", "\\",
+        "\\u12", "\\U0041",
+    };
+
+    /** One damage: a cut, a changed byte, an inserted foreign escape, or a dropped quote. */
+    private static byte[] damage(SplittableRandom random, byte[] line) {
+        int at = 1 + random.nextInt(line.length - 1);
+        switch (random.nextInt(5)) {
+            case 0:
+                return Arrays.copyOf(line, at); // truncated
+            case 1: {
+                byte[] changed = line.clone();
+                changed[at] = (byte) random.nextInt(256);
+                return changed;
+            }
+            case 2: {
+                byte[] changed = line.clone();
+                changed[at] = (byte) ('a' + random.nextInt(26)); // often inside a string: still canonical
+                return changed;
+            }
+            case 3: {
+                // a foreign escape inside the text, where the decoder accepts it
+                String text = new String(line, StandardCharsets.UTF_8);
+                int message = text.indexOf("\"message\":\"") + 11;
+                String escape = FOREIGN_ESCAPES[random.nextInt(FOREIGN_ESCAPES.length)];
+                return (text.substring(0, message) + escape + text.substring(message)).getBytes(StandardCharsets.UTF_8);
+            }
+            default: {
+                int quote = indexOf(line, (byte) '"', at);
+                if (quote < 0) {
+                    return Arrays.copyOf(line, at);
+                }
+                byte[] dropped = new byte[line.length - 1];
+                System.arraycopy(line, 0, dropped, 0, quote);
+                System.arraycopy(line, quote + 1, dropped, quote, line.length - quote - 1);
+                return dropped;
+            }
+        }
+    }
+
+    private static int indexOf(byte[] line, byte b, int from) {
+        for (int i = from; i < line.length; i++) {
+            if (line[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
