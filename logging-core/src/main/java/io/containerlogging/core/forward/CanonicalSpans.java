@@ -73,7 +73,7 @@ public final class CanonicalSpans {
         }
     }
 
-    /** The id's content, {@code log-N}, starts at 7 ({@code {"id":"}) and ends here. */
+    /** The id's content, {@code log-N}, starts at 7 (after <code>&#123;"id":"</code>) and ends here. */
     public int idEnd() {
         return idEnd;
     }
