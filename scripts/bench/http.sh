@@ -10,6 +10,8 @@
 # the wrk run, divided by the requests wrk counted; both servers live in that one JVM and only one
 # is under load at a time), and "cpu static/api": the static handler's CPU per request over the
 # API's, which depends less on the machine's load than requests per second (wrk shares the cores).
+# ETAG=1 adds a run per round of the API request with If-None-Match: <its ETag>, answered 304 without
+# a body while nothing changes (a poller that keeps the tag); needs a server that sends ETags.
 # ACCESS=1 adds a run per round on "metered", the API with the request metrics' AccessFilter (as the
 # example server runs it); an older benchmarks.jar without that server skips it.
 # Needs wrk (apt-get install wrk) and benchmarks/target/benchmarks.jar.
@@ -18,6 +20,7 @@ set -euo pipefail
 ROUNDS=${ROUNDS:-5}
 COLD=${COLD:-0}
 ACCESS=${ACCESS:-0}
+ETAG=${ETAG:-0}
 STORED=${STORED:-100000}
 DURATION=${DURATION:-5s}
 JAR=${JAR:-$(dirname "$0")/../../benchmarks/target/benchmarks.jar}
@@ -50,6 +53,12 @@ if [ "$COLD" = 1 ]; then
     || { echo "cold and cached bodies differ" >&2; exit 1; }
   wrk -t2 -c32 -d3s "http://127.0.0.1:$cold/api/v1/logs?limit=100" > /dev/null
 fi
+etag=""
+if [ "$ETAG" = 1 ]; then
+  etag=$(curl -s -D - -o /dev/null "http://127.0.0.1:$api/api/v1/logs?limit=100" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
+  [ -n "$etag" ] || echo "no ETag from the API: ETAG=1 runs skipped" >&2
+  [ -z "$etag" ] || wrk -t2 -c32 -d3s -H "If-None-Match: $etag" "http://127.0.0.1:$api/api/v1/logs?limit=100" > /dev/null
+fi
 if [ "$ACCESS" = 1 ] && [ -n "$metered" ]; then
   wrk -t2 -c32 -d3s "http://127.0.0.1:$metered/api/v1/logs?limit=100" > /dev/null
 fi
@@ -61,12 +70,12 @@ v = sys.argv[1]; n, u = re.match(r"([0-9.]+)(us|ms|s)", v).groups()
 print("%.3f" % (float(n) * {"us": 0.001, "ms": 1, "s": 1000}[u]))' "$1"; }
 ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; } # the server's user + system CPU, in clock ticks
 hz=$(getconf CLK_TCK)
-run() { # url -> "rps p50ms p99ms cpu-us-per-request" (the server JVM's CPU over the run / requests)
-  local r t0 t1; t0=$(ticks); r=$(wrk -t2 -c32 -d"$DURATION" --latency "$1"); t1=$(ticks)
+run() { # url [wrk options] -> "rps p50ms p99ms cpu-us-per-request" (the server JVM's CPU over the run / requests)
+  local r t0 t1; t0=$(ticks); r=$(wrk -t2 -c32 -d"$DURATION" --latency "${@:2}" "$1"); t1=$(ticks)
   echo "$(echo "$r" | awk '/Requests\/sec/ {print $2}') $(ms "$(echo "$r" | awk '$1=="50%" {print $2}')") $(ms "$(echo "$r" | awk '$1=="99%" {print $2}')") $(python3 -c "print('%.1f' % (($t1 - $t0) * 1e6 / $hz / $(echo "$r" | awk '/requests in/ {print $1}')))")"
 }
 a_rps=(); t_rps=(); a50=(); a99=(); t50=(); t99=(); ratio=(); s_rps=(); sratio=(); c_rps=(); cratio=()
-a_cpu=(); t_cpu=(); s_cpu=(); c_cpu=(); cpu_ratio=(); ccpu_ratio=(); m_rps=(); mratio=(); m_cpu=()
+a_cpu=(); t_cpu=(); s_cpu=(); c_cpu=(); cpu_ratio=(); ccpu_ratio=(); m_rps=(); mratio=(); m_cpu=(); e_rps=(); eratio=(); e_cpu=()
 for i in $(seq 1 "$ROUNDS"); do
   read -r ar a5 a9 ac < <(run "http://127.0.0.1:$api/api/v1/logs?limit=100")
   read -r tr t5 t9 tc < <(run "http://127.0.0.1:$trivial/")
@@ -84,6 +93,12 @@ for i in $(seq 1 "$ROUNDS"); do
     echo "round $i: cold (never cached) $cr req/s p50 ${c5}ms p99 ${c9}ms, cold/static $cq | server CPU/request ${cc}us, static/cold $ccq"
     c_rps+=("$cr"); cratio+=("$cq"); c_cpu+=("$cc"); ccpu_ratio+=("$ccq")
   fi
+  if [ -n "$etag" ]; then
+    read -r er e5 e9 ec < <(run "http://127.0.0.1:$api/api/v1/logs?limit=100" -H "If-None-Match: $etag")
+    eq=$(python3 -c "print('%.3f' % ($er / $sr))")
+    echo "round $i: If-None-Match (304) $er req/s p50 ${e5}ms p99 ${e9}ms, 304/static $eq | server CPU/request ${ec}us"
+    e_rps+=("$er"); eratio+=("$eq"); e_cpu+=("$ec")
+  fi
   if [ "$ACCESS" = 1 ] && [ -n "$metered" ]; then
     read -r mr m5 m9 mc < <(run "http://127.0.0.1:$metered/api/v1/logs?limit=100")
     mq=$(python3 -c "print('%.3f' % ($mr / $sr))")
@@ -92,11 +107,13 @@ for i in $(seq 1 "$ROUNDS"); do
   fi
 done
 python3 - "${a_rps[*]}" "${t_rps[*]}" "${a50[*]}" "${a99[*]}" "${t50[*]}" "${t99[*]}" "${ratio[*]}" "${s_rps[*]}" "${sratio[*]}" "${c_rps[*]}" "${cratio[*]}" \
-  "${a_cpu[*]}" "${t_cpu[*]}" "${s_cpu[*]}" "${cpu_ratio[*]}" "${c_cpu[*]}" "${ccpu_ratio[*]}" "${m_rps[*]}" "${mratio[*]}" "${m_cpu[*]}" <<'PY'
+  "${a_cpu[*]}" "${t_cpu[*]}" "${s_cpu[*]}" "${cpu_ratio[*]}" "${c_cpu[*]}" "${ccpu_ratio[*]}" "${m_rps[*]}" "${mratio[*]}" "${m_cpu[*]}" \
+  "${e_rps[*]}" "${eratio[*]}" "${e_cpu[*]}" <<'PY'
 import sys, statistics
 names = ["api req/s", "trivial req/s", "api p50 ms", "api p99 ms", "trivial p50 ms", "trivial p99 ms", "ratio api/trivial", "static req/s", "ratio api/static", "cold req/s", "ratio cold/static",
          "api cpu us/req", "trivial cpu us/req", "static cpu us/req", "cpu static/api", "cold cpu us/req", "cpu static/cold",
-         "metered req/s", "ratio metered/static", "metered cpu us/req"]
+         "metered req/s", "ratio metered/static", "metered cpu us/req",
+         "304 req/s", "ratio 304/static", "304 cpu us/req"]
 for name, arg in zip(names, sys.argv[1:]):
     v = [float(x) for x in arg.split()]
     if not v:
