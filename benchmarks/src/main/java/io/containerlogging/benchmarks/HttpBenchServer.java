@@ -6,6 +6,7 @@ import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.internal.Utf8Buffer;
 import io.containerlogging.http.LogHttpServer;
 import io.containerlogging.local.LocalLogBackend;
+import io.containerlogging.metrics.LogMetrics;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +23,13 @@ import java.util.concurrent.TimeUnit;
  * show what moving that many bytes costs by itself. A third server, "cold", is a
  * {@link LogHttpServer} over the same messages handed out as fresh copies ({@link FreshCopies}),
  * so that its message cache never hits: what a request costs whose messages were never served.
- * {@code scripts/bench/http.sh} runs wrk against both, alternating. Runs until stdin closes or a
+ * A fourth, "metered", is the API over the same backend with {@link LogMetrics}' access listener
+ * (an {@code AccessFilter} on every request, as the example server runs it), to show what that
+ * filter costs. {@code scripts/bench/http.sh} runs wrk against them, alternating. Runs until stdin closes or a
  * line is read, or for at most the given number of seconds.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.containerlogging.benchmarks.HttpBenchServer
- * [storedMessages] [maxSeconds]}. Prints {@code ports api=<port> trivial=<port> cold=<port>} once
+ * [storedMessages] [maxSeconds]}. Prints {@code ports api=<port> trivial=<port> cold=<port> metered=<port>} once
  * all listen.
  */
 public final class HttpBenchServer {
@@ -58,9 +61,13 @@ public final class HttpBenchServer {
             for (int i = 0; i < stored; i++) {
                 backend.log(SampleMessages.message(i));
             }
+            // "metered": the API as the example server runs it, with the request metrics' access filter.
+            LogMetrics metrics = LogMetrics.builder().build();
             try (LogHttpServer api = LogHttpServer.builder(backend).host("127.0.0.1").port(0).build();
                     LogHttpServer cold = LogHttpServer.builder(new FreshCopies(backend)).host("127.0.0.1").port(0)
-                            .build()) {
+                            .build();
+                    LogHttpServer metered = LogHttpServer.builder(backend).host("127.0.0.1").port(0)
+                            .accessListener(metrics.accessListener()).build()) {
                 // Same shape as LogHttpServer: nodelay (configureJdkServer), a fixed pool of as many threads.
                 ThreadPoolExecutor executor = new ThreadPoolExecutor(LogHttpServer.DEFAULT_THREADS,
                         LogHttpServer.DEFAULT_THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256));
@@ -87,8 +94,8 @@ public final class HttpBenchServer {
                 });
                 trivial.start();
                 try {
-                    System.out.printf("ports api=%d trivial=%d cold=%d%n", api.port(), trivial.getAddress().getPort(),
-                            cold.port());
+                    System.out.printf("ports api=%d trivial=%d cold=%d metered=%d%n", api.port(),
+                            trivial.getAddress().getPort(), cold.port(), metered.port());
                     System.out.flush();
                     Thread stdin = new Thread(() -> {
                         try {

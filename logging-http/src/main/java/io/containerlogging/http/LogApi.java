@@ -12,6 +12,7 @@ import io.containerlogging.core.ContainerNotFoundException;
 import io.containerlogging.core.LogBackend;
 import io.containerlogging.core.LogId;
 import io.containerlogging.core.LogLevel;
+import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.LogQuery;
 import io.containerlogging.core.SourceType;
 import java.io.ByteArrayInputStream;
@@ -32,7 +33,8 @@ import java.util.zip.GZIPOutputStream;
  * The REST API, independent of any HTTP server: routing, authentication, parameter parsing,
  * JSON encoding and compression. {@link LogHttpHandler} adapts it to the JDK's HttpServer.
  *
- * <p>Thread-safe and stateless apart from its immutable configuration.
+ * <p>Thread-safe. Apart from its immutable configuration it keeps caches of encoded messages
+ * ({@link EncodedMessages}) and of whole answers ({@link LogsResponseCache}), both exact.
  */
 final class LogApi {
 
@@ -68,6 +70,7 @@ final class LogApi {
     private final String corsOrigin;
     private final HostCheck hostCheck;
     private final EncodedMessages encoded = new EncodedMessages();
+    private final LogsResponseCache answers = new LogsResponseCache();
     private final StreamTickets tickets = new StreamTickets(java.time.Clock.systemUTC());
 
     LogApi(LogBackend backend, ContainerAttacher attacher, int maxLimit, int maxBodyBytes,
@@ -100,6 +103,11 @@ final class LogApi {
         } catch (RuntimeException e) {
             response = failure(e, request.method() + " " + ApiException.excerpt(request.path()));
         }
+        return response.finished() ? response : finish(response, request);
+    }
+
+    /** Adds the headers every answer carries, and compresses the body where that pays. */
+    private ApiResponse finish(ApiResponse response, ApiRequest request) {
         response.headers().put("Cache-Control", "no-store");
         if (corsOrigin != null) {
             response.headers().put("Access-Control-Allow-Origin", corsOrigin);
@@ -150,7 +158,7 @@ final class LogApi {
         }
         if (path.equals(LOGS)) {
             requireGet(method);
-            return logs(QueryParameters.parse(request.rawQuery()));
+            return logs(request);
         }
         if (path.equals(COUNT)) {
             requireGet(method);
@@ -220,16 +228,42 @@ final class LogApi {
 
     // ---- GET /api/v1/logs, /count ------------------------------------------------------------
 
-    private ApiResponse logs(QueryParameters parameters) {
+    /**
+     * {@code GET /api/v1/logs}: the stored answer if the backend still returns the same messages
+     * for the same request (see {@link LogsResponseCache}), else a new one, stored for next time;
+     * a 304 if the client already holds it ({@code If-None-Match}).
+     */
+    private ApiResponse logs(ApiRequest request) {
+        String rawQuery = request.rawQuery() == null ? "" : request.rawQuery();
+        String acceptEncoding = request.header().apply("Accept-Encoding");
+        LogsResponseCache.Entry entry = answers.find(rawQuery, acceptEncoding);
+        // An entry exists only for a query string that passed validation: no need to parse it again.
+        LogQuery query = entry != null ? entry.query() : logsQuery(QueryParameters.parse(request.rawQuery()));
+        List<LogMessage> logs = backend.getLogs(query);
+        boolean repeat = entry != null && entry.answers(logs);
+        ApiResponse response = null;
+        if (!repeat) {
+            // Encoding dominates the cost of a new answer; see EncodedMessages. It also keeps the
+            // body within maxResponseBytes, saying where to page on if it had to cut.
+            response = finish(ApiResponse.of(200, encoded.logsResponse(logs, maxResponseBytes))
+                    .header("Content-Type", JSON), request);
+            entry = answers.store(rawQuery, acceptEncoding, query, logs, response);
+        }
+        if (entry != null && LogsResponseCache.matches(request.header().apply("If-None-Match"), entry.etag())) {
+            return entry.notModified();
+        }
+        if (entry != null) {
+            return entry.response(repeat);
+        }
+        return ApiResponse.finished(response.status(), response.headers(), response.body());
+    }
+
+    private LogQuery logsQuery(QueryParameters parameters) {
         parameters.requireOnly(LOGS_PARAMETERS, FIELD_PREFIX);
         Integer limit = parameters.nonNegativeInt("limit");
         // Absent or above the cap, the limit is the cap: a response is never unbounded.
         int effectiveLimit = limit == null ? maxLimit : Math.min(limit, maxLimit);
-        LogQuery query = filter(parameters).limit(effectiveLimit).build();
-        var logs = backend.getLogs(query);
-        // Encoding dominates the cost of this request; see EncodedMessages. It also keeps the
-        // body within maxResponseBytes, saying where to page on if it had to cut.
-        return ApiResponse.of(200, encoded.logsResponse(logs, maxResponseBytes)).header("Content-Type", JSON);
+        return filter(parameters).limit(effectiveLimit).build();
     }
 
     private ApiResponse count(QueryParameters parameters) {
@@ -541,7 +575,7 @@ final class LogApi {
             throw new UncheckedIOException(e); // in-memory: does not happen
         }
         ApiResponse gzipped = new ApiResponse(response.status(), response.headers(),
-                ResponseBody.of(compressed.toByteArray()), null);
+                ResponseBody.of(compressed.toByteArray()), null, false);
         return gzipped.header("Content-Encoding", "gzip");
     }
 

@@ -70,6 +70,11 @@ final class ResponseBody {
         return length;
     }
 
+    /** This body as one piece, written with one {@code write}: itself if it is one already. */
+    ResponseBody joined() {
+        return items.isEmpty() && tail.length == 0 ? this : of(toByteArray());
+    }
+
     /** The body as one new array. */
     byte[] toByteArray() {
         byte[] bytes = new byte[length];
