@@ -88,68 +88,102 @@ final class SocketEngine implements DockerEngine {
         // nothing to build: gson parses every response the same way
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Asynchronous, as docker-java's: the request is made on the subscription's own thread, so
+     * an engine that accepts the connection and never answers cannot hold the caller (the events
+     * watcher calls this holding its lock), and closing the handle closes that connection too. An
+     * engine that cannot be reached is reported to {@link EventListener#ended} with the error.
+     */
     @Override
     public Closeable containerEvents(EventListener listener) {
-        LogStreams.Response response;
-        try {
-            response = engine.open("/events?filters=" + CONTAINERS);
-        } catch (IOException e) {
-            throw DockerEngine.unreachable(e);
-        }
-        if (response.status() != 200) {
-            String message = errorMessage(response);
-            throw new IllegalStateException("the Docker engine refused its events: HTTP " + response.status()
-                    + message);
-        }
-        EventsSubscription subscription = new EventsSubscription(response, listener);
-        threads.newThread(subscription::read).start();
+        EventsSubscription subscription = new EventsSubscription(listener);
+        threads.newThread(subscription::run).start();
         return subscription;
     }
 
-    /** One open {@code /events} stream and the thread that reads it. */
-    private static final class EventsSubscription implements Closeable {
-        private final LogStreams.Response response;
+    /** One {@code /events} stream and the thread that opens and reads it. */
+    private final class EventsSubscription implements Closeable {
         private final EventListener listener;
+        private volatile Closeable connection; // set once connected, before the response head
+        private volatile LogStreams.Response response;
         private volatile boolean closed;
 
-        EventsSubscription(LogStreams.Response response, EventListener listener) {
-            this.response = response;
+        EventsSubscription(EventListener listener) {
             this.listener = listener;
         }
 
-        void read() {
+        void run() {
             Throwable error = null;
-            try (JsonReader reader = new JsonReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try {
+                LogStreams.Response opened = engine.open("GET", "/events?filters=" + CONTAINERS, channel -> {
+                    connection = channel;
+                    if (closed) {
+                        closeQuietly(channel); // closed while connecting
+                    }
+                });
+                response = opened;
+                if (closed) {
+                    return; // closed while connecting: close() did not see the response
+                }
+                if (opened.status() != 200) {
+                    throw new IllegalStateException("the Docker engine refused its events: HTTP " + opened.status()
+                            + errorMessage(opened));
+                }
+                read(opened);
+            } catch (IOException e) {
+                error = closed ? null : DockerEngine.unreachable(e);
+            } catch (RuntimeException e) {
+                error = e;
+            } finally {
+                LogStreams.Response opened = response;
+                if (opened != null) {
+                    opened.close();
+                }
+                listener.ended(closed ? null : error);
+            }
+        }
+
+        private void read(LogStreams.Response opened) throws IOException {
+            try (JsonReader reader = new JsonReader(new InputStreamReader(opened.body(), StandardCharsets.UTF_8))) {
                 reader.setLenient(true); // one JSON object after another, no array around them
                 listener.connected();
                 while (!closed && reader.peek() != JsonToken.END_DOCUMENT) {
                     JsonElement element = JsonParser.parseReader(reader);
                     if (element.isJsonObject()) {
-                        JsonObject actor = member(element.getAsJsonObject(), "Actor");
-                        String id = string(actor, "ID");
+                        String id = string(member(element.getAsJsonObject(), "Actor"), "ID");
                         String action = string(element.getAsJsonObject(), "Action");
                         if (id != null && action != null) {
                             listener.event(id, action);
                         }
                     }
                 }
-            } catch (IOException | RuntimeException e) {
-                error = e;
-            } finally {
-                response.close();
             }
-            listener.ended(closed ? null : error);
         }
 
         /**
-         * Ends the subscription: the socket is closed, which ends the blocked read at once, and the
+         * Ends the subscription: the socket is closed, which ends a blocked read at once, and the
          * thread ends after telling the listener. Not joined: the listener's {@code ended} may need
          * a lock the caller holds while closing (the events watcher's does).
          */
         @Override
         public void close() {
             closed = true;
-            response.close();
+            LogStreams.Response opened = response;
+            if (opened != null) {
+                opened.close();
+            } else if (connection != null) {
+                closeQuietly(connection); // the engine has not answered yet
+            }
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // nothing left to release
         }
     }
 

@@ -84,7 +84,18 @@ final class SocketLogStreams implements LogStreams {
 
     @Override
     public Response open(String method, String path) throws IOException {
+        return open(method, path, channel -> { });
+    }
+
+    /**
+     * As {@link #open(String, String)}, handing {@code connected} the connection before the
+     * response head is awaited, so that another thread can abort a request the engine does not
+     * answer by closing it.
+     */
+    Response open(String method, String path, java.util.function.Consumer<java.io.Closeable> connected)
+            throws IOException {
         SocketChannel channel = connect();
+        connected.accept(channel);
         try {
             String request = method + " " + pathPrefix + path + " HTTP/1.1\r\n"
                     + "Host: " + hostHeader + "\r\n"

@@ -3,7 +3,20 @@ package io.containerlogging.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.awaitility.Awaitility.await;
+
+import java.io.Closeable;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +58,57 @@ class DockerSocketTest {
         assertThat(DockerSocket.fromEnvironment(Map.of("DOCKER_HOST", "tcp://h:2376", "DOCKER_TLS_VERIFY", "1")))
                 .isEmpty();
         assertThat(DockerSocket.fromEnvironment(Map.of("DOCKER_CONTEXT", "remote"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("an engine that accepts and never answers holds neither the subscriber nor close()")
+    void silentEngine() throws Exception {
+        Path dir = Files.createTempDirectory("silent-engine");
+        Path socketPath = dir.resolve("docker.sock");
+        List<SocketChannel> accepted = new ArrayList<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socketPath));
+            List<Thread> threads = new CopyOnWriteArrayList<>();
+            SocketEngine engine = DockerSocket.of("unix://" + socketPath).orElseThrow().engine(task -> {
+                Thread thread = new Thread(task, "silent-events");
+                thread.setDaemon(true);
+                threads.add(thread);
+                return thread;
+            });
+            AtomicInteger endings = new AtomicInteger();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            Closeable subscription = engine.containerEvents(new DockerEngine.EventListener() {
+                @Override
+                public void connected() {
+                    errors.add(new AssertionError("connected without an answer"));
+                }
+
+                @Override
+                public void event(String containerId, String action) {
+                    errors.add(new AssertionError("an event without an answer"));
+                }
+
+                @Override
+                public void ended(Throwable error) {
+                    if (error != null) {
+                        errors.add(error);
+                    }
+                    endings.incrementAndGet();
+                }
+            });
+            accepted.add(server.accept()); // the request arrived; it is never answered
+            assertThat(threads).hasSize(1);
+            assertThat(threads.get(0).isAlive()).isTrue();
+            subscription.close();
+            await().until(() -> !threads.get(0).isAlive());
+            assertThat(endings.get()).isEqualTo(1);
+            assertThat(errors).isEmpty();
+        } finally {
+            for (SocketChannel channel : accepted) {
+                channel.close();
+            }
+            Files.deleteIfExists(socketPath);
+            Files.deleteIfExists(dir);
+        }
     }
 }

@@ -130,7 +130,24 @@ class SocketEngineDockerTest {
                 .hasMessageContaining("cannot reach the Docker engine");
         SocketEngine away = nowhere.engine(Thread::new);
         assertThatThrownBy(away::runningIds).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> away.containerEvents(null)).isInstanceOf(IllegalStateException.class);
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        away.containerEvents(new DockerEngine.EventListener() {
+            @Override
+            public void connected() {
+                ended.set(new AssertionError("connected to an engine that is not there"));
+            }
+
+            @Override
+            public void event(String containerId, String action) {
+            }
+
+            @Override
+            public void ended(Throwable error) {
+                ended.compareAndSet(null, error);
+            }
+        });
+        await().untilAsserted(() -> assertThat(ended.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot reach the Docker engine"));
         assertThat(away.idOf("anything")).isNull();
     }
 }
