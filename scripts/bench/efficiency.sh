@@ -20,26 +20,12 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/../.."
 
-DOCKER=/usr/bin/docker
-IMAGE=container-logging-test:busybox
 LINES=${LINES:-1000000}
 LIVE_LINES=${LIVE_LINES:-300000}
 ROUNDS=${ROUNDS:-3}
 SECTIONS=${SECTIONS:-CL}
-LAUNCH=${LAUNCH:-examples/target/container-logging-example-dist/bin/container-logging-example}
-LABEL=io.containerlogging.bench=$$
-TICKS=$(getconf CLK_TCK)
-PID=
-WORK=$(mktemp -d)
 
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
-  $DOCKER ps -aq --filter "label=$LABEL" | xargs -r $DOCKER rm -f >/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+server_bench_setup
 
 # wait_last <port> <container> <text> <interval s>: polls until the container's newest stored
 # line is <text>; prints the wall-clock time (epoch s) it was first seen.
@@ -88,12 +74,7 @@ settle() {
 }
 
 port=$(free_port)
-PORT=$port LOG_DIR="$WORK/logs" USE_REAL_DOCKER=true LOG_AUDIT=off $LAUNCH >"$WORK/server.out" 2>&1 &
-PID=$!
-until curl -fs "http://127.0.0.1:$port/api/v1/logs?limit=1" >/dev/null 2>&1; do
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.out"; exit 1; }
-  sleep 0.05
-done
+start_server "$port"
 settle "$PID"
 echo "server pid $PID on port $port ($LAUNCH ${JAVA_OPTS:-}); load $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -12,22 +12,10 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/../.."
 
-DOCKER=/usr/bin/docker
-IMAGE=container-logging-test:busybox
 LINES=${LINES:-1000000}
 ROUNDS=${ROUNDS:-2}
-LAUNCH=${LAUNCH:-examples/target/container-logging-example-dist/bin/container-logging-example}
-LABEL=io.containerlogging.bench=$$
-PID=
-WORK=$(mktemp -d)
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
-  $DOCKER ps -aq --filter "label=$LABEL" | xargs -r $DOCKER rm -f >/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+server_bench_setup
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # gc_totals: "<pause ms> <pauses> <full pauses>" so far
 gc_totals() {
   python3 - "$WORK/gc.log" <<'PY'
@@ -47,15 +35,8 @@ wait_last() {
 }
 
 port=$(free_port)
-PORT=$port LOG_DIR="$WORK/logs" USE_REAL_DOCKER=true LOG_AUDIT=off \
-  JAVA_OPTS="${JAVA_OPTS:-} -Xlog:gc:file=$WORK/gc.log" $LAUNCH >"$WORK/server.out" 2>&1 &
-PID=$!
-until curl -fs "http://127.0.0.1:$port/api/v1/logs?limit=1" >/dev/null 2>&1; do
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.out"; exit 1; }
-  sleep 0.05
-done
+JAVA_OPTS="${JAVA_OPTS:-} -Xlog:gc:file=$WORK/gc.log" start_server "$port"
 echo "server $LAUNCH ${JAVA_OPTS:-}; load $(cut -d' ' -f1-3 /proc/loadavg)"
-TICKS=$(getconf CLK_TCK)
 for round in $(seq 0 "$ROUNDS"); do
   read -r g0 n0 f0 < <(gc_totals); c0=$(cpu_ticks "$PID")
   id=$($DOCKER run -d --label "$LABEL" "$IMAGE" seq 1 "$LINES")

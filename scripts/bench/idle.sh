@@ -9,35 +9,16 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/../.."
 
-DOCKER=/usr/bin/docker
-IMAGE=container-logging-test:busybox
 CONTAINERS=${CONTAINERS:-40}
 SECONDS_IDLE=${SECONDS_IDLE:-20}
-LAUNCH=${LAUNCH:-examples/target/container-logging-example-dist/bin/container-logging-example}
-LABEL=io.containerlogging.bench=$$
-TICKS=$(getconf CLK_TCK)
-PID=
-WORK=$(mktemp -d)
 
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
-  $DOCKER ps -aq --filter "label=$LABEL" | xargs -r $DOCKER rm -f >/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+server_bench_setup
 
 for _ in $(seq 1 "$CONTAINERS"); do
   $DOCKER run -d --label "$LABEL" "$IMAGE" sh -c 'echo hello; sleep 3600' >/dev/null
 done
 port=$(free_port)
-PORT=$port LOG_DIR="$WORK/logs" USE_REAL_DOCKER=true LOG_AUDIT=off $LAUNCH >"$WORK/server.out" 2>&1 &
-PID=$!
-until curl -fs "http://127.0.0.1:$port/api/v1/logs?limit=1" >/dev/null 2>&1; do
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.out"; exit 1; }
-  sleep 0.05
-done
+start_server "$port"
 sleep 10 # attached, JIT and the first reads done
 c0=$(cpu_ticks "$PID")
 sleep "$SECONDS_IDLE"
