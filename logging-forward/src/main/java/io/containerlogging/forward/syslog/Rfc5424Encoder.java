@@ -237,15 +237,7 @@ final class Rfc5424Encoder {
         if (f.otherSource()) {
             putStoredParam(SOURCE_PARAM, f, f.sourceTypeStart, f.sourceTypeEnd);
         }
-        if (truncatedFrom >= 0) {
-            putParam("truncated", Long.toString(truncatedFrom));
-        }
-        if (sd.size == empty) {
-            sd.clear();
-            sd.put((byte) '-');
-        } else {
-            sd.put((byte) ']');
-        }
+        endStructuredData(empty, truncatedFrom);
     }
 
     /** {@code prefix} is the param's {@code ' name="'}. */
@@ -341,9 +333,18 @@ final class Rfc5424Encoder {
         if (type != SourceType.CONTAINER) {
             putParam("source", type.wireName());
         }
+        endStructuredData(empty, truncatedFrom);
+    }
+
+    /**
+     * Ends the structured data begun at {@code empty} (the size after its opening): the truncation
+     * parameter if the MSG was cut, then {@code ]}, or {@code -} alone if no parameter was written.
+     */
+    private void endStructuredData(int empty, long truncatedFrom) {
         if (truncatedFrom >= 0) {
             putParam("truncated", Long.toString(truncatedFrom));
         }
+        Bytes sd = structuredData;
         if (sd.size == empty) {
             sd.clear();
             sd.put((byte) '-');

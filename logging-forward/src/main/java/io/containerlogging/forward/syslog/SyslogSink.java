@@ -211,13 +211,10 @@ public final class SyslogSink implements ForwardSink {
     public void deliver(List<LogMessage> batch) throws IOException {
         Objects.requireNonNull(batch, "batch");
         synchronized (deliverLock) {
-            if (closed) {
-                throw new IOException(target + ": the sink is closed");
-            }
-            if (batch.isEmpty()) {
+            Rfc5424Encoder.Bytes frames = framesBuffer(batch);
+            if (frames == null) {
                 return;
             }
-            Rfc5424Encoder.Bytes frames = framesBuffer();
             for (LogMessage message : batch) {
                 if (encoder.appendFrame(message, frames)) {
                     truncated.incrementAndGet();
@@ -237,13 +234,10 @@ public final class SyslogSink implements ForwardSink {
     public void deliverStored(List<StoredMessage> batch) throws IOException {
         Objects.requireNonNull(batch, "batch");
         synchronized (deliverLock) {
-            if (closed) {
-                throw new IOException(target + ": the sink is closed");
-            }
-            if (batch.isEmpty()) {
+            Rfc5424Encoder.Bytes frames = framesBuffer(batch);
+            if (frames == null) {
                 return;
             }
-            Rfc5424Encoder.Bytes frames = framesBuffer();
             for (StoredMessage message : batch) {
                 Boolean cut = message.readCanonicalJson(storedFrame);
                 if (cut == null) {
@@ -296,8 +290,19 @@ public final class SyslogSink implements ForwardSink {
         recent.add(frames.bytes, frames.size, messages);
     }
 
-    /** The reused buffer for a batch's frames, emptied; a very large one is let go rather than kept. */
-    private Rfc5424Encoder.Bytes framesBuffer() {
+    /**
+     * The reused buffer for {@code batch}'s frames, emptied (a very large one is let go rather than
+     * kept); null if the batch is empty. Called holding {@code deliverLock}.
+     *
+     * @throws IOException if the sink is closed
+     */
+    private Rfc5424Encoder.Bytes framesBuffer(List<?> batch) throws IOException {
+        if (closed) {
+            throw new IOException(target + ": the sink is closed");
+        }
+        if (batch.isEmpty()) {
+            return null;
+        }
         if (batchFrames == null || batchFrames.bytes.length > MAX_KEPT_BUFFER) {
             batchFrames = new Rfc5424Encoder.Bytes(64 * 1024);
         }
