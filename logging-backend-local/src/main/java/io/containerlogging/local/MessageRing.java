@@ -24,12 +24,16 @@ import java.util.function.Predicate;
  * and stops at its {@code limit} or its {@code afterId}, so {@code serviceName + level + limit 100}
  * over a million stored messages touches a few hundred of them.
  *
- * <p>Messages are kept in columns, not as {@link LogMessage}s: per slot the text, the id's
- * sequence, the timestamp in epoch nanoseconds, a reference to the message's {@link MessageShape}
- * (the fields many messages share, stored once: see {@link ShapeTable}) and its parsed fields.
- * A query decides on the columns (the shape's verdict is computed once per shape and query) and
- * builds a {@link LogMessage} only for what it returns. The columns cost 36 bytes a message, where
- * a record with its id string and {@code Instant} cost ~190 (HeapPerMessage).
+ * <p>Messages are kept in columns, not as {@link LogMessage}s: per slot the text (as UTF-8 in
+ * one byte array, see {@link TextColumn}), the id's sequence, the timestamp in epoch nanoseconds,
+ * a reference to the message's {@link MessageShape} (the fields many messages share, stored once:
+ * see {@link ShapeTable}) and its parsed fields. A query decides on the columns (the shape's
+ * verdict is computed once per shape and query), decodes a text only for a criterion that reads
+ * it, and builds a {@link LogMessage} only for what it returns. Beside the text's bytes the
+ * columns cost ~48 bytes a message, where a record with its id string and {@code Instant} cost
+ * ~190 and a text {@code String} 40 more (HeapPerMessage). Few objects per message also means little for the
+ * garbage collector: a full ring that turns over every few hundred milliseconds leaves nothing
+ * behind but the newest {@link #RECENT_MESSAGES}.
  *
  * <p>With persistence on, the ring is also the hand-off buffer to the file writer: the writer
  * copies what it has not yet written ({@link #drainUnwritten}); a message evicted before the
@@ -42,11 +46,14 @@ final class MessageRing {
 
     /**
      * How many of the newest messages are also kept as the {@link LogMessage}s log() stored, so
-     * that the queries most made (the newest lines of a service, a poller's next page) build
-     * nothing: 16 Ki messages, ~2.5 MB, measured to keep {@code serviceName + level + limit 100}
-     * as fast as when every message was kept whole (QueryBenchmark).
+     * that the queries most made (a poller's next page, the newest lines of a service) build
+     * nothing, and hand out the same instances each time (which the REST API's caches of encoded
+     * messages rely on). 256 messages, ~70 KB: these objects die with every turn of the ring, and
+     * at Docker's full speed whatever is alive at a young collection is copied, so the window is
+     * kept to a few pages of the API's usual {@code limit=100} (it was 16 Ki until issue 19,
+     * where its objects were most of what survived the young collections).
      */
-    static final int RECENT_MESSAGES = 16_384;
+    static final int RECENT_MESSAGES = 256;
 
     private final int capacity;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -55,7 +62,7 @@ final class MessageRing {
     // position % capacity; the ring holds positions [head, tail). A slot whose text is null is
     // empty (cleanup removed its message). Positions and ids both increase, so the newest-first
     // walk can stop at an afterId; ids need not be contiguous (a reload brings back ids with gaps).
-    private final String[] texts;
+    private final TextColumn texts;
     private final MessageShape[] shapes;
     private final long[] sequences;
     private final long[] stamps; // epoch nanoseconds, see EpochNanos.TOO_EARLY
@@ -96,7 +103,7 @@ final class MessageRing {
 
     MessageRing(int capacity) {
         this.capacity = capacity;
-        this.texts = new String[capacity];
+        this.texts = new TextColumn(capacity);
         this.shapes = new MessageShape[capacity];
         this.sequences = new long[capacity];
         this.stamps = new long[capacity];
@@ -188,7 +195,7 @@ final class MessageRing {
     void clear() {
         lock.writeLock().lock();
         try {
-            Arrays.fill(texts, null);
+            texts.clearAll();
             Arrays.fill(shapes, null);
             Arrays.fill(extras, null);
             Arrays.fill(recent, null);
@@ -227,7 +234,7 @@ final class MessageRing {
             LogFields fields) {
         if (tail - head == capacity) {
             int evicted = slot(head);
-            if (texts[evicted] != null) {
+            if (texts.has(evicted)) {
                 live--;
                 shapes[evicted].live--;
                 if (tracksWrites && head >= writeCursor) {
@@ -243,7 +250,7 @@ final class MessageRing {
         if (sketched != null) {
             sketched.clear(slot);
         }
-        texts[slot] = text;
+        texts.put(slot, text, slot(head));
         shapes[slot] = shape;
         sequences[slot] = sequence;
         stamps[slot] = nanos;
@@ -272,6 +279,7 @@ final class MessageRing {
     private void sweepIndexes() {
         appendsSinceSweep = 0;
         shapeTable.sweep(head, tail);
+        texts.trim(head < tail ? slot(head) : 0, head < tail ? slot(tail - 1) : 0, head == tail);
     }
 
     // ---- the columns of one slot ---------------------------------------------------------------
@@ -292,6 +300,17 @@ final class MessageRing {
         return extra instanceof LogFields ? (LogFields) extra : ((Exact) extra).fields();
     }
 
+    /** The text of the message at {@code position} in {@code slot}: as stored if it is among the most recent, else decoded. */
+    private String text(int slot, long position) {
+        if (position >= tail - recent.length) {
+            LogMessage stored = recent[(int) position & (recent.length - 1)];
+            if (stored != null) {
+                return stored.message();
+            }
+        }
+        return texts.get(slot);
+    }
+
     /** The message in {@code slot}: as stored if it is among the most recent, else built from its columns. */
     private LogMessage message(int slot) {
         int headSlot = slot(head);
@@ -302,7 +321,7 @@ final class MessageRing {
                 return stored;
             }
         }
-        return shapes[slot].message(LogId.format(sequences[slot]), texts[slot], timestamp(slot), fields(slot));
+        return shapes[slot].message(LogId.format(sequences[slot]), texts.get(slot), timestamp(slot), fields(slot));
     }
 
     // Whether the message in `slot` is at or after `since` and before `until` (each null for none).
@@ -366,7 +385,7 @@ final class MessageRing {
                 // Everything but the newest messages not visible yet (at most one flush's worth).
                 long hidden = 0;
                 for (long position = tail - 1; position >= head && sequences[slot(position)] > through; position--) {
-                    if (texts[slot(position)] != null) {
+                    if (texts.has(slot(position))) {
                         hidden++;
                     }
                 }
@@ -404,6 +423,7 @@ final class MessageRing {
         byte[] verdicts = shared == null ? null : new byte[shapeTable.idLimit()];
         boolean textual = query.hasTextOrFieldFilters();
         boolean byFields = !query.fields().isEmpty(); // else the fields column is not read at all
+        boolean byText = !query.search().isEmpty() || !query.exclude().isEmpty() || !query.regex().isEmpty();
         // The search texts' character pairs: a message whose sketch lacks one is skipped unread.
         long required = query.search().isEmpty() ? 0 : TextSketch.required(query.search());
         TextSketches sketched = required == 0 ? null : sketches();
@@ -424,8 +444,7 @@ final class MessageRing {
                 if (bySince && newestUpTo[slot] < sinceNanos) {
                     return; // everything from here back is older than `since`
                 }
-                String text = texts[slot];
-                if (text == null) {
+                if (!texts.has(slot)) {
                     continue;
                 }
                 if (byAfter && sequences[slot] <= afterSequence) {
@@ -437,10 +456,20 @@ final class MessageRing {
                 if (timed && !inTime(slot, since, sinceNanos, until, untilNanos)) {
                     continue;
                 }
-                if (sketched != null && !sketched.mayContain(slot, text, required)) {
-                    continue;
+                // The text is decoded from the column only for a criterion that reads it.
+                String text = null;
+                if (sketched != null) {
+                    long sketch = sketched.get(slot);
+                    if (sketch == 0) {
+                        text = text(slot, position);
+                        sketch = sketched.compute(slot, text);
+                    }
+                    if (!TextSketch.mayContain(sketch, required)) {
+                        continue;
+                    }
                 }
-                if (textual && !query.matchesText(text, byFields ? fields(slot) : LogFields.empty())) {
+                if (textual && !query.matchesText(byText ? text != null ? text : text(slot, position) : "",
+                        byFields ? fields(slot) : LogFields.empty())) {
                     continue;
                 }
                 if (!visitor.visit(slot)) {
@@ -475,8 +504,7 @@ final class MessageRing {
             if (newestUpTo[slot] < sinceNanos) {
                 return;
             }
-            String text = texts[slot];
-            if (text == null) {
+            if (!texts.has(slot)) {
                 continue;
             }
             if (sequences[slot] <= afterSequence) {
@@ -491,10 +519,19 @@ final class MessageRing {
             if (timed && !inTime(slot, since, sinceNanos, until, untilNanos)) {
                 continue;
             }
-            if (sketched != null && !sketched.mayContain(slot, text, required)) {
-                continue;
+            String text = null;
+            if (sketched != null) {
+                long sketch = sketched.get(slot);
+                if (sketch == 0) {
+                    text = text(slot, bestPosition);
+                    sketch = sketched.compute(slot, text);
+                }
+                if (!TextSketch.mayContain(sketch, required)) {
+                    continue;
+                }
             }
-            if (textual && !query.matchesText(text, byFields ? fields(slot) : LogFields.empty())) {
+            if (textual && !query.matchesText(byText ? text != null ? text : text(slot, bestPosition) : "",
+                    byFields ? fields(slot) : LogFields.empty())) {
                 continue;
             }
             if (!visitor.visit(slot)) {
@@ -545,10 +582,10 @@ final class MessageRing {
         try {
             for (long position = head; position < tail; position++) {
                 int slot = slot(position);
-                if (texts[slot] != null && sequences[slot] >= first && sequences[slot] <= last
+                if (texts.has(slot) && sequences[slot] >= first && sequences[slot] <= last
                         && (slotTest != null ? slotTest.test(slot) : test.test(message(slot)))) {
                     shapes[slot].live--;
-                    texts[slot] = null;
+                    texts.clear(slot);
                     shapes[slot] = null;
                     extras[slot] = null;
                     recent[(int) position & (recent.length - 1)] = null;
@@ -559,7 +596,7 @@ final class MessageRing {
                 }
             }
             live -= removed;
-            while (head < tail && texts[slot(head)] == null) {
+            while (head < tail && !texts.has(slot(head))) {
                 head++;
             }
             if (removed > 0) {
@@ -582,7 +619,7 @@ final class MessageRing {
             int copied = 0;
             for (; position < tail && copied < max; position++) {
                 int slot = slot(position);
-                if (texts[slot] != null) {
+                if (texts.has(slot)) {
                     // Appends (the only other writers of `pending`) wait for the read lock, and
                     // only the writer thread drains.
                     LogMessage message = pending == null ? null : pending[slot];

@@ -24,17 +24,16 @@ final class TextSketches {
         this.sketches = new long[capacity];
     }
 
-    /**
-     * True if {@code text}, the message in {@code slot}, may contain what {@code required} asks
-     * for ({@link TextSketch#required}); computes and keeps the slot's sketch on its first visit.
-     */
-    boolean mayContain(int slot, String text, long required) {
-        long sketch = (long) SKETCHES.getOpaque(sketches, slot);
-        if (sketch == 0) {
-            sketch = TextSketch.of(text);
-            SKETCHES.setOpaque(sketches, slot, sketch);
-        }
-        return TextSketch.mayContain(sketch, required);
+    /** The sketch of the message in {@code slot}, or 0 if not computed yet. */
+    long get(int slot) {
+        return (long) SKETCHES.getOpaque(sketches, slot);
+    }
+
+    /** Computes, keeps and returns the sketch of {@code text}, the message in {@code slot}. */
+    long compute(int slot, String text) {
+        long sketch = TextSketch.of(text);
+        SKETCHES.setOpaque(sketches, slot, sketch);
+        return sketch;
     }
 
     /** Forgets the sketch of {@code slot}, which takes a new message. Under the write lock. */
