@@ -96,6 +96,10 @@ public interface LogBackend extends AutoCloseable {
      * messages wait for it; beyond that, messages are dropped for this subscriber alone, counted,
      * and reported through {@link LogSubscriber#onDropped(long)} before the next delivered one.
      *
+     * <p>A backend that shows messages only once they are durable may first wait, at most its
+     * flush timeout, until the messages stored before the call are durable, so that a query made
+     * after subscribing sees every message the subscriber does not get.
+     *
      * @throws IllegalArgumentException if {@code bufferSize < 1}
      * @throws IllegalStateException if the backend is closed
      */

@@ -493,7 +493,7 @@ public abstract class AbstractLogBackend implements LogBackend {
     protected final Runnable onceForced() {
         CheckpointStore.Snapshot snapshot = durableSnapshot();
         DurablePublisher publisher = durablePublisher;
-        List<LogMessage> toPublish = publisher == null ? List.of() : publisher.take();
+        DurablePublisher.Durable toPublish = publisher == null ? DurablePublisher.Durable.NONE : publisher.take();
         return () -> {
             saveCheckpoint(snapshot);
             if (publisher != null) {
@@ -581,7 +581,24 @@ public abstract class AbstractLogBackend implements LogBackend {
         if (state == CLOSED) {
             throw new IllegalStateException("closed");
         }
-        return fanout.subscribe(filter, bufferSize, subscriber);
+        LogSubscription subscription = fanout.subscribe(filter, bufferSize, subscriber);
+        DurablePublisher publisher = durablePublisher;
+        long unheld = publisher == null ? 0 : publisher.unheldSince();
+        if (unheld > 0) {
+            // Written while nobody subscribed, so not held for publishing: wait until it is
+            // visible (the writer forces it within its flush interval, soon once lines pause),
+            // so that a replay after subscribing covers it (see DurablePublisher).
+            try {
+                if (!publisher.awaitPublished(unheld, settings.flushTimeout().toNanos())) {
+                    System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
+                            "subscribe: messages not durable within " + settings.flushTimeout()
+                                    + "; a replay may miss up to one flush of them");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return subscription;
     }
 
     @Override
