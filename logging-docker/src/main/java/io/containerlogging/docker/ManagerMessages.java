@@ -1,12 +1,6 @@
 package io.containerlogging.docker;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
-import com.google.gson.TypeAdapter;
-import com.google.gson.TypeAdapterFactory;
-import com.google.gson.reflect.TypeToken;
-import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import io.containerlogging.core.AttachedContainer;
 import io.containerlogging.core.LogBackend;
@@ -14,6 +8,8 @@ import io.containerlogging.core.LogLevel;
 import io.containerlogging.core.LogMessage;
 import io.containerlogging.core.structure.StructureStage;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -29,17 +25,6 @@ import java.util.Map;
  * <p>Thread-safety: thread-safe (the backend is).
  */
 final class ManagerMessages {
-
-    /**
-     * Details as JSON: maps, collections, strings, booleans and null as gson writes them (null
-     * values kept); numbers as written, except NaN and infinities, which JSON has no numbers for,
-     * as strings; anything else as its {@code toString()}, never by reflection on its fields.
-     */
-    private static final Gson DETAILS = new GsonBuilder()
-            .serializeNulls()
-            .disableHtmlEscaping()
-            .registerTypeAdapterFactory(new PlainValues())
-            .create();
 
     private final LogBackend backend;
     private final Clock clock;
@@ -62,7 +47,7 @@ final class ManagerMessages {
         if (details == null || details.isEmpty()) {
             message = LogMessage.manager(event, level, clock.instant());
         } else {
-            String json = DETAILS.toJson(details);
+            String json = detailsJson(details);
             message = LogMessage.manager(event + " " + json, level, clock.instant()).toBuilder()
                     .fields(StructureStage.jsonFields(json)).build();
         }
@@ -96,57 +81,53 @@ final class ManagerMessages {
     }
 
     /**
-     * Leaves maps, collections, strings, booleans and characters to gson; writes numbers and
-     * everything else itself (see {@link #DETAILS}). Write-only: details are never read back.
+     * Details as JSON: maps (keys as strings), collections, strings, characters, booleans and
+     * null (null values kept); numbers as written, except NaN and infinities, which JSON has no
+     * numbers for, as strings; anything else as its {@code toString()}, never by reflection on
+     * its fields. Written with gson's streaming writer: a {@code Gson} instance would load a
+     * hundred classes into every process that embeds the monitor, for a message most never log.
      */
-    private static final class PlainValues implements TypeAdapterFactory {
-        @Override
-        @SuppressWarnings("unchecked")
-        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
-            Class<? super T> raw = type.getRawType();
-            if (Number.class.isAssignableFrom(raw)) {
-                return (TypeAdapter<T>) NUMBER;
-            }
-            if (raw == Object.class || raw == String.class || raw == Boolean.class || raw == Character.class
-                    || raw.isPrimitive() || Map.class.isAssignableFrom(raw)
-                    || Collection.class.isAssignableFrom(raw) || JsonElement.class.isAssignableFrom(raw)) {
-                return null; // gson's own; Object dispatches on each value's runtime type
-            }
-            return (TypeAdapter<T>) TO_STRING;
+    static String detailsJson(Map<String, ?> details) {
+        StringWriter text = new StringWriter();
+        try (JsonWriter out = new JsonWriter(text)) {
+            out.setSerializeNulls(true);
+            out.setHtmlSafe(false);
+            write(out, details);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-
-        private static final TypeAdapter<Number> NUMBER = new WriteOnly<>() {
-            @Override
-            public void write(JsonWriter out, Number number) throws IOException {
-                if (number == null) {
-                    out.nullValue();
-                    return;
-                }
-                double d = number.doubleValue();
-                if (Double.isNaN(d) || Double.isInfinite(d)) {
-                    out.value(number.toString());
-                } else {
-                    out.value(number);
-                }
-            }
-        };
-
-        private static final TypeAdapter<Object> TO_STRING = new WriteOnly<>() {
-            @Override
-            public void write(JsonWriter out, Object value) throws IOException {
-                if (value == null) {
-                    out.nullValue();
-                } else {
-                    out.value(value.toString());
-                }
-            }
-        };
+        return text.toString();
     }
 
-    private abstract static class WriteOnly<T> extends TypeAdapter<T> {
-        @Override
-        public T read(JsonReader in) {
-            throw new UnsupportedOperationException("manager event details are written, never read");
+    private static void write(JsonWriter out, Object value) throws IOException {
+        if (value == null) {
+            out.nullValue();
+        } else if (value instanceof Map<?, ?> map) {
+            out.beginObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                out.name(String.valueOf(entry.getKey()));
+                write(out, entry.getValue());
+            }
+            out.endObject();
+        } else if (value instanceof Collection<?> collection) {
+            out.beginArray();
+            for (Object element : collection) {
+                write(out, element);
+            }
+            out.endArray();
+        } else if (value instanceof Boolean bool) {
+            out.value(bool);
+        } else if (value instanceof Number number) {
+            double d = number.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                out.value(number.toString());
+            } else {
+                out.value(number);
+            }
+        } else if (value instanceof JsonElement element) {
+            out.jsonValue(element.toString());
+        } else {
+            out.value(value.toString()); // strings and characters, and what is neither of the above
         }
     }
 }

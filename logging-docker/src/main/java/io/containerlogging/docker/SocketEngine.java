@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.containerlogging.core.ContainerNotFoundException;
@@ -150,7 +149,7 @@ final class SocketEngine implements DockerEngine {
                 reader.setLenient(true); // one JSON object after another, no array around them
                 listener.connected();
                 while (!closed && reader.peek() != JsonToken.END_DOCUMENT) {
-                    JsonElement element = JsonParser.parseReader(reader);
+                    JsonElement element = JsonTree.read(reader);
                     if (element.isJsonObject()) {
                         String id = string(member(element.getAsJsonObject(), "Actor"), "ID");
                         String action = string(element.getAsJsonObject(), "Action");
@@ -215,7 +214,7 @@ final class SocketEngine implements DockerEngine {
     /** The engine's {@code {"message": ...}} of an error response, as {@code ": message"}, or empty. */
     private static String errorMessage(LogStreams.Response response) {
         try {
-            JsonElement body = JsonParser.parseString(new String(response.body().readNBytes(4096),
+            JsonElement body = JsonTree.parse(new String(response.body().readNBytes(4096),
                     StandardCharsets.UTF_8));
             String message = body.isJsonObject() ? string(body.getAsJsonObject(), "message") : null;
             return message == null ? "" : ": " + message;
@@ -267,7 +266,7 @@ final class SocketEngine implements DockerEngine {
 
     private static JsonElement parse(byte[] body, String what) {
         try {
-            return JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+            return JsonTree.parse(new String(body, StandardCharsets.UTF_8));
         } catch (JsonParseException e) {
             throw new IllegalStateException("the Docker engine's " + what + " answer is not JSON: " + e.getMessage(), e);
         }
