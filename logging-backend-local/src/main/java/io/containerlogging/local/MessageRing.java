@@ -311,6 +311,24 @@ final class MessageRing {
         return texts.get(slot);
     }
 
+    /**
+     * Whether the message at {@code position} in {@code slot} meets the query's text and field
+     * criteria: on {@code text} if the caller has it (decoded for a sketch), else on the stored
+     * message's text if it is among the most recent, else where the text column keeps it.
+     */
+    private boolean matchesText(LogQuery query, int slot, long position, String text, boolean byText,
+            boolean byFields) {
+        LogFields fields = byFields ? fields(slot) : LogFields.empty();
+        if (!byText) {
+            return query.matchesText("", fields);
+        }
+        if (text == null && position >= tail - recent.length) {
+            LogMessage stored = recent[(int) position & (recent.length - 1)];
+            text = stored == null ? null : stored.message();
+        }
+        return text != null ? query.matchesText(text, fields) : texts.matches(slot, query, fields);
+    }
+
     /** The message in {@code slot}: as stored if it is among the most recent, else built from its columns. */
     private LogMessage message(int slot) {
         int headSlot = slot(head);
@@ -468,8 +486,7 @@ final class MessageRing {
                         continue;
                     }
                 }
-                if (textual && !query.matchesText(byText ? text != null ? text : text(slot, position) : "",
-                        byFields ? fields(slot) : LogFields.empty())) {
+                if (textual && !matchesText(query, slot, position, text, byText, byFields)) {
                     continue;
                 }
                 if (!visitor.visit(slot)) {
@@ -530,8 +547,7 @@ final class MessageRing {
                     continue;
                 }
             }
-            if (textual && !query.matchesText(byText ? text != null ? text : text(slot, bestPosition) : "",
-                    byFields ? fields(slot) : LogFields.empty())) {
+            if (textual && !matchesText(query, slot, bestPosition, text, byText, byFields)) {
                 continue;
             }
             if (!visitor.visit(slot)) {

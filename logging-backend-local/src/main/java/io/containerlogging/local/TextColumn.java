@@ -1,5 +1,7 @@
 package io.containerlogging.local;
 
+import io.containerlogging.core.LogFields;
+import io.containerlogging.core.LogQuery;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -50,6 +52,7 @@ final class TextColumn {
     // was filled), and starts never decrease in ring order: so the head slot's start is a lower
     // bound on every live text's, whatever the head slot holds.
     private final long[] starts;
+    private final int[] offsets; // starts[slot] % arena.length, kept: a long division per read cost a search ~15 %
     private final int[] lengths;
     private String[] strings; // made on the first text kept as a String
     private byte[] arena = new byte[MIN_ARENA_BYTES];
@@ -58,6 +61,7 @@ final class TextColumn {
     TextColumn(int capacity) {
         this.capacity = capacity;
         this.starts = new long[capacity];
+        this.offsets = new int[capacity];
         this.lengths = new int[capacity];
         Arrays.fill(lengths, EMPTY);
     }
@@ -73,7 +77,19 @@ final class TextColumn {
         if (length == AS_STRING) {
             return strings[slot];
         }
-        return new String(arena, (int) (starts[slot] % arena.length), length, StandardCharsets.UTF_8);
+        return new String(arena, offsets[slot], length, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether the text in {@code slot} (which {@link #has} one) meets {@code query}'s text and
+     * field criteria ({@link LogQuery#matchesUtf8}): read where it lies, decoded only if needed.
+     */
+    boolean matches(int slot, LogQuery query, LogFields fields) {
+        int length = lengths[slot];
+        if (length == AS_STRING) {
+            return query.matchesText(strings[slot], fields);
+        }
+        return query.matchesUtf8(arena, offsets[slot], length, fields);
     }
 
     /**
@@ -95,8 +111,10 @@ final class TextColumn {
                 at = repack(headSlot, Math.floorMod(slot - headSlot, capacity), length);
             }
             if (at >= 0) {
-                System.arraycopy(utf8, 0, arena, (int) (at % arena.length), length);
+                int offset = (int) (at % arena.length);
+                System.arraycopy(utf8, 0, arena, offset, length);
                 starts[slot] = at;
+                offsets[slot] = offset;
                 lengths[slot] = length;
                 end = at + length;
                 if (strings != null) {
@@ -187,9 +205,10 @@ final class TextColumn {
         for (int i = 0, s = headSlot; i < count; i++, s = next(s)) {
             int length = lengths[s];
             if (length >= 0) {
-                System.arraycopy(arena, (int) (starts[s] % arena.length), packed, at, length);
+                System.arraycopy(arena, offsets[s], packed, at, length);
             }
             starts[s] = at;
+            offsets[s] = at;
             if (length >= 0) {
                 at += length;
             }

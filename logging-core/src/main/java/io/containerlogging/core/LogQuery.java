@@ -1,5 +1,6 @@
 package io.containerlogging.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.ArrayList;
@@ -206,6 +207,28 @@ public record LogQuery(
             return false;
         }
         return true;
+    }
+
+    /**
+     * {@link #matchesText} for a text kept as UTF-8: {@code length} bytes of {@code utf8} from
+     * {@code offset}. A {@code regex} that runs as a table-driven automaton reads ASCII bytes as
+     * they are; the text is decoded only where a criterion needs a {@code String}. Lets a store
+     * that keeps texts as bytes filter them without making a {@code String} per message.
+     *
+     * @param utf8 the bytes, not null; not modified
+     * @param messageFields the message's fields, not null ({@link LogFields#empty()} for none)
+     */
+    public boolean matchesUtf8(byte[] utf8, int offset, int length, LogFields messageFields) {
+        if (search.isEmpty() && exclude.isEmpty() && !regex.isEmpty()) {
+            if (!fields.isEmpty() && !fieldsMatch(messageFields)) {
+                return false;
+            }
+            int verdict = ((RegexPatterns) regex).allMatchAscii(utf8, offset, length);
+            if (verdict != RegexDfa.UNDECIDED) {
+                return verdict == RegexDfa.MATCH;
+            }
+        }
+        return matchesText(new String(utf8, offset, length, StandardCharsets.UTF_8), messageFields);
     }
 
     /** True if the query filters on the message text or fields ({@code search}, {@code exclude}, {@code regex}, {@code fields}). */

@@ -32,12 +32,18 @@ final class RegexPatterns extends AbstractList<String> implements RandomAccess {
     private final RequiredLiteral[] literals; // null where there is none
     private final CaseFolding.Needle[] foldedLiterals; // for literals under (?i)
     private final RegexDfa[] dfas; // null where RE2/J runs the pattern
+    private final boolean readAscii; // every pattern is decided by a DFA that reads ASCII bytes
 
     private RegexPatterns(String[] sources, Pattern[] patterns, RequiredLiteral[] literals, RegexDfa[] dfas) {
         this.sources = sources;
         this.patterns = patterns;
         this.literals = literals;
         this.dfas = dfas;
+        boolean ascii = dfas.length > 0;
+        for (int i = 0; i < dfas.length; i++) {
+            ascii &= dfas[i] != null && dfas[i].readsAscii() && (literals[i] == null || dfas[i].findsLiteral());
+        }
+        this.readAscii = ascii;
         this.foldedLiterals = new CaseFolding.Needle[literals.length];
         for (int i = 0; i < literals.length; i++) {
             if (literals[i] != null && literals[i].ignoreCase()) {
@@ -109,6 +115,29 @@ final class RegexPatterns extends AbstractList<String> implements RandomAccess {
             }
         }
         return true;
+    }
+
+    /**
+     * {@link #allMatch} for a text given as UTF-8 bytes, where it can be decided without decoding
+     * them: {@link RegexDfa#MATCH} or {@link RegexDfa#NO_MATCH}, else {@link RegexDfa#UNDECIDED}
+     * (a pattern without a DFA, with a literal checked apart from it or not ASCII, or a text whose
+     * non-ASCII bytes would have to be read).
+     */
+    int allMatchAscii(byte[] utf8, int offset, int length) {
+        if (!readAscii) {
+            return RegexDfa.UNDECIDED;
+        }
+        int verdict = RegexDfa.MATCH;
+        for (RegexDfa dfa : dfas) {
+            int one = dfa.findAscii(utf8, offset, length);
+            if (one == RegexDfa.NO_MATCH) {
+                return RegexDfa.NO_MATCH;
+            }
+            if (one == RegexDfa.UNDECIDED) {
+                verdict = RegexDfa.UNDECIDED;
+            }
+        }
+        return verdict;
     }
 
     @Override
