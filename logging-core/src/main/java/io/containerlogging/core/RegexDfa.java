@@ -212,6 +212,8 @@ final class RegexDfa {
         if (accept[state] && !anchoredEnd) {
             return MATCH;
         }
+        // scan(String)'s loop, written out for bytes: a CharSequence shared by both would cost the
+        // String path its intrinsics, and this one a call per byte.
         int[] ascii = this.ascii;
         boolean[] accept = this.accept;
         boolean stopAtAccept = !anchoredEnd;

@@ -437,15 +437,19 @@ public abstract class AbstractLogBackend implements LogBackend {
         flushStore();
         DurablePublisher publisher = durablePublisher;
         if (publisher != null) {
-            try {
-                if (!publisher.awaitPublished(target, settings.flushTimeout().toNanos())) {
-                    System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
-                            "flush: messages not durable within " + settings.flushTimeout()
-                                    + " (the writer fell behind or failed?)");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            awaitPublished(publisher, target, "flush", "the writer fell behind or failed?");
+        }
+    }
+
+    /** Waits at most the flush timeout until {@code target} is published; logs a warning if it is not. */
+    private void awaitPublished(DurablePublisher publisher, long target, String what, String consequence) {
+        try {
+            if (!publisher.awaitPublished(target, settings.flushTimeout().toNanos())) {
+                System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
+                        what + ": messages not durable within " + settings.flushTimeout() + " (" + consequence + ")");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -588,15 +592,7 @@ public abstract class AbstractLogBackend implements LogBackend {
             // Written while nobody subscribed, so not held for publishing: wait until it is
             // visible (the writer forces it within its flush interval, soon once lines pause),
             // so that a replay after subscribing covers it (see DurablePublisher).
-            try {
-                if (!publisher.awaitPublished(unheld, settings.flushTimeout().toNanos())) {
-                    System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING,
-                            "subscribe: messages not durable within " + settings.flushTimeout()
-                                    + "; a replay may miss up to one flush of them");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitPublished(publisher, unheld, "subscribe", "a replay may miss up to one flush of them");
         }
         return subscription;
     }
