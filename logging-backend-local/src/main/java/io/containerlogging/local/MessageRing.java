@@ -31,9 +31,9 @@ import java.util.function.Predicate;
  * verdict is computed once per shape and query), decodes a text only for a criterion that reads
  * it, and builds a {@link LogMessage} only for what it returns. Beside the text's bytes the
  * columns cost ~48 bytes a message, where a record with its id string and {@code Instant} cost
- * ~190 and a text {@code String} 40 more (HeapPerMessage). Few objects per message also means little for the
- * garbage collector: a full ring that turns over every few hundred milliseconds leaves nothing
- * behind but the newest {@link #RECENT_MESSAGES}.
+ * ~190 and a text {@code String} 40 more (HeapPerMessage). Few objects per message also means
+ * little for the garbage collector: a full ring that turns over every few hundred milliseconds
+ * leaves nothing behind but the newest {@link #RECENT_MESSAGES}.
  *
  * <p>With persistence on, the ring is also the hand-off buffer to the file writer: the writer
  * copies what it has not yet written ({@link #drainUnwritten}); a message evicted before the
@@ -59,8 +59,8 @@ final class MessageRing {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     // Guarded by lock. Every stored message gets a position (0, 1, 2, ...) that maps to ring slot
-    // position % capacity; the ring holds positions [head, tail). A slot whose text is null is
-    // empty (cleanup removed its message). Positions and ids both increase, so the newest-first
+    // position % capacity; the ring holds positions [head, tail). A slot without a text
+    // (!texts.has) is empty (cleanup removed its message). Positions and ids both increase, so the newest-first
     // walk can stop at an afterId; ids need not be contiguous (a reload brings back ids with gaps).
     private final TextColumn texts;
     private final MessageShape[] shapes;
@@ -302,13 +302,19 @@ final class MessageRing {
 
     /** The text of the message at {@code position} in {@code slot}: as stored if it is among the most recent, else decoded. */
     private String text(int slot, long position) {
+        String stored = recentText(position);
+        return stored != null ? stored : texts.get(slot);
+    }
+
+    /** The text of the message at {@code position} as log() stored it, if it is among the most recent; else null. */
+    private String recentText(long position) {
         if (position >= tail - recent.length) {
             LogMessage stored = recent[(int) position & (recent.length - 1)];
             if (stored != null) {
                 return stored.message();
             }
         }
-        return texts.get(slot);
+        return null;
     }
 
     /**
@@ -322,9 +328,8 @@ final class MessageRing {
         if (!byText) {
             return query.matchesText("", fields);
         }
-        if (text == null && position >= tail - recent.length) {
-            LogMessage stored = recent[(int) position & (recent.length - 1)];
-            text = stored == null ? null : stored.message();
+        if (text == null) {
+            text = recentText(position);
         }
         return text != null ? query.matchesText(text, fields) : texts.matches(slot, query, fields);
     }
