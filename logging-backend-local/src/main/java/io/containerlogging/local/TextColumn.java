@@ -52,7 +52,7 @@ final class TextColumn {
     // was filled), and starts never decrease in ring order: so the head slot's start is a lower
     // bound on every live text's, whatever the head slot holds.
     private final long[] starts;
-    private final int[] offsets; // starts[slot] % arena.length, kept: a long division per read cost a search ~15 %
+    private final int[] offsets; // starts[slot] % arena.length, kept rather than divided out per read
     private final int[] lengths;
     private String[] strings; // made on the first text kept as a String
     private byte[] arena = new byte[MIN_ARENA_BYTES];
