@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * Docker's full speed a flush's worth of them (up to half a ring, more while a slow disk forces)
  * outlived several young collections and was most of what the old generation had to make room
  * for (issue 19). A subscription that starts meanwhile first waits until what was written
- * without being held is published ({@link #awaitUnheld}): its replay up to the watermark then
+ * without being held is published ({@link #unheldSince}): its replay up to the watermark then
  * covers those messages, and every message written after it subscribed is held for it.
  *
  * <p>Thread-safety: {@link #written} and {@link #take} from the writer thread, {@link #publish}
@@ -74,7 +74,7 @@ final class DurablePublisher {
         }
         long last = LogId.trySequence(messages.get(messages.size() - 1).id());
         synchronized (lock) {
-            // Checked under the lock that awaitUnheld reads unheldThrough under: a subscription
+            // Checked under the lock that unheldSince() reads unheldThrough under: a subscription
             // registered before this check gets these messages published, one registered after
             // it waits for them to be visible.
             if (fanout.subscriberCount() == 0) {
