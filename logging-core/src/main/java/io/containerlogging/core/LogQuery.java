@@ -193,10 +193,12 @@ public record LogQuery(
      * @param messageFields the message's fields, not null ({@link LogFields#empty()} for none)
      */
     public boolean matchesText(String text, LogFields messageFields) {
-        if (!fields.isEmpty() && !fieldsMatch(messageFields)) {
-            return false;
-        }
         // The text filters last: they cost the most.
+        return (fields.isEmpty() || fieldsMatch(messageFields)) && textMatches(text);
+    }
+
+    // The search, exclude and regex criteria on `text`.
+    private boolean textMatches(String text) {
         if (!search.isEmpty() && !((SearchTexts) search).allFoundIn(text)) {
             return false;
         }
@@ -219,16 +221,16 @@ public record LogQuery(
      * @param messageFields the message's fields, not null ({@link LogFields#empty()} for none)
      */
     public boolean matchesUtf8(byte[] utf8, int offset, int length, LogFields messageFields) {
+        if (!fields.isEmpty() && !fieldsMatch(messageFields)) {
+            return false;
+        }
         if (search.isEmpty() && exclude.isEmpty() && !regex.isEmpty()) {
-            if (!fields.isEmpty() && !fieldsMatch(messageFields)) {
-                return false;
-            }
             int verdict = ((RegexPatterns) regex).allMatchAscii(utf8, offset, length);
             if (verdict != RegexDfa.UNDECIDED) {
                 return verdict == RegexDfa.MATCH;
             }
         }
-        return matchesText(new String(utf8, offset, length, StandardCharsets.UTF_8), messageFields);
+        return textMatches(new String(utf8, offset, length, StandardCharsets.UTF_8));
     }
 
     /** True if the query filters on the message text or fields ({@code search}, {@code exclude}, {@code regex}, {@code fields}). */

@@ -212,8 +212,9 @@ final class RegexDfa {
         if (accept[state] && !anchoredEnd) {
             return MATCH;
         }
-        // scan(String)'s loop, written out for bytes: a CharSequence shared by both would cost the
-        // String path its intrinsics, and this one a call per byte.
+        // scan(String)'s loop, written out for bytes (as scanAroundLiteral is for both): a
+        // CharSequence shared by both would cost the String path its intrinsics, and this one a
+        // call per byte.
         int[] ascii = this.ascii;
         boolean[] accept = this.accept;
         boolean stopAtAccept = !anchoredEnd;
